@@ -1,0 +1,13 @@
+package io.triage.cli;
+
+import picocli.CommandLine.Command;
+
+/** Benchmarks print figures; they never assert on time. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print tables.",
+        subcommands = {BenchModelCommand.class})
+final class BenchCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,41 @@
+package io.triage.cli;
+
+import io.triage.model.infer.Classification;
+import io.triage.model.infer.Precision;
+import io.triage.model.infer.TextClassifier;
+import io.triage.model.text.TextInput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Classify texts given on the command line and print label, score and every class's probability.")
+final class ClassifyCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--pair", paramLabel = "TEXT", description = "Second segment: classify (text, pair) sentence pairs.")
+    String pair;
+
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to classify.")
+    List<String> texts;
+
+    @Override
+    public Integer call() throws Exception {
+        List<TextInput> inputs = texts.stream().map(t -> new TextInput(t, pair)).toList();
+        try (TextClassifier classifier = TextClassifier.of(model.load(), Precision.FP32)) {
+            List<Classification> results = classifier.classify(inputs);
+            for (int i = 0; i < inputs.size(); i++) {
+                Classification c = results.get(i);
+                System.out.printf(Locale.ROOT, "%-12s %.4f  %s  (model %s)  %s%n", c.label(), c.score(), c.scores(),
+                        c.modelVersion(), inputs.get(i).text());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,22 @@
+package io.triage.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code triage} command. */
+@Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
+        description = "Real-time text classification on Kafka with transformer models.",
+        subcommands = {SummaryCommand.class, ClassifyCommand.class, BenchCommand.class})
+public final class TriageCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TriageCli()).execute(args));
+    }
+}

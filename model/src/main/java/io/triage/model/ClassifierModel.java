@@ -1,0 +1,87 @@
+package io.triage.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.triage.model.config.ClassifierConfig;
+import io.triage.model.io.WeightImporter;
+import io.triage.model.nn.SequenceClassifier;
+import io.triage.model.text.TextTokenizer;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * A loaded classifier: configuration, tokenizer and the {@link SequenceClassifier} block with its weights,
+ * held by a DJL {@link Model} (so a DJL {@code Trainer} can train it). Owns native memory: close it.
+ */
+public final class ClassifierModel implements AutoCloseable {
+    private final ClassifierConfig config;
+    private final TextTokenizer tokenizer;
+    private final Model model;
+    private final SequenceClassifier block;
+
+    private ClassifierModel(ClassifierConfig config, TextTokenizer tokenizer, Model model, SequenceClassifier block) {
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.model = model;
+        this.block = block;
+    }
+
+    /** A classifier with freshly initialized weights (N(0, 0.02), as Hugging Face initializes). */
+    public static ClassifierModel create(ClassifierConfig config, byte[] tokenizerJson, Device device) {
+        TextTokenizer tokenizer = new TextTokenizer(tokenizerJson, config.maxLength(), config.encoder().padTokenId());
+        Model model = Model.newInstance(config.name(), device, "PyTorch");
+        try {
+            SequenceClassifier block = new SequenceClassifier(config);
+            model.setBlock(block);
+            Shape inputShape = new Shape(1, config.maxLength());
+            block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape, inputShape, inputShape);
+            return new ClassifierModel(config, tokenizer, model, block);
+        } catch (RuntimeException e) {
+            model.close();
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /** Overwrites weights with a checkpoint's; see {@link WeightImporter} for what must match. */
+    public WeightImporter.Report importWeights(Map<String, NDArray> checkpoint) throws IOException {
+        return WeightImporter.importInto(block, checkpoint, config.encoder().modelType());
+    }
+
+    public ClassifierConfig config() {
+        return config;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public SequenceClassifier block() {
+        return block;
+    }
+
+    /** The DJL model, for {@code Model.newTrainer}. */
+    public Model djlModel() {
+        return model;
+    }
+
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    /** Every weight by its Hugging Face name, in a stable order. */
+    public Map<String, Parameter> namedParameters() {
+        return block.namedParameters();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,141 @@
+package io.triage.model.io;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.triage.model.ClassifierModel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A versioned model folder — {@code config.json}, {@code tokenizer.json}, {@code model.safetensors},
+ * {@code metrics.json} — written atomically and identified by a SHA-256 over its contents. It is a valid
+ * Hugging Face-style folder, so {@link ModelLoader#loadFolder} reads it back bit-exactly.
+ */
+public final class ModelArtifact {
+    static final String METRICS = "metrics.json";
+
+    private ModelArtifact() {}
+
+    /**
+     * Writes {@code model} to {@code target}, which must not exist yet. Files go to a temporary sibling,
+     * are fsynced, and the folder is renamed into place: a crash leaves no half-written artifact.
+     *
+     * @param metrics evaluation results to store beside the weights, or {@code null}
+     * @return the artifact's SHA-256 (see {@link #sha256})
+     */
+    public static String save(ClassifierModel model, Path target, JsonNode metrics) throws IOException {
+        Path dir = target.toAbsolutePath();
+        if (Files.exists(dir)) {
+            throw new IOException("artifact folder " + dir + " already exists; artifacts are immutable");
+        }
+        Files.createDirectories(dir.getParent());
+        Path tmp = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".tmp-");
+        try {
+            writeSynced(tmp.resolve(ModelLoader.CONFIG), out -> ConfigJson.JSON.writeValue(out, ConfigJson.write(model.config())));
+            writeSynced(tmp.resolve(ModelLoader.TOKENIZER), out -> out.write(model.tokenizer().tokenizerJson()));
+            writeSynced(tmp.resolve(ModelLoader.WEIGHTS), out -> SafetensorsWeights.write(weights(model), out));
+            if (metrics != null) {
+                writeSynced(tmp.resolve(METRICS), out -> ConfigJson.JSON.writeValue(out, metrics));
+            }
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot rename " + tmp + " atomically to " + dir, e);
+            }
+            fsync(dir.getParent());
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(tmp);
+            throw e;
+        }
+        return sha256(dir);
+    }
+
+    /**
+     * SHA-256 over every regular file of the folder, in path order, each as its relative path, a NUL byte,
+     * its size and its bytes: renaming, adding or changing any file changes it.
+     */
+    public static String sha256(Path dir) throws IOException {
+        MessageDigest digest = newSha256();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(p -> dir.relativize(p).toString())).toList();
+        }
+        byte[] buffer = new byte[1 << 16];
+        for (Path f : files) {
+            digest.update(dir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(Long.toString(Files.size(f)).getBytes(StandardCharsets.UTF_8));
+            try (InputStream in = Files.newInputStream(f)) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Map<String, NDArray> weights(ClassifierModel model) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        var type = model.config().encoder().modelType();
+        model.namedParameters().forEach((name, p) -> out.put(type.checkpointName(name), p.getArray()));
+        return out;
+    }
+
+    private interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static void writeSynced(Path file, Writer writer) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                OutputStream out = Channels.newOutputStream(channel)) {
+            writer.write(out);
+            out.flush();
+            channel.force(true);
+        }
+    }
+
+    private static void fsync(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // some file systems cannot fsync a directory; the files themselves are already synced
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

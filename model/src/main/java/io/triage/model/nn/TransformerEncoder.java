@@ -1,0 +1,105 @@
+package io.triage.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.triage.model.config.EncoderConfig;
+import io.triage.model.config.ModelType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A BERT-family encoder with Hugging Face semantics: word + position + token-type embeddings, LayerNorm,
+ * then post-LN transformer layers. DJL's own {@code BertBlock} differs from Hugging Face (normalization,
+ * residuals, pooling), so checkpoints would not reproduce; this block does.
+ *
+ * <p>Inputs: input ids, token type ids, attention mask, each [B,S] int64. Output: last hidden state [B,S,H]
+ * in the precision of the parameter store's values.
+ */
+public final class TransformerEncoder extends NamedBlock {
+    private final EncoderConfig config;
+    private final Parameter wordEmbeddings;
+    private final Parameter positionEmbeddings;
+    private final Parameter tokenTypeEmbeddings;
+    private final Parameter embeddingNormGamma;
+    private final Parameter embeddingNormBeta;
+    private final List<EncoderLayer> layers = new ArrayList<>();
+
+    public TransformerEncoder(EncoderConfig config) {
+        this.config = config;
+        int h = config.hiddenSize();
+        wordEmbeddings = weight("embeddings.word_embeddings.weight", new Shape(config.vocabSize(), h));
+        positionEmbeddings = weight("embeddings.position_embeddings.weight", new Shape(config.maxPositions(), h));
+        tokenTypeEmbeddings = config.typeVocabSize() > 0
+                ? weight("embeddings.token_type_embeddings.weight", new Shape(config.typeVocabSize(), h))
+                : null;
+        embeddingNormGamma = gamma("embeddings.LayerNorm.weight", new Shape(h));
+        embeddingNormBeta = bias("embeddings.LayerNorm.bias", new Shape(h));
+        for (int i = 0; i < config.numLayers(); i++) {
+            layers.add(child("encoder.layer." + i, new EncoderLayer(config)));
+        }
+    }
+
+    public EncoderConfig config() {
+        return config;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray ids = inputs.get(0);
+        NDArray typeIds = inputs.get(1);
+        NDArray mask = inputs.get(2);
+
+        NDArray words = lookup(ps, wordEmbeddings, ids, training);
+        NDArray x = words.addi(lookup(ps, positionEmbeddings, positionIds(ids), training));
+        if (tokenTypeEmbeddings != null) {
+            // RoBERTa has one token type: Hugging Face feeds zeros whatever segment a token is in
+            NDArray types = config.usesTokenTypes() ? typeIds : typeIds.zerosLike();
+            x = x.addi(lookup(ps, tokenTypeEmbeddings, types, training));
+        }
+        x = LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), value(ps, embeddingNormGamma, ids, training),
+                value(ps, embeddingNormBeta, ids, training), config.layerNormEps()).head();
+        x = Dropout.dropout(x, config.hiddenDropout(), training).head();
+
+        // Hugging Face's extended mask: (1 - mask)[:, None, None, :] * finfo(dtype).min
+        NDArray maskBias = mask.eq(0).toType(x.getDataType(), false)
+                .muli(maskValue(x.getDataType()))
+                .expandDims(1).expandDims(1);
+        for (EncoderLayer layer : layers) {
+            x = layer.forward(ps, new NDList(x, maskBias), training).head();
+        }
+        return new NDList(x);
+    }
+
+    /** BERT counts positions from 0; RoBERTa from {@code pad + 1} over non-padding tokens only. */
+    private NDArray positionIds(NDArray ids) {
+        long seq = ids.getShape().get(1);
+        if (config.modelType() != ModelType.ROBERTA) {
+            return ids.getManager().arange(0, (int) seq, 1, DataType.INT64).expandDims(0);
+        }
+        NDArray notPad = ids.neq(config.padTokenId()).toType(DataType.INT64, false);
+        return notPad.cumSum(1).muli(notPad).addi(config.padTokenId());
+    }
+
+    private static NDArray lookup(ParameterStore ps, Parameter table, NDArray ids, boolean training) {
+        return Embedding.embedding(ids, value(ps, table, ids, training), SparseFormat.DENSE).head();
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (EncoderLayer layer : layers) {
+            layer.initialize(manager, dataType, inputShapes);
+        }
+    }
+}

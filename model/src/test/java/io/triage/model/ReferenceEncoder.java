@@ -1,0 +1,164 @@
+package io.triage.model;
+
+import java.util.Map;
+
+/**
+ * A deliberately naive, loop-by-loop re-implementation of the Hugging Face BERT / RoBERTa / DistilBERT
+ * forward pass on plain float arrays, one unpadded sequence at a time. It shares no code with the DJL
+ * blocks, so agreement between the two is evidence, not tautology.
+ */
+final class ReferenceEncoder {
+    private final Map<String, float[]> w;
+    private final String type;
+    private final int hidden;
+    private final int heads;
+    private final int layers;
+    private final int intermediate;
+    private final int padId;
+
+    ReferenceEncoder(Map<String, float[]> weights, String type, int hidden, int heads, int layers, int intermediate,
+            int padId) {
+        this.w = weights;
+        this.type = type;
+        this.hidden = hidden;
+        this.heads = heads;
+        this.layers = layers;
+        this.intermediate = intermediate;
+        this.padId = padId;
+    }
+
+    /** Last hidden state [S][H] of one sequence. */
+    float[][] forward(long[] ids, long[] typeIds) {
+        int s = ids.length;
+        float[][] x = new float[s][hidden];
+        for (int t = 0; t < s; t++) {
+            int pos = type.equals("roberta") ? padId + 1 + t : t;
+            for (int e = 0; e < hidden; e++) {
+                x[t][e] = w.get("embeddings.word_embeddings.weight")[(int) ids[t] * hidden + e]
+                        + w.get("embeddings.position_embeddings.weight")[pos * hidden + e];
+                if (!type.equals("distilbert")) {
+                    x[t][e] += w.get("embeddings.token_type_embeddings.weight")[(int) typeIds[t] * hidden + e];
+                }
+            }
+        }
+        x = layerNorm(x, "embeddings.LayerNorm");
+        for (int l = 0; l < layers; l++) {
+            x = layer(x, l);
+        }
+        return x;
+    }
+
+    /** Logits of the RoBERTa-style head on the first token. */
+    float[] headLogits(float[] pooled, int labels) {
+        float[] d = linear(new float[][] {pooled}, "classifier.dense", hidden)[0];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) Math.tanh(d[i]);
+        }
+        return linear(new float[][] {d}, "classifier.out_proj", labels)[0];
+    }
+
+    private float[][] layer(float[][] x, int l) {
+        String p = (type.equals("distilbert") ? "transformer.layer." : "encoder.layer.") + l + ".";
+        boolean distil = type.equals("distilbert");
+        float[][] q = linear(x, p + (distil ? "attention.q_lin" : "attention.self.query"), hidden);
+        float[][] k = linear(x, p + (distil ? "attention.k_lin" : "attention.self.key"), hidden);
+        float[][] v = linear(x, p + (distil ? "attention.v_lin" : "attention.self.value"), hidden);
+        int s = x.length;
+        int d = hidden / heads;
+        float[][] ctx = new float[s][hidden];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < s; i++) {
+                double[] scores = new double[s];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < s; j++) {
+                    double dot = 0;
+                    for (int e = 0; e < d; e++) {
+                        dot += q[i][h * d + e] * k[j][h * d + e];
+                    }
+                    scores[j] = dot / Math.sqrt(d);
+                    max = Math.max(max, scores[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < s; j++) {
+                    scores[j] = Math.exp(scores[j] - max);
+                    sum += scores[j];
+                }
+                for (int e = 0; e < d; e++) {
+                    double acc = 0;
+                    for (int j = 0; j < s; j++) {
+                        acc += scores[j] / sum * v[j][h * d + e];
+                    }
+                    ctx[i][h * d + e] = (float) acc;
+                }
+            }
+        }
+        float[][] a = linear(ctx, p + (distil ? "attention.out_lin" : "attention.output.dense"), hidden);
+        float[][] h1 = layerNorm(add(a, x), p + (distil ? "sa_layer_norm" : "attention.output.LayerNorm"));
+        float[][] up = linear(h1, p + (distil ? "ffn.lin1" : "intermediate.dense"), intermediate);
+        for (float[] row : up) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = (float) (0.5 * row[i] * (1 + erf(row[i] / Math.sqrt(2))));
+            }
+        }
+        float[][] down = linear(up, p + (distil ? "ffn.lin2" : "output.dense"), hidden);
+        return layerNorm(add(down, h1), p + (distil ? "output_layer_norm" : "output.LayerNorm"));
+    }
+
+    /** y = x Wᵀ + b with W stored [out,in] as in PyTorch. */
+    private float[][] linear(float[][] x, String name, int out) {
+        float[] weight = w.get(name + ".weight");
+        float[] bias = w.get(name + ".bias");
+        int in = x[0].length;
+        float[][] y = new float[x.length][out];
+        for (int t = 0; t < x.length; t++) {
+            for (int o = 0; o < out; o++) {
+                double acc = bias[o];
+                for (int i = 0; i < in; i++) {
+                    acc += x[t][i] * weight[o * in + i];
+                }
+                y[t][o] = (float) acc;
+            }
+        }
+        return y;
+    }
+
+    private float[][] layerNorm(float[][] x, String name) {
+        float[] gamma = w.get(name + ".weight");
+        float[] beta = w.get(name + ".bias");
+        float[][] y = new float[x.length][hidden];
+        for (int t = 0; t < x.length; t++) {
+            double mean = 0;
+            for (float v : x[t]) {
+                mean += v;
+            }
+            mean /= hidden;
+            double var = 0;
+            for (float v : x[t]) {
+                var += (v - mean) * (v - mean);
+            }
+            var /= hidden;
+            for (int e = 0; e < hidden; e++) {
+                y[t][e] = (float) ((x[t][e] - mean) / Math.sqrt(var + 1e-12) * gamma[e] + beta[e]);
+            }
+        }
+        return y;
+    }
+
+    private static float[][] add(float[][] a, float[][] b) {
+        float[][] y = new float[a.length][a[0].length];
+        for (int t = 0; t < a.length; t++) {
+            for (int e = 0; e < a[0].length; e++) {
+                y[t][e] = a[t][e] + b[t][e];
+            }
+        }
+        return y;
+    }
+
+    /** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), enough for a 1e-4 comparison. */
+    private static double erf(double x) {
+        double t = 1 / (1 + 0.3275911 * Math.abs(x));
+        double y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592)
+                * t * Math.exp(-x * x);
+        return Math.signum(x) * y;
+    }
+}

@@ -1,0 +1,98 @@
+package io.triage.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.triage.model.config.ModelOverrides;
+import io.triage.model.infer.Classification;
+import io.triage.model.infer.Precision;
+import io.triage.model.infer.TextClassifier;
+import io.triage.model.io.ModelLoader;
+import io.triage.model.text.TextInput;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TextClassifierTest {
+    static final List<String> LABELS = List.of("sadness", "joy", "love", "anger", "fear", "surprise");
+    static TextClassifier classifier;
+
+    @BeforeAll
+    static void load() throws IOException {
+        // a non-trivial head: the bundled encoder with a freshly initialized, seeded head
+        ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(11);
+        classifier = TextClassifier.of(ModelLoader.loadBundled(
+                ModelOverrides.NONE.withLabels(LABELS).withVersion("3"), Device.cpu()), Precision.FP32);
+    }
+
+    @AfterAll
+    static void close() {
+        classifier.close();
+    }
+
+    @Test
+    void everyInputGetsAProbabilityPerLabelAndTheVersion() {
+        List<Classification> out = classifier.classify(OnnxParityTest.MIXED);
+        assertEquals(OnnxParityTest.MIXED.size(), out.size());
+        for (Classification c : out) {
+            assertEquals(LABELS, List.copyOf(c.scores().keySet()));
+            assertEquals(1.0, c.scores().values().stream().mapToDouble(Float::doubleValue).sum(), 1e-5);
+            float max = c.scores().values().stream().max(Float::compare).orElseThrow();
+            assertEquals(max, c.score());
+            assertEquals(max, c.scores().get(c.label()));
+            assertEquals("3", c.modelVersion());
+        }
+    }
+
+    @Test
+    void batchingAndLengthGroupingDoNotChangeResults() {
+        List<Classification> batched = classifier.classify(OnnxParityTest.MIXED);
+        List<Classification> grouped = classifier.classifyGroupedByLength(OnnxParityTest.MIXED, 2);
+        for (int i = 0; i < batched.size(); i++) {
+            Classification alone = classifier.classify(List.of(OnnxParityTest.MIXED.get(i))).get(0);
+            assertScoresClose(alone.scores(), batched.get(i).scores(), 1e-5);
+            assertScoresClose(alone.scores(), grouped.get(i).scores(), 1e-5);
+        }
+    }
+
+    @Test
+    void fp16StaysWithinOneHundredthOfFp32() throws IOException {
+        ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(11);
+        try (TextClassifier fp16 = TextClassifier.of(ModelLoader.loadBundled(
+                ModelOverrides.NONE.withLabels(LABELS).withVersion("3"), Device.cpu()), Precision.FP16)) {
+            List<Classification> exact = classifier.classify(OnnxParityTest.MIXED);
+            List<Classification> half = fp16.classify(OnnxParityTest.MIXED);
+            for (int i = 0; i < exact.size(); i++) {
+                assertScoresClose(exact.get(i).scores(), half.get(i).scores(), 1e-2);
+            }
+        }
+    }
+
+    @Test
+    void everyIntermediateTensorIsFreed() {
+        List<TextInput> batch = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            batch.add(OnnxParityTest.MIXED.get(i % OnnxParityTest.MIXED.size()));
+        }
+        classifier.classify(batch);
+        // the engine-wide root manager sees every live array of every manager below it
+        NDManager root = classifier.model().djlModel().getNDManager().getParentManager();
+        int before = root.getManagedArrays().size();
+        for (int i = 0; i < 50; i++) {
+            classifier.classify(batch);
+            classifier.classifyGroupedByLength(batch, 4);
+        }
+        assertEquals(before, root.getManagedArrays().size(), "arrays left alive by 100 classify calls");
+    }
+
+    static void assertScoresClose(Map<String, Float> expected, Map<String, Float> actual, double tolerance) {
+        expected.forEach((label, p) -> assertEquals(p, actual.get(label), tolerance, label));
+    }
+}

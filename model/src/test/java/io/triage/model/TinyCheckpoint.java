@@ -1,0 +1,164 @@
+package io.triage.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Writes a tiny random Hugging Face checkpoint folder (config.json, tokenizer.json, model.safetensors) for
+ * one model type, with its own minimal safetensors writer so that reading is tested against the file format,
+ * not against DJL's writer.
+ */
+final class TinyCheckpoint {
+    static final int HIDDEN = 32;
+    static final int HEADS = 4;
+    static final int LAYERS = 2;
+    static final int INTERMEDIATE = 64;
+    static final int MAX_POSITIONS = 64;
+    static final int VOCAB = 30522; // the bundled tokenizer's vocabulary
+
+    final String type;
+    final int padId;
+    final Map<String, float[]> tensors = new LinkedHashMap<>();
+    private final Map<String, long[]> shapes = new LinkedHashMap<>();
+    private final Random random;
+
+    TinyCheckpoint(String type, long seed) {
+        this.type = type;
+        this.padId = type.equals("roberta") ? 1 : 0;
+        this.random = new Random(seed);
+        boolean distil = type.equals("distilbert");
+        tensor("embeddings.word_embeddings.weight", 0.5f, VOCAB, HIDDEN);
+        tensor("embeddings.position_embeddings.weight", 0.5f, MAX_POSITIONS, HIDDEN);
+        if (!distil) {
+            tensor("embeddings.token_type_embeddings.weight", 0.5f, type.equals("roberta") ? 1 : 2, HIDDEN);
+        }
+        norm("embeddings.LayerNorm");
+        for (int l = 0; l < LAYERS; l++) {
+            String p = (distil ? "transformer.layer." : "encoder.layer.") + l + ".";
+            for (String n : distil ? new String[] {"attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin"}
+                    : new String[] {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
+                linear(p + n, HIDDEN, HIDDEN);
+            }
+            norm(p + (distil ? "sa_layer_norm" : "attention.output.LayerNorm"));
+            linear(p + (distil ? "ffn.lin1" : "intermediate.dense"), INTERMEDIATE, HIDDEN);
+            linear(p + (distil ? "ffn.lin2" : "output.dense"), HIDDEN, INTERMEDIATE);
+            norm(p + (distil ? "output_layer_norm" : "output.LayerNorm"));
+        }
+    }
+
+    /** Adds a RoBERTa-style classification head (classifier.dense, classifier.out_proj). */
+    TinyCheckpoint withHead(int labels) {
+        linear("classifier.dense", HIDDEN, HIDDEN);
+        linear("classifier.out_proj", labels, HIDDEN);
+        return this;
+    }
+
+    /** Adds an extra tensor the classifier does not use, e.g. BERT's pooler. */
+    TinyCheckpoint withExtra(String name, int... shape) {
+        long[] s = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            s[i] = shape[i];
+        }
+        tensor(name, 0.1f, s);
+        return this;
+    }
+
+    /** Writes the folder; {@code prefix} is prepended to encoder tensor names, e.g. "roberta.". */
+    Path write(Path dir, String prefix) throws IOException {
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = json.createObjectNode();
+        config.put("model_type", type);
+        config.put("vocab_size", VOCAB);
+        config.put("max_position_embeddings", MAX_POSITIONS);
+        config.put("pad_token_id", padId);
+        if (type.equals("distilbert")) {
+            config.put("dim", HIDDEN).put("n_layers", LAYERS).put("n_heads", HEADS).put("hidden_dim", INTERMEDIATE)
+                    .put("activation", "gelu");
+        } else {
+            config.put("hidden_size", HIDDEN).put("num_hidden_layers", LAYERS).put("num_attention_heads", HEADS)
+                    .put("intermediate_size", INTERMEDIATE).put("type_vocab_size", type.equals("roberta") ? 1 : 2)
+                    .put("layer_norm_eps", 1e-12).put("hidden_act", "gelu");
+        }
+        ObjectNode id2label = config.putObject("id2label");
+        id2label.put("0", "neg").put("1", "pos").put("2", "neutral");
+        json.writeValue(dir.resolve("config.json").toFile(), config);
+        try (InputStream in = TinyCheckpoint.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            Files.write(dir.resolve("tokenizer.json"), in.readAllBytes());
+        }
+        writeSafetensors(dir.resolve("model.safetensors"), prefix);
+        return dir;
+    }
+
+    private void writeSafetensors(Path file, String prefix) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode header = json.createObjectNode();
+        header.putObject("__metadata__").put("format", "pt");
+        long offset = 0;
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            String name = e.getKey().startsWith("classifier.") ? e.getKey() : prefix + e.getKey();
+            ObjectNode t = header.putObject(name);
+            t.put("dtype", "F32");
+            var shape = t.putArray("shape");
+            for (long d : shapes.get(e.getKey())) {
+                shape.add(d);
+            }
+            long end = offset + 4L * e.getValue().length;
+            t.putArray("data_offsets").add(offset).add(end);
+            offset = end;
+        }
+        byte[] head = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(head.length).array());
+            out.write(head);
+            for (float[] data : tensors.values()) {
+                ByteBuffer buf = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(data);
+                out.write(buf.array());
+            }
+        }
+    }
+
+    private void linear(String name, int out, int in) {
+        tensor(name + ".weight", (float) (1 / Math.sqrt(in)), out, in);
+        tensor(name + ".bias", 0.1f, out);
+    }
+
+    private void norm(String name) {
+        float[] gamma = new float[HIDDEN];
+        for (int i = 0; i < HIDDEN; i++) {
+            gamma[i] = 1 + 0.1f * (float) random.nextGaussian();
+        }
+        put(name + ".weight", gamma, HIDDEN);
+        tensor(name + ".bias", 0.1f, HIDDEN);
+    }
+
+    private void tensor(String name, float scale, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        float[] data = new float[(int) n];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = scale * (float) random.nextGaussian();
+        }
+        put(name, data, shape);
+    }
+
+    private void put(String name, float[] data, long... shape) {
+        tensors.put(name, data);
+        shapes.put(name, shape);
+    }
+}
