@@ -1,7 +1,7 @@
 package io.triage.cli;
 
-import ai.djl.Device;
 import io.triage.model.ClassifierModel;
+import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.config.Pooling;
 import io.triage.model.io.ModelLoader;
@@ -28,8 +28,12 @@ final class ModelOptions {
     @Option(names = "--max-length", description = "Tokens per input after truncation (default: from the model).")
     Integer maxLength;
 
+    @Option(names = "--device", defaultValue = "auto",
+            description = "auto (first GPU if any, else CPU), cpu or gpu:N. Default: ${DEFAULT-VALUE}.")
+    String device;
+
     ClassifierModel load() throws IOException {
-        return ModelLoader.load(source, new ModelOverrides(null, null, labels, pooling, maxLength), Device.cpu());
+        return ModelLoader.load(source, new ModelOverrides(null, null, labels, pooling, maxLength), DeviceSpec.parse(device));
     }
 
     static final class PoolingConverter implements picocli.CommandLine.ITypeConverter<Pooling> {

@@ -3,6 +3,7 @@ package io.triage.model;
 import ai.djl.nn.Parameter;
 import io.triage.model.config.ClassifierConfig;
 import io.triage.model.config.EncoderConfig;
+import io.triage.model.config.Pooling;
 import io.triage.model.nn.SequenceClassifier;
 
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public final class ModelSummary {
         s.append(String.format(Locale.ROOT, "│     └─ feed-forward: %d→%d GELU(erf) →%d, + residual, LayerNorm%n",
                 h, e.intermediateSize(), h));
         s.append(String.format(Locale.ROOT, "├─ pooling: %s → [%d]%n",
-                c.pooling() == io.triage.model.config.Pooling.MEAN ? "masked mean of token states" : "first token ([CLS]) state", h));
+                c.pooling() == Pooling.MEAN ? "masked mean of token states" : "first token ([CLS]) state", h));
         s.append(String.format(Locale.ROOT, "└─ classification head (an MLP)%s%n", count(head)));
         s.append(String.format(Locale.ROOT, "   dropout → dense %d→%d → tanh → dropout → out_proj %d→%d → softmax%n",
                 h, h, h, c.numLabels()));

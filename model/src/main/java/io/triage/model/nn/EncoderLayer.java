@@ -9,7 +9,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.triage.model.config.EncoderConfig;
@@ -60,7 +59,8 @@ final class EncoderLayer extends NamedBlock {
         NDArray q = dense(ps, x, qW, qB, training).reshape(b, s, heads, d).transpose(0, 2, 1, 3);
         NDArray k = dense(ps, x, kW, kB, training).reshape(b, s, heads, d).transpose(0, 2, 3, 1);
         NDArray v = dense(ps, x, vW, vB, training).reshape(b, s, heads, d).transpose(0, 2, 1, 3);
-        NDArray probs = q.matMul(k).muli(1f / (float) Math.sqrt(d)).addi(maskBias).softmax(-1);
+        NDArray probs = q.matMul(k).muli(1f / (float) Math.sqrt(d)).addi(maskBias);
+        probs = softmax(probs);
         probs = Dropout.dropout(probs, config.attentionDropout(), training).head();
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, s, config.hiddenSize());
 
@@ -76,8 +76,7 @@ final class EncoderLayer extends NamedBlock {
     }
 
     private NDArray norm(ParameterStore ps, NDArray x, Parameter g, Parameter b, boolean training) {
-        return LayerNorm.layerNorm(x, hiddenShape, value(ps, g, x, training), value(ps, b, x, training),
-                config.layerNormEps()).head();
+        return layerNorm(x, hiddenShape, value(ps, g, x, training), value(ps, b, x, training), config.layerNormEps());
     }
 
     private NDArray dropout(NDArray x, boolean training) {

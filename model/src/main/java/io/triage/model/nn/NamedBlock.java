@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -62,6 +63,26 @@ abstract class NamedBlock extends AbstractBlock {
     /** The parameter's value for this forward pass, on the input's device and in the store's precision. */
     protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
         return ps.getValue(p, like.getDevice(), training);
+    }
+
+    /**
+     * LayerNorm computed in fp32 whatever the activations' precision, as PyTorch's autocast does: fp16 statistics
+     * over hundreds of values lose too much.
+     */
+    protected static NDArray layerNorm(NDArray x, Shape shape, NDArray gamma, NDArray beta, float eps) {
+        if (x.getDataType() == DataType.FLOAT32) {
+            return LayerNorm.layerNorm(x, shape, gamma, beta, eps).head();
+        }
+        NDArray y = LayerNorm.layerNorm(x.toType(DataType.FLOAT32, false), shape,
+                gamma.toType(DataType.FLOAT32, false), beta.toType(DataType.FLOAT32, false), eps).head();
+        return y.toType(x.getDataType(), false);
+    }
+
+    /** Softmax over the last axis, in fp32 for reduced-precision inputs (as autocast does). */
+    protected static NDArray softmax(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32
+                ? x.softmax(-1)
+                : x.toType(DataType.FLOAT32, false).softmax(-1).toType(x.getDataType(), false);
     }
 
     /**

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.triage.model.config.EncoderConfig;
@@ -68,8 +67,8 @@ public final class TransformerEncoder extends NamedBlock {
             NDArray types = config.usesTokenTypes() ? typeIds : typeIds.zerosLike();
             x = x.addi(lookup(ps, tokenTypeEmbeddings, types, training));
         }
-        x = LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), value(ps, embeddingNormGamma, ids, training),
-                value(ps, embeddingNormBeta, ids, training), config.layerNormEps()).head();
+        x = layerNorm(x, new Shape(config.hiddenSize()), value(ps, embeddingNormGamma, ids, training),
+                value(ps, embeddingNormBeta, ids, training), config.layerNormEps());
         x = Dropout.dropout(x, config.hiddenDropout(), training).head();
 
         // Hugging Face's extended mask: (1 - mask)[:, None, None, :] * finfo(dtype).min
