@@ -1,0 +1,164 @@
+package io.triage.stream;
+
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.triage.model.config.DeviceSpec;
+import io.triage.model.config.ModelOverrides;
+import io.triage.model.infer.Precision;
+import io.triage.model.infer.TextClassifier;
+import io.triage.model.io.ModelLoader;
+import io.triage.stream.batch.BatchClassifier;
+import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.ops.OpsServer;
+import io.triage.stream.ops.StreamMetrics;
+import io.triage.stream.ops.TopicProvisioner;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import static io.triage.stream.config.StreamAppConfig.*;
+
+/** The stream app's process: loads the model, provisions topics, runs the topology and the ops endpoints. */
+public final class TriageStreamApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TriageStreamApp.class);
+
+    private final StreamAppConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final StreamMetrics metrics = new StreamMetrics(registry);
+    private final ServingModel serving = new ServingModel();
+    private final OpsServer ops;
+    private KafkaStreams streams;
+
+    private TriageStreamApp(StreamAppConfig config) throws Exception {
+        this.config = config;
+        int port = config.getInt(HTTP_PORT, -1);
+        this.ops = port < 0 ? null : new OpsServer(port, registry, this::isLive, this::isReady);
+    }
+
+    /** Starts the app and returns once Kafka Streams has been started (not necessarily RUNNING yet). */
+    public static TriageStreamApp start(StreamAppConfig config) throws Exception {
+        TriageStreamApp app = new TriageStreamApp(config);
+        try {
+            app.serve(loadModel(config));
+            app.startStreams();
+            return app;
+        } catch (Exception | Error e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    /** The model the settings name, ready to classify batches. */
+    public static ModelBatchClassifier loadModel(StreamAppConfig config) throws Exception {
+        List<String> labels = config.getList(MODEL_LABELS);
+        ModelOverrides overrides = ModelOverrides.NONE.withLabels(labels.isEmpty() ? null : labels);
+        var model = ModelLoader.load(config.get(MODEL_SOURCE), overrides, DeviceSpec.parse(config.get(MODEL_DEVICE)));
+        TextClassifier classifier = TextClassifier.of(model, config.getEnum(MODEL_PRECISION, Precision.class));
+        LOG.info("model {} version {} on {}, labels {}", model.config().name(), model.config().version(),
+                model.device(), model.config().labels());
+        return new ModelBatchClassifier(classifier, config.getInt(BATCH_LENGTH_GROUP_SIZE, 1));
+    }
+
+    private void serve(ModelBatchClassifier classifier) {
+        serving.swap(classifier);
+        metrics.servingModel(classifier.modelName(), classifier.modelVersion());
+    }
+
+    private void startStreams() throws Exception {
+        var streamsConfig = StreamsSettings.from(config);
+        List<String> topics = new ArrayList<>(List.of(config.get(TOPIC_INPUT), config.get(TOPIC_OUTPUT), config.get(TOPIC_DEAD_LETTER)));
+        if (config.getBoolean(ROUTING_ENABLED)) {
+            List<String> labels = ((ModelBatchClassifier) serving.get()).textClassifier().model().config().labels();
+            topics.addAll(LabelTopics.topicsFor(config.get(TOPIC_ROUTE_PREFIX), labels));
+        }
+        TopicProvisioner.ensure(streamsConfig, topics, config.getInt(TOPIC_PARTITIONS, 1));
+
+        streams = new KafkaStreams(TriageTopology.build(config, serving, metrics), streamsConfig);
+        streams.setUncaughtExceptionHandler(e -> {
+            // e.g. the registry or the broker unreachable: nothing was committed for the failed work, so a new
+            // thread reads it again; bad records never get here, they are dead letters
+            LOG.error("stream thread failed, replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    public boolean isLive() {
+        KafkaStreams.State s = state();
+        return s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_ERROR;
+    }
+
+    public boolean isReady() {
+        return serving.isLoaded() && state() == KafkaStreams.State.RUNNING;
+    }
+
+    public StreamMetrics metrics() {
+        return metrics;
+    }
+
+    public int httpPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        if (ops != null) {
+            ops.close();
+        }
+        BatchClassifier last = serving.isLoaded() ? serving.get() : null;
+        if (last instanceof ModelBatchClassifier m) {
+            m.textClassifier().close();
+        }
+        registry.close();
+    }
+
+    @Command(name = "triage-stream", mixinStandardHelpOptions = true,
+            description = "Classifies the text events of a Kafka topic in micro-batches.")
+    static final class Main implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "A properties file; TRIAGE_* environment variables override it.")
+        Path configFile;
+
+        @Override
+        public Integer call() throws Exception {
+            StreamAppConfig config = StreamAppConfig.load(configFile, System.getenv());
+            CountDownLatch stopped = new CountDownLatch(1);
+            TriageStreamApp app = start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                stopped.countDown();
+            }, "triage-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

@@ -1,0 +1,83 @@
+package io.triage.stream;
+
+import io.triage.schemas.ClassifiedEvent;
+import io.triage.schemas.DeadLetter;
+import io.triage.stream.batch.BatchClassifier;
+import io.triage.stream.batch.BatchSettings;
+import io.triage.stream.batch.BufferedEvent;
+import io.triage.stream.batch.MicroBatchProcessor;
+import io.triage.stream.input.InputFormat;
+import io.triage.stream.input.TextEventDecoders;
+import io.triage.stream.input.TextEventValidator;
+import io.triage.stream.ops.StreamMetrics;
+import io.triage.stream.serde.AvroBinarySerde;
+import io.triage.stream.serde.OutputFormat;
+import io.triage.stream.serde.OutputSerializers;
+import io.triage.stream.serde.RegistrySettings;
+import io.triage.stream.config.StreamAppConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static io.triage.stream.config.StreamAppConfig.*;
+
+/**
+ * The whole stream, wired in one place:
+ *
+ * <pre>
+ *   input topic (bytes) ──► micro-batch classifier ──► output topic        (ClassifiedEvent, every result)
+ *                               │    [batch-buffer]  ├─► output prefix+label (ClassifiedEvent, when routing is on)
+ *                               │                    └─► dead-letter topic   (DeadLetter, bad input / model errors)
+ * </pre>
+ *
+ * Values are read as raw bytes and decoded inside the processor, so that an undecodable record becomes a dead
+ * letter with its original bytes instead of a deserialization error that stops the app.
+ */
+public final class TriageTopology {
+    public static final String SOURCE = "text-events";
+    public static final String CLASSIFIER = "micro-batch-classifier";
+    public static final String BUFFER_STORE = "batch-buffer";
+    public static final String SINK_CLASSIFIED = "classified";
+    public static final String SINK_ROUTED = "classified-by-label";
+    public static final String SINK_DEAD_LETTER = "dead-letters";
+
+    private TriageTopology() {}
+
+    public static Topology build(StreamAppConfig config, Supplier<BatchClassifier> classifiers, StreamMetrics metrics) {
+        Map<String, Object> registry = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
+        InputFormat inputFormat = config.getEnum(INPUT_FORMAT, InputFormat.class);
+        OutputFormat outputFormat = config.getEnum(OUTPUT_FORMAT, OutputFormat.class);
+        BatchSettings batch = new BatchSettings(config.getInt(BATCH_MAX_SIZE, 1), config.getInt(BATCH_MAX_WAIT_MS, 0));
+        TextEventValidator validator = new TextEventValidator(config.getInt(MAX_TEXT_BYTES, 1));
+        boolean routing = config.getBoolean(ROUTING_ENABLED);
+        String routePrefix = config.get(TOPIC_ROUTE_PREFIX);
+
+        Serializer<ClassifiedEvent> classified = OutputSerializers.create(outputFormat, registry);
+        Serializer<DeadLetter> deadLetters = OutputSerializers.create(outputFormat, registry);
+        Serializer<ClassifiedEvent> routed = OutputSerializers.create(outputFormat, registry);
+
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(TOPIC_INPUT));
+        topology.addProcessor(CLASSIFIER,
+                () -> new MicroBatchProcessor(batch, BUFFER_STORE, TextEventDecoders.create(inputFormat, registry),
+                        validator, classifiers, metrics, routing),
+                SOURCE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),
+                        new AvroBinarySerde<>(BufferedEvent.class)), // changelogged: logging is on by default
+                CLASSIFIER);
+        topology.addSink(SINK_CLASSIFIED, config.get(TOPIC_OUTPUT), new ByteArraySerializer(), classified, CLASSIFIER);
+        if (routing) {
+            topology.addSink(SINK_ROUTED, (key, value, ctx) -> LabelTopics.topicFor(routePrefix, value.getLabel()),
+                    new ByteArraySerializer(), routed, CLASSIFIER);
+        }
+        topology.addSink(SINK_DEAD_LETTER, config.get(TOPIC_DEAD_LETTER), new ByteArraySerializer(), deadLetters, CLASSIFIER);
+        return topology;
+    }
+}

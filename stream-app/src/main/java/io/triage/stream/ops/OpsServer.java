@@ -1,0 +1,50 @@
+package io.triage.stream.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The operations endpoints: {@code /metrics} (Prometheus text format), {@code /health} (liveness: 200 unless the
+ * app has failed for good) and {@code /ready} (200 only when a model is loaded and Kafka Streams is RUNNING).
+ */
+public final class OpsServer implements AutoCloseable {
+    private final HttpServer server;
+
+    public OpsServer(int port, PrometheusMeterRegistry metrics, BooleanSupplier live, BooleanSupplier ready)
+            throws IOException {
+        server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/metrics", ex -> respond(ex, 200, metrics.scrape(), "text/plain; version=0.0.4"));
+        server.createContext("/health", ex -> status(ex, live.getAsBoolean()));
+        server.createContext("/ready", ex -> status(ex, ready.getAsBoolean()));
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void status(HttpExchange ex, boolean ok) throws IOException {
+        respond(ex, ok ? 200 : 503, ok ? "UP\n" : "DOWN\n", "text/plain");
+    }
+
+    private static void respond(HttpExchange ex, int code, String body, String type) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,76 @@
+package io.triage.stream.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The app's own meters, named so that Prometheus shows them as {@code triage_*}. */
+public final class StreamMetrics {
+    private final MeterRegistry registry;
+    private final Counter classified;
+    private final DistributionSummary batchSize;
+    private final Timer modelTime;
+    private final Timer endToEnd;
+    private final Map<String, AtomicInteger> modelInfo = new ConcurrentHashMap<>();
+
+    public StreamMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.classified = Counter.builder("triage.events.classified")
+                .description("Events classified and written").register(registry);
+        this.batchSize = DistributionSummary.builder("triage.batch.size")
+                .description("Events per micro-batch").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+                .register(registry);
+        this.modelTime = Timer.builder("triage.model.batch.time")
+                .description("Model time per micro-batch").publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        this.endToEnd = Timer.builder("triage.end.to.end.latency")
+                .description("From the input record's timestamp to its result being produced").publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void batch(int size, long modelNanos) {
+        batchSize.record(size);
+        modelTime.record(modelNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void classified(long endToEndMillis) {
+        classified.increment();
+        endToEnd.record(Math.max(0, endToEndMillis), TimeUnit.MILLISECONDS);
+    }
+
+    public void deadLetter(String stage, String reason) {
+        Counter.builder("triage.dead.letters").description("Records sent to the dead-letter topic")
+                .tag("stage", stage).tag("reason", reason).register(registry).increment();
+    }
+
+    public double deadLetterCount() {
+        return registry.find("triage.dead.letters").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Marks {@code version} of {@code name} as the one serving (1) and every other as not (0). */
+    public void servingModel(String name, String version) {
+        String key = name + "\u0000" + version;
+        modelInfo.values().forEach(v -> v.set(0));
+        modelInfo.computeIfAbsent(key, k -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("triage.model.serving", value, AtomicInteger::get)
+                    .description("1 for the model version now serving").tag("model", name).tag("version", version)
+                    .register(registry);
+            return value;
+        }).set(1);
+    }
+}

@@ -1,0 +1,24 @@
+package io.triage.stream.serde;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Apicurio serde settings that read and write the Confluent wire format (magic byte + 4-byte schema id in the
+ * payload, no Apicurio headers), so that Confluent clients, kcat and Triage interoperate.
+ */
+public final class RegistrySettings {
+    private RegistrySettings() {}
+
+    /** @param registryUrl the registry's v2 API, e.g. {@code http://localhost:8081/apis/registry/v2} */
+    public static Map<String, Object> confluentWireFormat(String registryUrl) {
+        Map<String, Object> c = new HashMap<>();
+        c.put("apicurio.registry.url", registryUrl);
+        c.put("apicurio.registry.headers.enabled", false);
+        c.put("apicurio.registry.as-confluent", true);
+        c.put("apicurio.registry.use-id", "contentId");
+        c.put("apicurio.registry.auto-register", true);
+        c.put("apicurio.registry.use-specific-avro-reader", true);
+        return c;
+    }
+}

@@ -1,0 +1,298 @@
+package io.triage.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.triage.model.config.ModelOverrides;
+import io.triage.model.infer.Classification;
+import io.triage.model.infer.Precision;
+import io.triage.model.infer.TextClassifier;
+import io.triage.model.io.ModelLoader;
+import io.triage.model.text.TextInput;
+import io.triage.stream.batch.BatchClassifier;
+import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.ops.StreamMetrics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static io.triage.stream.config.StreamAppConfig.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The topology on Kafka's TopologyTestDriver with the real bundled model: batching rules and dead letters. */
+class MicroBatchTopologyTest {
+    private static final List<String> LABELS = List.of("neg", "neu", "pos");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ModelBatchClassifier model;
+
+    @BeforeAll
+    static void loadModel() throws IOException {
+        TextClassifier c = TextClassifier.of(
+                ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(LABELS).withVersion("v-test"), ai.djl.Device.cpu()),
+                Precision.FP32);
+        model = new ModelBatchClassifier(c, 4);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.textClassifier().close();
+    }
+
+    /** A driver over the real topology, text or JSON input, JSON output (no registry needed). */
+    private static final class Harness implements AutoCloseable {
+        final TopologyTestDriver driver;
+        final TestInputTopic<byte[], byte[]> input;
+        final TestOutputTopic<byte[], byte[]> output;
+        final TestOutputTopic<byte[], byte[]> deadLetters;
+        final StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
+        final StreamAppConfig config;
+
+        Harness(Map<String, String> settings, Supplier<BatchClassifier> classifier) {
+            Map<String, String> s = new HashMap<>(Map.of(INPUT_FORMAT, "text", OUTPUT_FORMAT, "json"));
+            s.putAll(settings);
+            config = StreamAppConfig.of(s);
+            Properties props = new Properties();
+            props.put("application.id", "topology-test");
+            props.put("bootstrap.servers", "unused:9092");
+            driver = new TopologyTestDriver(TriageTopology.build(config, classifier, metrics), props, Instant.EPOCH);
+            input = driver.createInputTopic(config.get(TOPIC_INPUT), new ByteArraySerializer(), new ByteArraySerializer());
+            output = driver.createOutputTopic(config.get(TOPIC_OUTPUT), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            deadLetters = driver.createOutputTopic(config.get(TOPIC_DEAD_LETTER), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
+
+        Harness(Map<String, String> settings) {
+            this(settings, () -> model);
+        }
+
+        void text(String key, String text) {
+            input.pipeInput(key.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        List<JsonNode> results() {
+            return read(output);
+        }
+
+        List<JsonNode> deadLetters() {
+            return read(deadLetters);
+        }
+
+        private static List<JsonNode> read(TestOutputTopic<byte[], byte[]> topic) {
+            List<JsonNode> out = new ArrayList<>();
+            for (TestRecord<byte[], byte[]> r : topic.readRecordsToList()) {
+                try {
+                    out.add(JSON.readTree(r.value()));
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+
+    @Test
+    void flushesWhenTheBatchIsFull() {
+        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "4", BATCH_MAX_WAIT_MS, "60000"))) {
+            for (int i = 0; i < 3; i++) {
+                h.text("k" + i, "text number " + i);
+            }
+            assertTrue(h.output.isEmpty(), "a batch of 3 out of 4 must wait");
+            h.text("k3", "text number 3");
+            List<JsonNode> results = h.results();
+            assertEquals(4, results.size());
+            for (int i = 0; i < 4; i++) {
+                JsonNode r = results.get(i);
+                assertEquals(h.config.get(TOPIC_INPUT) + "-0-" + i, r.get("input_id").asText(),
+                        "results keep input order; text input gets topic-partition-offset ids");
+                assertEquals(4, r.get("timings").get("batch_size").asInt());
+                assertEquals("v-test", r.get("model_version").asText());
+                assertTrue(LABELS.contains(r.get("label").asText()));
+                double sum = 0;
+                for (String label : LABELS) {
+                    sum += r.get("scores").get(label).asDouble();
+                }
+                assertEquals(1.0, sum, 1e-5);
+                assertEquals(r.get("scores").get(r.get("label").asText()).asDouble(), r.get("score").asDouble(), 1e-7);
+            }
+        }
+    }
+
+    @Test
+    void flushesWhenTheOldestEventHasWaitedLongEnough() {
+        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "64", BATCH_MAX_WAIT_MS, "10"))) {
+            h.text("a", "i feel great");
+            h.driver.advanceWallClockTime(Duration.ofMillis(4));
+            h.text("b", "i feel awful");
+            h.driver.advanceWallClockTime(Duration.ofMillis(4));
+            assertTrue(h.output.isEmpty(), "8 ms < 10 ms: still waiting");
+            h.driver.advanceWallClockTime(Duration.ofMillis(3));
+            List<JsonNode> results = h.results();
+            assertEquals(2, results.size(), "11 ms after the oldest event the batch must be out");
+            assertEquals(2, results.get(0).get("timings").get("batch_size").asInt());
+            assertTrue(results.get(0).get("timings").get("queue_ms").asLong() >= 10);
+            h.text("c", "a third one");
+            h.driver.advanceWallClockTime(Duration.ofMillis(11));
+            assertEquals(1, h.results().get(0).get("timings").get("batch_size").asInt(), "a new batch starts empty");
+        }
+    }
+
+    @Test
+    void aBatchOfMixedLengthsIsGroupedButAnsweredInInputOrder() {
+        List<String> texts = List.of("short", "a much longer text that goes on and on about many different things indeed",
+                "mid length text here", "tiny", "another fairly long sentence with quite a few tokens in it", "ok");
+        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, String.valueOf(texts.size()), BATCH_MAX_WAIT_MS, "60000"))) {
+            for (int i = 0; i < texts.size(); i++) {
+                h.text("k" + i, texts.get(i));
+            }
+            List<JsonNode> results = h.results();
+            assertEquals(texts.size(), results.size());
+            for (int i = 0; i < texts.size(); i++) {
+                Classification alone = model.textClassifier().classify(List.of(TextInput.of(texts.get(i)))).get(0);
+                for (String label : LABELS) {
+                    assertEquals(alone.scores().get(label), results.get(i).get("scores").get(label).floatValue(), 1e-4,
+                            "result " + i + " must be the one of text " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void badInputBecomesDeadLettersAndProcessingGoesOn() {
+        Map<String, String> settings = Map.of(INPUT_FORMAT, "json", BATCH_MAX_SIZE, "1", MAX_TEXT_BYTES, "100");
+        try (Harness h = new Harness(settings)) {
+            byte[][] bad = {
+                    null,
+                    "{not json".getBytes(StandardCharsets.UTF_8),
+                    {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+                    "{\"id\": \"x\"}".getBytes(StandardCharsets.UTF_8),
+                    "{\"text\": \"   \"}".getBytes(StandardCharsets.UTF_8),
+                    ("{\"text\": \"" + "a".repeat(101) + "\"}").getBytes(StandardCharsets.UTF_8),
+                    "[1, 2]".getBytes(StandardCharsets.UTF_8),
+            };
+            String[][] expected = { // reason, stage
+                    {"NULL_VALUE", "DESERIALIZE"}, {"UNDECODABLE", "DESERIALIZE"}, {"INVALID_UTF8", "DESERIALIZE"},
+                    {"MISSING_TEXT", "VALIDATE"}, {"EMPTY_TEXT", "VALIDATE"}, {"TEXT_TOO_LARGE", "VALIDATE"},
+                    {"UNDECODABLE", "DESERIALIZE"},
+            };
+            for (int i = 0; i < bad.length; i++) {
+                h.input.pipeInput(("bad" + i).getBytes(StandardCharsets.UTF_8), bad[i]);
+                h.input.pipeInput(("good" + i).getBytes(StandardCharsets.UTF_8),
+                        ("{\"id\": \"good-" + i + "\", \"text\": \"fine text " + i + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            List<JsonNode> letters = h.deadLetters();
+            assertEquals(bad.length, letters.size());
+            for (int i = 0; i < bad.length; i++) {
+                JsonNode l = letters.get(i);
+                assertTrue(l.get("message").asText().startsWith(expected[i][0]), l.toString());
+                assertEquals(expected[i][1], l.get("stage").asText(), l.toString());
+                assertEquals(2L * i, l.get("source_offset").asLong(), "the dead letter points at the bad record");
+                assertEquals(h.config.get(TOPIC_INPUT), l.get("source_topic").asText());
+                if (bad[i] != null) {
+                    byte[] original = l.get("original_value").get("bytes").asText().getBytes(StandardCharsets.ISO_8859_1);
+                    assertArrayEquals(bad[i], original, "the original bytes are kept for replay");
+                } else {
+                    assertTrue(l.get("original_value").isNull());
+                }
+            }
+            List<JsonNode> results = h.results();
+            assertEquals(bad.length, results.size(), "every good record after a bad one is still classified");
+            for (int i = 0; i < bad.length; i++) {
+                assertEquals("good-" + i, results.get(i).get("input_id").asText());
+            }
+            assertEquals(bad.length, h.metrics.deadLetterCount());
+        }
+    }
+
+    @Test
+    void aModelFailureSendsOnlyTheFailingEventToTheDeadLetters() {
+        AtomicInteger calls = new AtomicInteger();
+        BatchClassifier failingOnPoison = new BatchClassifier() {
+            @Override
+            public List<Classification> classify(List<TextInput> inputs) {
+                calls.incrementAndGet();
+                if (inputs.stream().anyMatch(in -> in.text().contains("POISON"))) {
+                    throw new IllegalStateException("model cannot handle POISON");
+                }
+                return model.classify(inputs);
+            }
+
+            @Override
+            public String modelName() {
+                return model.modelName();
+            }
+
+            @Override
+            public String modelVersion() {
+                return model.modelVersion();
+            }
+        };
+        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "3", BATCH_MAX_WAIT_MS, "60000"), () -> failingOnPoison)) {
+            h.text("a", "first");
+            h.text("b", "POISON pill");
+            h.text("c", "third");
+            assertEquals(4, calls.get(), "one batch call, then one retry per event");
+            List<JsonNode> results = h.results();
+            assertEquals(List.of(0L, 2L), results.stream()
+                    .map(r -> Long.parseLong(r.get("input_id").asText().replaceAll(".*-", ""))).toList());
+            List<JsonNode> letters = h.deadLetters();
+            assertEquals(1, letters.size());
+            assertEquals("CLASSIFY", letters.get(0).get("stage").asText());
+            assertEquals(1L, letters.get(0).get("source_offset").asLong());
+            assertEquals(IllegalStateException.class.getName(), letters.get(0).get("error_type").asText());
+        }
+    }
+
+    @Test
+    void routesEachResultToItsLabelsTopic() {
+        Map<String, String> settings = Map.of(ROUTING_ENABLED, "true", BATCH_MAX_SIZE, "8", BATCH_MAX_WAIT_MS, "60000");
+        try (Harness h = new Harness(settings)) {
+            Map<String, TestOutputTopic<byte[], byte[]>> routed = new HashMap<>();
+            for (String label : LABELS) {
+                routed.put(label, h.driver.createOutputTopic(LabelTopics.topicFor(h.config.get(TOPIC_ROUTE_PREFIX), label),
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+            }
+            for (int i = 0; i < 8; i++) {
+                h.text("k" + i, "text " + i + " " + "word ".repeat(i));
+            }
+            List<JsonNode> all = h.results();
+            assertEquals(8, all.size());
+            int routedCount = 0;
+            for (String label : LABELS) {
+                for (TestRecord<byte[], byte[]> r : routed.get(label).readRecordsToList()) {
+                    JsonNode node;
+                    try {
+                        node = JSON.readTree(r.value());
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                    assertEquals(label, node.get("label").asText());
+                    routedCount++;
+                }
+            }
+            assertEquals(8, routedCount, "every result also lands on exactly one label topic");
+        }
+    }
+}
