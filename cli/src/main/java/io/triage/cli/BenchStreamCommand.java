@@ -1,0 +1,211 @@
+package io.triage.cli;
+
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.triage.embedded.EmbeddedKafka;
+import io.triage.embedded.EmbeddedRegistry;
+import io.triage.model.text.TextInput;
+import io.triage.schemas.ClassifiedEvent;
+import io.triage.schemas.TextEvent;
+import io.triage.stream.TriageStreamApp;
+import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.serde.RegistrySettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.triage.stream.config.StreamAppConfig.*;
+
+/**
+ * End-to-end events/s and latency through a real broker and registry with Avro, against the raw model on the
+ * same texts in the same run: produce → stream app (exactly-once) → read_committed consumer.
+ */
+@Command(name = "stream", mixinStandardHelpOptions = true,
+        description = "End-to-end throughput and latency of the stream app vs the raw model, on an embedded broker.")
+final class BenchStreamCommand implements Callable<Integer> {
+    private static final List<String> EMOTIONS = List.of("sadness", "joy", "love", "anger", "fear", "surprise");
+
+    @Option(names = "--texts", defaultValue = "../shared/datasets/emotion/validation.txt",
+            description = "A 'text;label' file (default: ${DEFAULT-VALUE}).")
+    Path textsFile;
+
+    @Option(names = "--count", defaultValue = "2000", description = "Events per load level (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "batch.max.size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-wait-ms", defaultValue = "10", description = "batch.max.wait.ms (default: ${DEFAULT-VALUE}).")
+    int maxWaitMs;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other stream app setting, e.g. kafka.commit.interval.ms=50.")
+    Map<String, String> extra = new HashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        List<TextInput> texts = BenchModelCommand.readTexts(textsFile, count);
+        Path stateDir = Files.createTempDirectory("triage-bench-state");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedRegistry registry = EmbeddedRegistry.start()) {
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    BOOTSTRAP_SERVERS, kafka.bootstrapServers(), REGISTRY_URL, registry.apiV2Url(),
+                    APPLICATION_ID, "bench-stream", MODEL_LABELS, String.join(",", EMOTIONS),
+                    BATCH_MAX_SIZE, String.valueOf(batchSize), BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs),
+                    HTTP_PORT, "-1", "kafka.state.dir", stateDir.toString()));
+            settings.putAll(extra);
+            StreamAppConfig config = StreamAppConfig.of(settings);
+            System.out.printf(Locale.ROOT, "bench stream: %d texts from %s, %d cores; batch.max.size=%d batch.max.wait.ms=%d, "
+                            + "%s, %s partition(s), Avro + registry, read_committed consumer%n", texts.size(), textsFile,
+                    Runtime.getRuntime().availableProcessors(), batchSize, maxWaitMs, config.get(PROCESSING_GUARANTEE),
+                    config.get(TOPIC_PARTITIONS));
+
+            double raw = rawModelRate(config, texts);
+            try (TriageStreamApp app = TriageStreamApp.start(config); Load load = new Load(kafka, registry, config)) {
+                while (!app.isReady()) {
+                    Thread.sleep(100);
+                }
+                load.run(texts.subList(0, Math.min(200, texts.size())), 0); // warm-up: JIT, registry lookups, first batches
+                Result full = load.run(texts, 0);
+                Result half = load.run(texts, full.eventsPerSecond / 2);
+                System.out.printf(Locale.ROOT, "%-34s %10s %8s %8s %8s %8s%n", "", "events/s", "vs raw", "p50 ms", "p99 ms", "max ms");
+                System.out.printf(Locale.ROOT, "%-34s %10.1f %7.2fx %8s %8s %8s%n", "raw model (same texts, same batching)", raw, 1.0, "-", "-", "-");
+                print("end-to-end, full load", full, raw);
+                print(String.format(Locale.ROOT, "end-to-end, 50%% load (%.0f/s offered)", full.eventsPerSecond / 2), half, raw);
+                System.out.printf(Locale.ROOT, "mean batch size: %.1f; dead letters: %.0f%n",
+                        app.metrics().registry().find("triage.batch.size").summary().mean(), app.metrics().deadLetterCount());
+            }
+        }
+        return 0;
+    }
+
+    private static void print(String name, Result r, double raw) {
+        System.out.printf(Locale.ROOT, "%-34s %10.1f %7.2fx %8.1f %8.1f %8.1f%n", name, r.eventsPerSecond, r.eventsPerSecond / raw,
+                r.percentile(50), r.percentile(99), r.percentile(100));
+    }
+
+    /** The model alone on the same texts, in micro-batches of the same size with the same length grouping. */
+    private static double rawModelRate(StreamAppConfig config, List<TextInput> texts) throws Exception {
+        ModelBatchClassifier model = TriageStreamApp.loadModel(config);
+        try {
+            int batch = config.getInt(BATCH_MAX_SIZE, 1);
+            Runnable pass = () -> {
+                for (int i = 0; i < texts.size(); i += batch) {
+                    model.classify(texts.subList(i, Math.min(texts.size(), i + batch)));
+                }
+            };
+            pass.run(); // warm-up
+            long start = System.nanoTime();
+            pass.run();
+            return texts.size() / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            model.textClassifier().close();
+        }
+    }
+
+    record Result(double eventsPerSecond, long[] latenciesMs) {
+        double percentile(double p) {
+            long[] sorted = latenciesMs.clone();
+            Arrays.sort(sorted);
+            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        }
+    }
+
+    /** Produces events (flat out, or paced at a rate) and times each one until its result is readable. */
+    private static final class Load implements AutoCloseable {
+        private final KafkaProducer<byte[], TextEvent> producer;
+        private final KafkaConsumer<byte[], ClassifiedEvent> consumer;
+        private final String input;
+        private int round;
+
+        Load(EmbeddedKafka kafka, EmbeddedRegistry registry, StreamAppConfig config) {
+            Map<String, Object> serde = RegistrySettings.confluentWireFormat(registry.apiV2Url());
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+            AvroKafkaSerializer<TextEvent> values = new AvroKafkaSerializer<>();
+            values.configure(serde, false);
+            producer = new KafkaProducer<>(p, new ByteArraySerializer(), values);
+
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + UUID.randomUUID());
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+            AvroKafkaDeserializer<ClassifiedEvent> results = new AvroKafkaDeserializer<>();
+            results.configure(serde, false);
+            consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), results);
+            consumer.subscribe(List.of(config.get(TOPIC_OUTPUT)));
+            input = config.get(TOPIC_INPUT);
+            while (consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+        }
+
+        /** @param rate events/s to offer; 0 = as fast as the producer goes */
+        Result run(List<TextInput> texts, double rate) throws InterruptedException {
+            String prefix = "r" + (round++) + "-";
+            Thread sender = new Thread(() -> {
+                long start = System.nanoTime();
+                for (int i = 0; i < texts.size(); i++) {
+                    if (rate > 0) {
+                        long due = start + (long) (i * 1e9 / rate);
+                        LockSupport.parkNanos(due - System.nanoTime());
+                    }
+                    TextEvent e = TextEvent.newBuilder().setId(prefix + i).setText(texts.get(i).text())
+                            .setEventTime(Instant.now()).setAttributes(Map.of()).build();
+                    producer.send(new ProducerRecord<>(input, ("k" + i).getBytes(StandardCharsets.UTF_8), e));
+                }
+                producer.flush();
+            }, "bench-producer");
+            long start = System.currentTimeMillis();
+            sender.start();
+            List<Long> latencies = new ArrayList<>(texts.size());
+            long last = start;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (latencies.size() < texts.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], ClassifiedEvent> r : consumer.poll(Duration.ofMillis(50))) {
+                    if (r.value().getInputId().startsWith(prefix)) {
+                        last = System.currentTimeMillis();
+                        latencies.add(last - r.timestamp()); // the result keeps the input's produce timestamp
+                    }
+                }
+            }
+            sender.join();
+            if (latencies.size() < texts.size()) {
+                throw new IllegalStateException("only " + latencies.size() + " of " + texts.size() + " results arrived");
+            }
+            return new Result(texts.size() / ((last - start) / 1000.0), latencies.stream().mapToLong(Long::longValue).toArray());
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+            consumer.close();
+        }
+    }
+}
