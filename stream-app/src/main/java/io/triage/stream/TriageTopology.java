@@ -23,6 +23,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import static io.triage.stream.config.StreamAppConfig.*;
@@ -50,6 +51,12 @@ public final class TriageTopology {
     private TriageTopology() {}
 
     public static Topology build(StreamAppConfig config, Supplier<BatchClassifier> classifiers, StreamMetrics metrics) {
+        return build(config, classifiers, metrics, System::currentTimeMillis);
+    }
+
+    /** @param wallClock epoch millis; tests pass a clock they move together with the test driver's */
+    public static Topology build(StreamAppConfig config, Supplier<BatchClassifier> classifiers, StreamMetrics metrics,
+                                 LongSupplier wallClock) {
         Map<String, Object> registry = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
         InputFormat inputFormat = config.getEnum(INPUT_FORMAT, InputFormat.class);
         OutputFormat outputFormat = config.getEnum(OUTPUT_FORMAT, OutputFormat.class);
@@ -66,7 +73,7 @@ public final class TriageTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(TOPIC_INPUT));
         topology.addProcessor(CLASSIFIER,
                 () -> new MicroBatchProcessor(batch, BUFFER_STORE, TextEventDecoders.create(inputFormat, registry),
-                        validator, classifiers, metrics, routing),
+                        validator, classifiers, metrics, routing, wallClock),
                 SOURCE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),

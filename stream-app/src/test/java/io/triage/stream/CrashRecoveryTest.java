@@ -8,7 +8,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,19 +45,9 @@ class CrashRecoveryTest {
     Path dir;
 
     @BeforeAll
-    static void startInfrastructure() throws Exception {
-        kafka = EmbeddedKafka.start();
-        registry = EmbeddedRegistry.start();
-    }
-
-    @AfterAll
-    static void stopInfrastructure() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void infrastructure() {
+        kafka = SharedInfrastructure.kafka();
+        registry = SharedInfrastructure.registry();
     }
 
     @Test

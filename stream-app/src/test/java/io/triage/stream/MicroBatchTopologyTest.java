@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import static io.triage.stream.config.StreamAppConfig.*;
@@ -65,6 +66,7 @@ class MicroBatchTopologyTest {
         final TestOutputTopic<byte[], byte[]> deadLetters;
         final StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
         final StreamAppConfig config;
+        final AtomicLong clock = new AtomicLong();
 
         Harness(Map<String, String> settings, Supplier<BatchClassifier> classifier) {
             Map<String, String> s = new HashMap<>(Map.of(INPUT_FORMAT, "text", OUTPUT_FORMAT, "json"));
@@ -73,7 +75,7 @@ class MicroBatchTopologyTest {
             Properties props = new Properties();
             props.put("application.id", "topology-test");
             props.put("bootstrap.servers", "unused:9092");
-            driver = new TopologyTestDriver(TriageTopology.build(config, classifier, metrics), props, Instant.EPOCH);
+            driver = new TopologyTestDriver(TriageTopology.build(config, classifier, metrics, clock::get), props, Instant.EPOCH);
             input = driver.createInputTopic(config.get(TOPIC_INPUT), new ByteArraySerializer(), new ByteArraySerializer());
             output = driver.createOutputTopic(config.get(TOPIC_OUTPUT), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             deadLetters = driver.createOutputTopic(config.get(TOPIC_DEAD_LETTER), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -81,6 +83,12 @@ class MicroBatchTopologyTest {
 
         Harness(Map<String, String> settings) {
             this(settings, () -> model);
+        }
+
+        /** Moves the processor's clock and the driver's wall clock (which fires punctuators) together. */
+        void advance(long millis) {
+            clock.addAndGet(millis);
+            driver.advanceWallClockTime(Duration.ofMillis(millis));
         }
 
         void text(String key, String text) {
@@ -144,17 +152,17 @@ class MicroBatchTopologyTest {
     void flushesWhenTheOldestEventHasWaitedLongEnough() {
         try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "64", BATCH_MAX_WAIT_MS, "10"))) {
             h.text("a", "i feel great");
-            h.driver.advanceWallClockTime(Duration.ofMillis(4));
+            h.advance(4);
             h.text("b", "i feel awful");
-            h.driver.advanceWallClockTime(Duration.ofMillis(4));
+            h.advance(4);
             assertTrue(h.output.isEmpty(), "8 ms < 10 ms: still waiting");
-            h.driver.advanceWallClockTime(Duration.ofMillis(3));
+            h.advance(3);
             List<JsonNode> results = h.results();
             assertEquals(2, results.size(), "11 ms after the oldest event the batch must be out");
             assertEquals(2, results.get(0).get("timings").get("batch_size").asInt());
             assertTrue(results.get(0).get("timings").get("queue_ms").asLong() >= 10);
             h.text("c", "a third one");
-            h.driver.advanceWallClockTime(Duration.ofMillis(11));
+            h.advance(11);
             assertEquals(1, h.results().get(0).get("timings").get("batch_size").asInt(), "a new batch starts empty");
         }
     }

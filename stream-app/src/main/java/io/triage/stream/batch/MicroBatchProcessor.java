@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,8 @@ import java.util.function.Supplier;
  *
  * <p>A batch is flushed when it reaches {@code maxSize}, or when its oldest event has waited {@code maxWaitMs}:
  * checked on every arriving record and by a wall-clock punctuator, so a quiet topic still gets its results out.
+ * Time is read from {@code wallClock}, not from Streams' cached per-iteration time: that one lags by the length of
+ * the previous model call, which made every batch after a flush look old at once and flush nearly empty.
  */
 public final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
@@ -55,6 +58,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     private final Supplier<BatchClassifier> classifiers;
     private final StreamMetrics metrics;
     private final boolean routing;
+    private final LongSupplier wallClock;
 
     private ProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<Long, BufferedEvent> store;
@@ -64,7 +68,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
 
     public MicroBatchProcessor(BatchSettings settings, String storeName, TextEventDecoder decoder,
                                TextEventValidator validator, Supplier<BatchClassifier> classifiers,
-                               StreamMetrics metrics, boolean routing) {
+                               StreamMetrics metrics, boolean routing, LongSupplier wallClock) {
         this.settings = settings;
         this.storeName = storeName;
         this.decoder = decoder;
@@ -72,6 +76,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
         this.classifiers = classifiers;
         this.metrics = metrics;
         this.routing = routing;
+        this.wallClock = wallClock;
     }
 
     @Override
@@ -90,8 +95,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             LOG.info("{}: {} events were waiting in the buffer", context.taskId(), buffered.size());
         }
         long interval = Math.max(1, settings.maxWaitMs() / 2);
-        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (oldestHasWaited(now)) {
+        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, ignored -> {
+            if (oldestHasWaited(wallClock.getAsLong())) {
                 flush();
             }
         });
@@ -116,7 +121,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             deadLetter(record.key(), record.value(), source, stage, e, e.reason().name());
             return;
         }
-        long now = context.currentSystemTimeMs();
+        long now = wallClock.getAsLong();
         BufferedEvent entry = BufferedEvent.newBuilder()
                 .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
                 .setValue(ByteBuffer.wrap(record.value()))
@@ -142,7 +147,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
         BatchClassifier classifier = classifiers.get();
         List<TextInput> inputs = buffered.stream()
                 .map(e -> new TextInput(e.getText(), e.getTextPair())).toList();
-        long started = context.currentSystemTimeMs();
+        long started = wallClock.getAsLong();
         long t0 = System.nanoTime();
         List<Classification> results = null;
         try {
@@ -179,7 +184,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
 
     private void forwardResult(BufferedEvent event, Classification result, String modelName, long started,
                                long modelMs, int batchSize) {
-        long now = context.currentSystemTimeMs();
+        long now = wallClock.getAsLong();
         ClassifiedEvent out = ClassifiedEvent.newBuilder()
                 .setInputId(event.getId())
                 .setLabel(result.label())
@@ -201,7 +206,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
 
     private void deadLetter(byte[] key, byte[] value, SourcePosition source, FailureStage stage, Exception error,
                             String reason) {
-        long now = context.currentSystemTimeMs();
+        long now = wallClock.getAsLong();
         DeadLetter letter = DeadLetter.newBuilder()
                 .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
                 .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
