@@ -108,8 +108,7 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     /** The model alone on the same texts, in micro-batches of the same size with the same length grouping. */
     private static double rawModelRate(StreamAppConfig config, List<TextInput> texts) throws Exception {
-        ModelBatchClassifier model = TriageStreamApp.loadModel(config);
-        try {
+        try (ModelBatchClassifier model = TriageStreamApp.loadModel(config)) {
             int batch = config.getInt(BATCH_MAX_SIZE, 1);
             Runnable pass = () -> {
                 for (int i = 0; i < texts.size(); i += batch) {
@@ -120,8 +119,6 @@ final class BenchStreamCommand implements Callable<Integer> {
             long start = System.nanoTime();
             pass.run();
             return texts.size() / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            model.textClassifier().close();
         }
     }
 

@@ -54,8 +54,9 @@ public final class TriageStreamApp implements AutoCloseable {
     public static TriageStreamApp start(StreamAppConfig config) throws Exception {
         TriageStreamApp app = new TriageStreamApp(config);
         try {
-            app.serve(loadModel(config));
-            app.startStreams();
+            ModelBatchClassifier model = loadModel(config);
+            app.serve(model);
+            app.startStreams(model.labels());
             return app;
         } catch (Exception | Error e) {
             app.close();
@@ -79,11 +80,10 @@ public final class TriageStreamApp implements AutoCloseable {
         metrics.servingModel(classifier.modelName(), classifier.modelVersion());
     }
 
-    private void startStreams() throws Exception {
+    private void startStreams(List<String> labels) throws Exception {
         var streamsConfig = StreamsSettings.from(config);
         List<String> topics = new ArrayList<>(List.of(config.get(TOPIC_INPUT), config.get(TOPIC_OUTPUT), config.get(TOPIC_DEAD_LETTER)));
         if (config.getBoolean(ROUTING_ENABLED)) {
-            List<String> labels = ((ModelBatchClassifier) serving.get()).textClassifier().model().config().labels();
             topics.addAll(LabelTopics.topicsFor(config.get(TOPIC_ROUTE_PREFIX), labels));
         }
         TopicProvisioner.ensure(streamsConfig, topics, config.getInt(TOPIC_PARTITIONS, 1));
@@ -130,9 +130,9 @@ public final class TriageStreamApp implements AutoCloseable {
         if (ops != null) {
             ops.close();
         }
-        BatchClassifier last = serving.isLoaded() ? serving.get() : null;
-        if (last instanceof ModelBatchClassifier m) {
-            m.textClassifier().close();
+        BatchClassifier last = serving.swap(null);
+        if (last != null) {
+            last.close();
         }
         registry.close();
     }

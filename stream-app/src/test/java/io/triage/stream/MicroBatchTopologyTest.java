@@ -55,7 +55,7 @@ class MicroBatchTopologyTest {
 
     @AfterAll
     static void closeModel() {
-        model.textClassifier().close();
+        model.close();
     }
 
     /** A driver over the real topology, text or JSON input, JSON output (no registry needed). */

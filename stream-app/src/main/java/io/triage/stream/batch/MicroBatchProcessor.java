@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -189,7 +188,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                 .setInputId(event.getId())
                 .setLabel(result.label())
                 .setScore(result.score())
-                .setScores(Map.copyOf(result.scores()))
+                .setScores(result.scores())
                 .setModelName(modelName)
                 .setModelVersion(result.modelVersion())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))

@@ -39,7 +39,16 @@ public final class ModelBatchClassifier implements BatchClassifier {
         return classifier.version();
     }
 
+    public List<String> labels() {
+        return classifier.model().config().labels();
+    }
+
     public TextClassifier textClassifier() {
         return classifier;
+    }
+
+    @Override
+    public void close() {
+        classifier.close();
     }
 }

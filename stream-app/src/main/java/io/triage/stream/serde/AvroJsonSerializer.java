@@ -12,6 +12,8 @@ import java.io.IOException;
 
 /** Avro's JSON encoding of a record (no registry): for consumers that want to read the output with jq. */
 public final class AvroJsonSerializer<T extends SpecificRecord> implements Serializer<T> {
+    private SpecificDatumWriter<T> writer; // made on first use: the record class is known only from a value
+
     @Override
     public byte[] serialize(String topic, T value) {
         if (value == null) {
@@ -20,7 +22,10 @@ public final class AvroJsonSerializer<T extends SpecificRecord> implements Seria
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try {
             JsonEncoder encoder = EncoderFactory.get().jsonEncoder(value.getSchema(), out);
-            new SpecificDatumWriter<T>(value.getSchema()).write(value, encoder);
+            if (writer == null) {
+                writer = new SpecificDatumWriter<>(value.getSchema());
+            }
+            writer.write(value, encoder);
             encoder.flush();
         } catch (IOException e) {
             throw new SerializationException("cannot write " + value.getSchema().getFullName() + " as JSON", e);
