@@ -88,14 +88,20 @@ final class BenchStreamCommand implements Callable<Integer> {
                     Thread.sleep(100);
                 }
                 load.run(texts.subList(0, Math.min(200, texts.size())), 0); // warm-up: JIT, registry lookups, first batches
+                ModelUse beforeFull = ModelUse.of(app);
                 Result full = load.run(texts, 0);
+                String fullThread = threadTimeSplit(app);
+                ModelUse afterFull = ModelUse.of(app);
                 Result half = load.run(texts, full.eventsPerSecond / 2);
+                String halfThread = threadTimeSplit(app);
+                ModelUse afterHalf = ModelUse.of(app);
                 System.out.printf(Locale.ROOT, "%-34s %10s %8s %8s %8s %8s%n", "", "events/s", "vs raw", "p50 ms", "p99 ms", "max ms");
                 System.out.printf(Locale.ROOT, "%-34s %10.1f %7.2fx %8s %8s %8s%n", "raw model (same texts, same batching)", raw, 1.0, "-", "-", "-");
                 print("end-to-end, full load", full, raw);
                 print(String.format(Locale.ROOT, "end-to-end, 50%% load (%.0f/s offered)", full.eventsPerSecond / 2), half, raw);
-                System.out.printf(Locale.ROOT, "mean batch size: %.1f; dead letters: %.0f%n",
-                        app.metrics().registry().find("triage.batch.size").summary().mean(), app.metrics().deadLetterCount());
+                System.out.printf(Locale.ROOT, "dead letters: %.0f%n", app.metrics().deadLetterCount());
+                System.out.printf(Locale.ROOT, "full load: %s; stream thread: %s%n", afterFull.since(beforeFull, full), fullThread);
+                System.out.printf(Locale.ROOT, "50%% load: %s; stream thread: %s%n", afterHalf.since(afterFull, half), halfThread);
             }
         }
         return 0;
@@ -122,7 +128,36 @@ final class BenchStreamCommand implements Callable<Integer> {
         }
     }
 
-    record Result(double eventsPerSecond, long[] latenciesMs) {
+    /** Where the stream thread's time went, from Kafka Streams' own thread metrics (recent window). */
+    private static String threadTimeSplit(TriageStreamApp app) {
+        StringBuilder out = new StringBuilder();
+        for (String phase : List.of("poll", "process", "punctuate", "commit")) {
+            app.metrics().registry().find("kafka.stream.thread." + phase + ".ratio").gauges().stream().findFirst()
+                    .ifPresent(g -> out.append(String.format(Locale.ROOT, "%s %.0f%% ", phase, 100 * g.value())));
+        }
+        app.metrics().registry().find("kafka.stream.thread.commit.latency.avg").gauges().stream().findFirst()
+                .ifPresent(g -> out.append(String.format(Locale.ROOT, "(commit %.1f ms avg)", g.value())));
+        return out.toString().trim();
+    }
+
+    /** The model's running totals, to tell how busy it was during one load level. */
+    private record ModelUse(long batches, double events, double modelSeconds) {
+        static ModelUse of(TriageStreamApp app) {
+            var timer = app.metrics().registry().find("triage.model.batch.time").timer();
+            var sizes = app.metrics().registry().find("triage.batch.size").summary();
+            return new ModelUse(timer.count(), sizes.totalAmount(), timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e9);
+        }
+
+        String since(ModelUse before, Result r) {
+            long n = batches - before.batches;
+            double events = this.events - before.events;
+            double busy = modelSeconds - before.modelSeconds;
+            return String.format(Locale.ROOT, "mean batch %.1f, model busy %.0f%% of the time at %.1f events/s of model time",
+                    events / Math.max(1, n), 100 * busy / r.wallSeconds(), events / busy);
+        }
+    }
+
+    record Result(double eventsPerSecond, long[] latenciesMs, double wallSeconds) {
         double percentile(double p) {
             long[] sorted = latenciesMs.clone();
             Arrays.sort(sorted);
@@ -196,7 +231,8 @@ final class BenchStreamCommand implements Callable<Integer> {
             if (latencies.size() < texts.size()) {
                 throw new IllegalStateException("only " + latencies.size() + " of " + texts.size() + " results arrived");
             }
-            return new Result(texts.size() / ((last - start) / 1000.0), latencies.stream().mapToLong(Long::longValue).toArray());
+            double seconds = (last - start) / 1000.0;
+            return new Result(texts.size() / seconds, latencies.stream().mapToLong(Long::longValue).toArray(), seconds);
         }
 
         @Override

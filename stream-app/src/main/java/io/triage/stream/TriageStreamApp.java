@@ -10,7 +10,7 @@ import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelLoader;
-import io.triage.stream.batch.BatchClassifier;
+import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.config.StreamAppConfig;
 import io.triage.stream.ops.OpsServer;
@@ -40,7 +40,7 @@ public final class TriageStreamApp implements AutoCloseable {
     private final StreamAppConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StreamMetrics metrics = new StreamMetrics(registry);
-    private final ServingModel serving = new ServingModel();
+    private InferenceWorker worker;
     private final OpsServer ops;
     private KafkaStreams streams;
 
@@ -76,7 +76,7 @@ public final class TriageStreamApp implements AutoCloseable {
     }
 
     private void serve(ModelBatchClassifier classifier) {
-        serving.swap(classifier);
+        worker = InferenceWorker.start(classifier);
         metrics.servingModel(classifier.modelName(), classifier.modelVersion());
     }
 
@@ -88,7 +88,7 @@ public final class TriageStreamApp implements AutoCloseable {
         }
         TopicProvisioner.ensure(streamsConfig, topics, config.getInt(TOPIC_PARTITIONS, 1));
 
-        streams = new KafkaStreams(TriageTopology.build(config, serving, metrics), streamsConfig);
+        streams = new KafkaStreams(TriageTopology.build(config, worker, metrics), streamsConfig);
         streams.setUncaughtExceptionHandler(e -> {
             // e.g. the registry or the broker unreachable: nothing was committed for the failed work, so a new
             // thread reads it again; bad records never get here, they are dead letters
@@ -111,7 +111,7 @@ public final class TriageStreamApp implements AutoCloseable {
     }
 
     public boolean isReady() {
-        return serving.isLoaded() && state() == KafkaStreams.State.RUNNING;
+        return worker != null && worker.isLoaded() && state() == KafkaStreams.State.RUNNING;
     }
 
     public StreamMetrics metrics() {
@@ -130,9 +130,8 @@ public final class TriageStreamApp implements AutoCloseable {
         if (ops != null) {
             ops.close();
         }
-        BatchClassifier last = serving.swap(null);
-        if (last != null) {
-            last.close();
+        if (worker != null) {
+            worker.close(); // after Streams: no task can submit a batch any more
         }
         registry.close();
     }

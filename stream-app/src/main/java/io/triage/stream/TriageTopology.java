@@ -2,7 +2,7 @@ package io.triage.stream;
 
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
-import io.triage.stream.batch.BatchClassifier;
+import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.BatchSettings;
 import io.triage.stream.batch.BufferedEvent;
 import io.triage.stream.batch.MicroBatchProcessor;
@@ -24,7 +24,6 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 import static io.triage.stream.config.StreamAppConfig.*;
 
@@ -50,12 +49,12 @@ public final class TriageTopology {
 
     private TriageTopology() {}
 
-    public static Topology build(StreamAppConfig config, Supplier<BatchClassifier> classifiers, StreamMetrics metrics) {
-        return build(config, classifiers, metrics, System::currentTimeMillis);
+    public static Topology build(StreamAppConfig config, InferenceWorker worker, StreamMetrics metrics) {
+        return build(config, worker, metrics, System::currentTimeMillis);
     }
 
     /** @param wallClock epoch millis; tests pass a clock they move together with the test driver's */
-    public static Topology build(StreamAppConfig config, Supplier<BatchClassifier> classifiers, StreamMetrics metrics,
+    public static Topology build(StreamAppConfig config, InferenceWorker worker, StreamMetrics metrics,
                                  LongSupplier wallClock) {
         Map<String, Object> registry = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
         InputFormat inputFormat = config.getEnum(INPUT_FORMAT, InputFormat.class);
@@ -73,7 +72,7 @@ public final class TriageTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(TOPIC_INPUT));
         topology.addProcessor(CLASSIFIER,
                 () -> new MicroBatchProcessor(batch, BUFFER_STORE, TextEventDecoders.create(inputFormat, registry),
-                        validator, classifiers, metrics, routing, wallClock),
+                        validator, worker, metrics, routing, wallClock),
                 SOURCE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),

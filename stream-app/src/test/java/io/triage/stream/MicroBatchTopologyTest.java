@@ -10,6 +10,7 @@ import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.text.TextInput;
 import io.triage.stream.batch.BatchClassifier;
+import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.config.StreamAppConfig;
 import io.triage.stream.ops.StreamMetrics;
@@ -32,9 +33,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import static io.triage.stream.config.StreamAppConfig.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -68,21 +70,25 @@ class MicroBatchTopologyTest {
         final StreamAppConfig config;
         final AtomicLong clock = new AtomicLong();
 
-        Harness(Map<String, String> settings, Supplier<BatchClassifier> classifier) {
+        Harness(Map<String, String> settings, BatchClassifier classifier) {
+            this(settings, InferenceWorker.direct(classifier));
+        }
+
+        Harness(Map<String, String> settings, InferenceWorker worker) {
             Map<String, String> s = new HashMap<>(Map.of(INPUT_FORMAT, "text", OUTPUT_FORMAT, "json"));
             s.putAll(settings);
             config = StreamAppConfig.of(s);
             Properties props = new Properties();
             props.put("application.id", "topology-test");
             props.put("bootstrap.servers", "unused:9092");
-            driver = new TopologyTestDriver(TriageTopology.build(config, classifier, metrics, clock::get), props, Instant.EPOCH);
+            driver = new TopologyTestDriver(TriageTopology.build(config, worker, metrics, clock::get), props, Instant.EPOCH);
             input = driver.createInputTopic(config.get(TOPIC_INPUT), new ByteArraySerializer(), new ByteArraySerializer());
             output = driver.createOutputTopic(config.get(TOPIC_OUTPUT), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             deadLetters = driver.createOutputTopic(config.get(TOPIC_DEAD_LETTER), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
 
         Harness(Map<String, String> settings) {
-            this(settings, () -> model);
+            this(settings, model);
         }
 
         /** Moves the processor's clock and the driver's wall clock (which fires punctuators) together. */
@@ -168,6 +174,92 @@ class MicroBatchTopologyTest {
     }
 
     @Test
+    void theNextBatchFillsWhileTheModelWorksOnTheCurrentOne() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstBatchStarted = new CountDownLatch(1);
+        BatchClassifier slow = new DelegatingClassifier(model) {
+            @Override
+            public List<Classification> classify(List<TextInput> inputs) {
+                firstBatchStarted.countDown();
+                await(release);
+                return model.classify(inputs);
+            }
+        };
+        InferenceWorker worker = InferenceWorker.start(slow);
+        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "3", BATCH_MAX_WAIT_MS, "60000"), worker)) {
+            for (int i = 0; i < 3; i++) {
+                h.text("k" + i, "first batch " + i);
+            }
+            assertTrue(firstBatchStarted.await(30, TimeUnit.SECONDS));
+            for (int i = 3; i < 5; i++) {
+                h.text("k" + i, "second batch " + i); // accepted while the model is busy
+            }
+            assertTrue(h.output.isEmpty(), "nothing is out before the model answers");
+            release.countDown();
+            List<JsonNode> results = new ArrayList<>();
+            for (int tries = 0; results.size() < 3 && tries < 3000; tries++) {
+                h.advance(5); // the punctuator forwards the finished batch
+                results.addAll(h.results());
+                Thread.sleep(10);
+            }
+            assertEquals(3, results.size(), "the first batch comes out whole");
+            h.text("k5", "second batch 5"); // completes the second batch
+            for (int tries = 0; results.size() < 6 && tries < 3000; tries++) {
+                h.advance(5);
+                results.addAll(h.results());
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(3, 3, 3, 3, 3, 3), results.stream().map(r -> r.get("timings").get("batch_size").asInt()).toList());
+            for (int i = 0; i < 6; i++) {
+                assertEquals(h.config.get(TOPIC_INPUT) + "-0-" + i, results.get(i).get("input_id").asText());
+            }
+        } finally {
+            release.countDown();
+            worker.close(); // closes `slow`, which leaves the shared model open
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("test latch never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Passes everything to another classifier; tests override what they need. */
+    private static class DelegatingClassifier implements BatchClassifier {
+        private final BatchClassifier target;
+
+        DelegatingClassifier(BatchClassifier target) {
+            this.target = target;
+        }
+
+        @Override
+        public List<Classification> classify(List<TextInput> inputs) {
+            return target.classify(inputs);
+        }
+
+        @Override
+        public String modelName() {
+            return target.modelName();
+        }
+
+        @Override
+        public String modelVersion() {
+            return target.modelVersion();
+        }
+
+        @Override
+        public void close() {
+            // the shared test model outlives every test
+        }
+    }
+
+    @Test
     void aBatchOfMixedLengthsIsGroupedButAnsweredInInputOrder() {
         List<String> texts = List.of("short", "a much longer text that goes on and on about many different things indeed",
                 "mid length text here", "tiny", "another fairly long sentence with quite a few tokens in it", "ok");
@@ -237,7 +329,7 @@ class MicroBatchTopologyTest {
     @Test
     void aModelFailureSendsOnlyTheFailingEventToTheDeadLetters() {
         AtomicInteger calls = new AtomicInteger();
-        BatchClassifier failingOnPoison = new BatchClassifier() {
+        BatchClassifier failingOnPoison = new DelegatingClassifier(model) {
             @Override
             public List<Classification> classify(List<TextInput> inputs) {
                 calls.incrementAndGet();
@@ -246,18 +338,8 @@ class MicroBatchTopologyTest {
                 }
                 return model.classify(inputs);
             }
-
-            @Override
-            public String modelName() {
-                return model.modelName();
-            }
-
-            @Override
-            public String modelVersion() {
-                return model.modelVersion();
-            }
         };
-        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "3", BATCH_MAX_WAIT_MS, "60000"), () -> failingOnPoison)) {
+        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "3", BATCH_MAX_WAIT_MS, "60000"), failingOnPoison)) {
             h.text("a", "first");
             h.text("b", "POISON pill");
             h.text("c", "third");

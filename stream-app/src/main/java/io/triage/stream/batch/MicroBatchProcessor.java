@@ -1,5 +1,6 @@
 package io.triage.stream.batch;
 
+import io.triage.stream.batch.InferenceWorker.BatchOutcome;
 import io.triage.model.infer.Classification;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ClassifiedEvent;
@@ -7,6 +8,7 @@ import io.triage.schemas.DeadLetter;
 import io.triage.schemas.FailureStage;
 import io.triage.schemas.TextEvent;
 import io.triage.schemas.Timings;
+import io.triage.stream.batch.InferenceWorker.BatchOutcome;
 import io.triage.stream.input.InvalidInputException;
 import io.triage.stream.input.SourcePosition;
 import io.triage.stream.input.TextEventDecoder;
@@ -29,50 +31,62 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
- * Decodes input records, buffers them into micro-batches, classifies each batch in one model call and forwards
- * one result per input; bad input goes to the dead letters at once.
+ * Decodes input records, buffers them into micro-batches, has the {@link InferenceWorker} classify each batch in one
+ * model call and forwards one result per input; bad input goes to the dead letters at once.
  *
  * <p>Why nothing is lost or duplicated: the buffer lives in a changelogged state store. Under exactly-once, the
  * store writes (buffering an event, removing it once its result is forwarded), the results and the input offsets
  * are committed in one transaction. After a crash the store comes back as of the last commit, the records after
- * it are read again, and events that were buffered but not yet classified are still in the buffer. Offsets can
- * never be committed for an event that exists only in memory. The in-memory list mirrors the store for speed.
+ * it are read again, and events that were buffered but not yet classified are still in the buffer. An event stays
+ * in the store until its result has been forwarded, also while its batch is with the model: a commit during
+ * inference therefore keeps it, and a crash then classifies it again. Offsets can never be committed for an event
+ * that exists only in memory. The in-memory lists mirror the store for speed.
  *
- * <p>A batch is flushed when it reaches {@code maxSize}, or when its oldest event has waited {@code maxWaitMs}:
- * checked on every arriving record and by a wall-clock punctuator, so a quiet topic still gets its results out.
- * Time is read from {@code wallClock}, not from Streams' cached per-iteration time: that one lags by the length of
- * the previous model call, which made every batch after a flush look old at once and flush nearly empty.
+ * <p>A batch is dispatched when {@code maxSize} events are pending, or when the oldest has waited
+ * {@code maxWaitMs}: checked on every arriving record and by a wall-clock punctuator, so a quiet topic still gets
+ * its results out. One batch per task is with the model at a time; meanwhile the next one fills. Once
+ * {@code maxSize} more are pending, the task waits for the model (backpressure keeps the buffer bounded).
+ * Results are forwarded on the stream thread, the only one allowed to use the processor context.
+ *
+ * <p>Time is read from {@code wallClock}, not from Streams' cached per-iteration time, which lags by however long
+ * the iteration took.
  */
 public final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
+    private static final long PICKUP_INTERVAL_MS = 5;
 
     private final BatchSettings settings;
     private final String storeName;
     private final TextEventDecoder decoder;
     private final TextEventValidator validator;
-    private final Supplier<BatchClassifier> classifiers;
+    private final InferenceWorker worker;
     private final StreamMetrics metrics;
     private final boolean routing;
     private final LongSupplier wallClock;
 
     private ProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<Long, BufferedEvent> store;
-    private final List<Long> bufferedKeys = new ArrayList<>();
-    private final List<BufferedEvent> buffered = new ArrayList<>();
+    private final List<Long> pendingKeys = new ArrayList<>();
+    private final List<BufferedEvent> pending = new ArrayList<>();
+    private InFlight inFlight;
     private long nextKey;
 
+    /** A batch the model is working on, with the store keys to delete once its results are forwarded. */
+    private record InFlight(List<Long> keys, List<BufferedEvent> events, long dispatchedAt,
+                            CompletableFuture<BatchOutcome> outcome) {}
+
     public MicroBatchProcessor(BatchSettings settings, String storeName, TextEventDecoder decoder,
-                               TextEventValidator validator, Supplier<BatchClassifier> classifiers,
+                               TextEventValidator validator, InferenceWorker worker,
                                StreamMetrics metrics, boolean routing, LongSupplier wallClock) {
         this.settings = settings;
         this.storeName = storeName;
         this.decoder = decoder;
         this.validator = validator;
-        this.classifiers = classifiers;
+        this.worker = worker;
         this.metrics = metrics;
         this.routing = routing;
         this.wallClock = wallClock;
@@ -85,20 +99,17 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
         // events buffered before a restart or a rebalance: classify them first, in their original order
         try (KeyValueIterator<Long, BufferedEvent> it = store.all()) {
             it.forEachRemaining(kv -> {
-                bufferedKeys.add(kv.key);
-                buffered.add(kv.value);
+                pendingKeys.add(kv.key);
+                pending.add(kv.value);
             });
         }
-        nextKey = bufferedKeys.isEmpty() ? 0 : bufferedKeys.get(bufferedKeys.size() - 1) + 1;
-        if (!buffered.isEmpty()) {
-            LOG.info("{}: {} events were waiting in the buffer", context.taskId(), buffered.size());
+        nextKey = pendingKeys.isEmpty() ? 0 : pendingKeys.get(pendingKeys.size() - 1) + 1;
+        if (!pending.isEmpty()) {
+            LOG.info("{}: {} events were waiting in the buffer", context.taskId(), pending.size());
         }
-        long interval = Math.max(1, settings.maxWaitMs() / 2);
-        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, ignored -> {
-            if (oldestHasWaited(wallClock.getAsLong())) {
-                flush();
-            }
-        });
+        // often enough to keep the wait limit, and to pick up a finished batch soon even when the limit is long
+        long interval = Math.max(1, Math.min(settings.maxWaitMs() / 2, PICKUP_INTERVAL_MS));
+        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, ignored -> pump());
     }
 
     @Override
@@ -120,65 +131,65 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             deadLetter(record.key(), record.value(), source, stage, e, e.reason().name());
             return;
         }
-        long now = wallClock.getAsLong();
         BufferedEvent entry = BufferedEvent.newBuilder()
                 .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
                 .setValue(ByteBuffer.wrap(record.value()))
                 .setTopic(source.topic()).setPartition(source.partition()).setOffset(source.offset())
-                .setRecordTimestamp(record.timestamp()).setBufferedAt(now)
+                .setRecordTimestamp(record.timestamp()).setBufferedAt(wallClock.getAsLong())
                 .setId(event.getId()).setText(event.getText()).setTextPair(event.getTextPair())
                 .setEventTime(event.getEventTime().toEpochMilli())
                 .build();
         long key = nextKey++;
         store.put(key, entry);
-        bufferedKeys.add(key);
-        buffered.add(entry);
-        if (buffered.size() >= settings.maxSize() || oldestHasWaited(now)) {
-            flush();
-        }
+        pendingKeys.add(key);
+        pending.add(entry);
+        pump();
     }
 
-    private boolean oldestHasWaited(long now) {
-        return !buffered.isEmpty() && now - buffered.get(0).getBufferedAt() >= settings.maxWaitMs();
-    }
-
-    private void flush() {
-        BatchClassifier classifier = classifiers.get();
-        List<TextInput> inputs = buffered.stream()
-                .map(e -> new TextInput(e.getText(), e.getTextPair())).toList();
-        long started = wallClock.getAsLong();
-        long t0 = System.nanoTime();
-        List<Classification> results = null;
-        try {
-            results = classifier.classify(inputs);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: model failed on a batch of {}, retrying each event on its own", context.taskId(), inputs.size(), e);
-        }
-        long modelNanos = System.nanoTime() - t0;
-        long modelMs = modelNanos / 1_000_000;
-        for (int i = 0; i < buffered.size(); i++) {
-            BufferedEvent event = buffered.get(i);
-            Classification result = results != null ? results.get(i) : classifyAlone(classifier, inputs.get(i), event);
-            if (result != null) {
-                forwardResult(event, result, classifier.modelName(), started, modelMs, inputs.size());
+    /** Forwards the results of a finished batch and dispatches the next one when it is due. */
+    private void pump() {
+        while (true) {
+            if (inFlight != null) {
+                if (!inFlight.outcome().isDone() && pending.size() < settings.maxSize()) {
+                    return; // keep reading while the model works
+                }
+                InFlight done = inFlight;
+                inFlight = null;
+                forward(done, done.outcome().join()); // waits only when a full batch is pending (backpressure)
             }
-            store.delete(bufferedKeys.get(i));
+            long now = wallClock.getAsLong();
+            boolean due = pending.size() >= settings.maxSize()
+                    || (!pending.isEmpty() && now - pending.get(0).getBufferedAt() >= settings.maxWaitMs());
+            if (!due) {
+                return;
+            }
+            int n = Math.min(settings.maxSize(), pending.size());
+            List<Long> keys = new ArrayList<>(pendingKeys.subList(0, n));
+            List<BufferedEvent> events = new ArrayList<>(pending.subList(0, n));
+            pendingKeys.subList(0, n).clear();
+            pending.subList(0, n).clear();
+            List<TextInput> inputs = events.stream().map(e -> new TextInput(e.getText(), e.getTextPair())).toList();
+            inFlight = new InFlight(keys, events, now, worker.submit(inputs));
         }
-        metrics.batch(inputs.size(), modelNanos);
-        bufferedKeys.clear();
-        buffered.clear();
     }
 
-    /** The one retry a record gets when its batch failed; a second failure sends it to the dead letters. */
-    private Classification classifyAlone(BatchClassifier classifier, TextInput input, BufferedEvent event) {
-        try {
-            return classifier.classify(List.of(input)).get(0);
-        } catch (RuntimeException e) {
-            SourcePosition source = new SourcePosition(event.getTopic(), event.getPartition(), event.getOffset(),
-                    event.getRecordTimestamp());
-            deadLetter(bytes(event.getKey()), bytes(event.getValue()), source, FailureStage.CLASSIFY, e, "MODEL_ERROR");
-            return null;
+    private void forward(InFlight batch, BatchOutcome outcome) {
+        long modelMs = outcome.modelNanos() / 1_000_000;
+        int size = batch.events().size();
+        for (int i = 0; i < size; i++) {
+            BufferedEvent event = batch.events().get(i);
+            Classification result = outcome.results().get(i);
+            if (result != null) {
+                forwardResult(event, result, outcome.modelName(), batch.dispatchedAt(), modelMs, size);
+            } else {
+                SourcePosition source = new SourcePosition(event.getTopic(), event.getPartition(), event.getOffset(),
+                        event.getRecordTimestamp());
+                deadLetter(bytes(event.getKey()), bytes(event.getValue()), source, FailureStage.CLASSIFY,
+                        outcome.failures().get(i), "MODEL_ERROR");
+            }
+            store.delete(batch.keys().get(i));
         }
+        metrics.batch(size, outcome.modelNanos());
     }
 
     private void forwardResult(BufferedEvent event, Classification result, String modelName, long started,
@@ -224,7 +235,9 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
 
     @Override
     public void close() {
-        // buffered events stay in the store: the next owner of this task classifies them
+        // buffered events, and those of a batch still with the model, stay in the store: the next owner of this
+        // task classifies them; a late result of this instance is never forwarded
+        inFlight = null;
         decoder.close();
     }
 

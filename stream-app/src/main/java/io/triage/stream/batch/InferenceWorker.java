@@ -1,0 +1,135 @@
+package io.triage.stream.batch;
+
+import io.triage.model.infer.Classification;
+import io.triage.model.text.TextInput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one place where the model runs: a single worker thread fed by a queue, shared by every stream task.
+ *
+ * <p>Why one thread: DJL predictors are not thread-safe; on the CPU PyTorch already spreads one forward pass over
+ * all cores (intra-op threads), so parallel passes would only compete for them; a GPU runs passes one after the
+ * other anyway. Why not the stream thread: while the model works on one batch, the stream thread keeps reading,
+ * buffering and committing, so the next batch fills up during inference instead of after it.
+ *
+ * <p>Model swaps go through the same queue: the batch in flight finishes on the old model, the next one runs on
+ * the new model, and the old one is closed once nothing can use it any more.
+ */
+public final class InferenceWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceWorker.class);
+
+    private final Executor executor;
+    private final AtomicReference<BatchClassifier> serving;
+
+    private InferenceWorker(Executor executor, BatchClassifier initial) {
+        this.executor = executor;
+        this.serving = new AtomicReference<>(initial);
+    }
+
+    /** A worker thread serving {@code initial} (null: nothing serves until the first {@link #swap}). */
+    public static InferenceWorker start(BatchClassifier initial) {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "triage-inference");
+            t.setDaemon(true);
+            return t;
+        });
+        return new InferenceWorker(thread, initial);
+    }
+
+    /** Runs every batch on the caller's thread, for tests that need processing to be synchronous. */
+    public static InferenceWorker direct(BatchClassifier initial) {
+        return new InferenceWorker(Runnable::run, initial);
+    }
+
+    public boolean isLoaded() {
+        return serving.get() != null;
+    }
+
+    /** The model serving now (null before the first one is loaded). */
+    public BatchClassifier serving() {
+        return serving.get();
+    }
+
+    /**
+     * Classifies a batch on the worker. If the batch as a whole fails, each input is retried once on its own, so
+     * one bad input costs only itself: the outcome then holds the failure in its place.
+     */
+    public CompletableFuture<BatchOutcome> submit(List<TextInput> inputs) {
+        return CompletableFuture.supplyAsync(() -> run(inputs), executor);
+    }
+
+    /** Serves {@code next} from the next batch on and closes the model it replaces; completes once swapped. */
+    public CompletableFuture<Void> swap(BatchClassifier next) {
+        return CompletableFuture.runAsync(() -> {
+            BatchClassifier old = serving.getAndSet(next);
+            if (old != null && old != next) {
+                old.close();
+            }
+        }, executor);
+    }
+
+    private BatchOutcome run(List<TextInput> inputs) {
+        BatchClassifier model = serving.get();
+        if (model == null) {
+            throw new IllegalStateException("no model is loaded yet");
+        }
+        long t0 = System.nanoTime();
+        List<Classification> results = new ArrayList<>(inputs.size());
+        List<RuntimeException> failures = new ArrayList<>(inputs.size());
+        try {
+            results.addAll(model.classify(inputs));
+            inputs.forEach(i -> failures.add(null));
+        } catch (RuntimeException batchFailure) {
+            LOG.warn("model failed on a batch of {}, retrying each input on its own", inputs.size(), batchFailure);
+            results.clear();
+            failures.clear();
+            for (TextInput input : inputs) {
+                try {
+                    results.add(model.classify(List.of(input)).get(0));
+                    failures.add(null);
+                } catch (RuntimeException e) {
+                    results.add(null);
+                    failures.add(e);
+                }
+            }
+        }
+        return new BatchOutcome(model.modelName(), results, failures, System.nanoTime() - t0);
+    }
+
+    /** Stops the worker after the batches already queued and closes the serving model. */
+    @Override
+    public void close() {
+        if (executor instanceof ExecutorService thread) {
+            thread.shutdown();
+            try {
+                if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("inference worker still busy after 30 s; closing the model anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        BatchClassifier last = serving.getAndSet(null);
+        if (last != null) {
+            last.close();
+        }
+    }
+
+    /**
+     * What a batch produced: for input i, {@code results.get(i)} or, if it failed even alone, {@code failures.get(i)}.
+     *
+     * @param modelNanos time spent in the model for the whole batch, retries included
+     */
+    public record BatchOutcome(String modelName, List<Classification> results, List<RuntimeException> failures,
+                               long modelNanos) {}
+}
