@@ -10,7 +10,7 @@ import io.triage.schemas.TextEvent;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.config.StreamAppConfig;
-import io.triage.stream.serde.RegistrySettings;
+import io.triage.service.RegistrySettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -15,7 +15,18 @@ import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.config.StreamAppConfig;
 import io.triage.stream.ops.OpsServer;
 import io.triage.stream.ops.StreamMetrics;
-import io.triage.stream.ops.TopicProvisioner;
+import io.triage.stream.serde.OutputFormat;
+import io.triage.stream.serde.OutputSerializers;
+import io.triage.stream.swap.ModelFollower;
+import io.triage.stream.swap.ModelSwapper;
+import io.triage.schemas.DeadLetter;
+import io.triage.service.ModelUpdateLog;
+import io.triage.service.RegistrySettings;
+import io.triage.service.TopicProvisioner;
+import io.triage.model.io.ArtifactFetcher;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -24,10 +35,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -41,6 +54,8 @@ public final class TriageStreamApp implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StreamMetrics metrics = new StreamMetrics(registry);
     private InferenceWorker worker;
+    private ModelSwapper swapper;
+    private ModelFollower follower;
     private final OpsServer ops;
     private KafkaStreams streams;
 
@@ -50,13 +65,17 @@ public final class TriageStreamApp implements AutoCloseable {
         this.ops = port < 0 ? null : new OpsServer(port, registry, this::isLive, this::isReady);
     }
 
-    /** Starts the app and returns once Kafka Streams has been started (not necessarily RUNNING yet). */
+    /**
+     * Starts the app and returns once Kafka Streams has been started (not necessarily RUNNING yet). The model is the
+     * newest version on the model-update topic, or the configured bootstrap model when there is none (or it cannot
+     * be loaded); Streams starts only once a model serves.
+     */
     public static TriageStreamApp start(StreamAppConfig config) throws Exception {
         TriageStreamApp app = new TriageStreamApp(config);
         try {
-            ModelBatchClassifier model = loadModel(config);
-            app.serve(model);
-            app.startStreams(model.labels());
+            app.startModel();
+            app.startStreams(app.swapper.servedLabels());
+            app.follower.start();
             return app;
         } catch (Exception | Error e) {
             app.close();
@@ -64,20 +83,36 @@ public final class TriageStreamApp implements AutoCloseable {
         }
     }
 
-    /** The model the settings name, ready to classify batches. */
-    public static ModelBatchClassifier loadModel(StreamAppConfig config) throws Exception {
+    /** The bootstrap model the settings name, ready to classify batches. */
+    public static ModelBatchClassifier loadModel(StreamAppConfig config) throws IOException {
         List<String> labels = config.getList(MODEL_LABELS);
-        ModelOverrides overrides = ModelOverrides.NONE.withLabels(labels.isEmpty() ? null : labels);
-        var model = ModelLoader.load(config.get(MODEL_SOURCE), overrides, DeviceSpec.parse(config.get(MODEL_DEVICE)));
+        return load(config, config.get(MODEL_SOURCE), ModelOverrides.NONE.withLabels(labels.isEmpty() ? null : labels));
+    }
+
+    private static ModelBatchClassifier load(StreamAppConfig config, String source, ModelOverrides overrides)
+            throws IOException {
+        var model = ModelLoader.load(source, overrides, DeviceSpec.parse(config.get(MODEL_DEVICE)));
         TextClassifier classifier = TextClassifier.of(model, config.getEnum(MODEL_PRECISION, Precision.class));
-        LOG.info("model {} version {} on {}, labels {}", model.config().name(), model.config().version(),
+        LOG.info("loaded model {} version {} on {}, labels {}", model.config().name(), model.config().version(),
                 model.device(), model.config().labels());
         return new ModelBatchClassifier(classifier, config.getInt(BATCH_LENGTH_GROUP_SIZE, 1));
     }
 
-    private void serve(ModelBatchClassifier classifier) {
-        worker = InferenceWorker.start(classifier);
-        metrics.servingModel(classifier.modelName(), classifier.modelVersion());
+    private void startModel() throws Exception {
+        Map<String, Object> registryConfig = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
+        new TopicProvisioner(config.clientConfig()).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
+        worker = InferenceWorker.start(null);
+        swapper = new ModelSwapper(worker,
+                (folder, version) -> load(config, folder.toString(), ModelOverrides.NONE.withVersion(version)),
+                new ArtifactFetcher(Path.of(config.get(MODEL_DOWNLOAD_DIR))), metrics, config.getList(MODEL_LABELS));
+        Producer<byte[], DeadLetter> deadLetters = new KafkaProducer<>(config.clientConfig(), new ByteArraySerializer(),
+                OutputSerializers.<DeadLetter>create(config.getEnum(OUTPUT_FORMAT, OutputFormat.class), registryConfig));
+        follower = new ModelFollower(
+                new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TOPIC_MODEL_UPDATES), config.get(MODEL_NAME)),
+                swapper, deadLetters, config.get(TOPIC_DEAD_LETTER), metrics);
+        if (!follower.serveLatest()) {
+            swapper.serve(loadModel(config));
+        }
     }
 
     private void startStreams(List<String> labels) throws Exception {
@@ -86,7 +121,7 @@ public final class TriageStreamApp implements AutoCloseable {
         if (config.getBoolean(ROUTING_ENABLED)) {
             topics.addAll(LabelTopics.topicsFor(config.get(TOPIC_ROUTE_PREFIX), labels));
         }
-        TopicProvisioner.ensure(streamsConfig, topics, config.getInt(TOPIC_PARTITIONS, 1));
+        new TopicProvisioner(config.clientConfig()).ensure(topics, config.getInt(TOPIC_PARTITIONS, 1));
 
         streams = new KafkaStreams(TriageTopology.build(config, worker, metrics), streamsConfig);
         streams.setUncaughtExceptionHandler(e -> {
@@ -129,6 +164,9 @@ public final class TriageStreamApp implements AutoCloseable {
         }
         if (ops != null) {
             ops.close();
+        }
+        if (follower != null) {
+            follower.close();
         }
         if (worker != null) {
             worker.close(); // after Streams: no task can submit a batch any more

@@ -13,7 +13,7 @@ import io.triage.stream.ops.StreamMetrics;
 import io.triage.stream.serde.AvroBinarySerde;
 import io.triage.stream.serde.OutputFormat;
 import io.triage.stream.serde.OutputSerializers;
-import io.triage.stream.serde.RegistrySettings;
+import io.triage.service.RegistrySettings;
 import io.triage.stream.config.StreamAppConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;

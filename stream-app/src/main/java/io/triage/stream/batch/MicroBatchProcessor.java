@@ -8,6 +8,7 @@ import io.triage.schemas.DeadLetter;
 import io.triage.schemas.FailureStage;
 import io.triage.schemas.TextEvent;
 import io.triage.schemas.Timings;
+import io.triage.service.DeadLetters;
 import io.triage.stream.batch.InferenceWorker.BatchOutcome;
 import io.triage.stream.input.InvalidInputException;
 import io.triage.stream.input.SourcePosition;
@@ -216,18 +217,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
 
     private void deadLetter(byte[] key, byte[] value, SourcePosition source, FailureStage stage, Exception error,
                             String reason) {
-        long now = wallClock.getAsLong();
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
-                .setSourceTopic(source.topic())
-                .setSourcePartition(source.partition())
-                .setSourceOffset(source.offset())
-                .setStage(stage)
-                .setErrorType(error.getClass().getName())
-                .setMessage(String.valueOf(error.getMessage()))
-                .setFailedAt(Instant.ofEpochMilli(now))
-                .build();
+        DeadLetter letter = DeadLetters.of(key, value, source.topic(), source.partition(), source.offset(), stage, error,
+                reason, wallClock.getAsLong());
         context.forward(new Record<>(key, letter, source.timestamp()), TriageTopology.SINK_DEAD_LETTER);
         metrics.deadLetter(stage.name(), reason);
         LOG.debug("dead letter from {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), error.getMessage());

@@ -45,6 +45,12 @@ public final class StreamAppConfig {
     public static final String MODEL_DEVICE = "model.device";
     public static final String MODEL_PRECISION = "model.precision";
     public static final String HTTP_PORT = "http.port";
+    /** Compacted topic of ModelUpdates, keyed by model name; every instance follows all of it. */
+    public static final String TOPIC_MODEL_UPDATES = "topic.model.updates";
+    /** The key of this app's model on the update topic. */
+    public static final String MODEL_NAME = "model.name";
+    /** Where artifacts announced with http(s): URIs are downloaded to. */
+    public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(BOOTSTRAP_SERVERS, "localhost:9092"),
@@ -67,7 +73,10 @@ public final class StreamAppConfig {
             Map.entry(MODEL_LABELS, ""),
             Map.entry(MODEL_DEVICE, "auto"),
             Map.entry(MODEL_PRECISION, "fp32"),
-            Map.entry(HTTP_PORT, "8080"));
+            Map.entry(HTTP_PORT, "8080"),
+            Map.entry(TOPIC_MODEL_UPDATES, "triage.model-updates"),
+            Map.entry(MODEL_NAME, "triage"),
+            Map.entry(MODEL_DOWNLOAD_DIR, System.getProperty("java.io.tmpdir") + "/triage-models"));
 
     private final Properties values;
 
@@ -147,6 +156,14 @@ public final class StreamAppConfig {
 
     public List<String> getList(String key) {
         return Arrays.stream(get(key).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Settings for a plain Kafka client of the app: the bootstrap servers plus every {@code kafka.*} setting. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> out = new java.util.HashMap<>();
+        out.put("bootstrap.servers", get(BOOTSTRAP_SERVERS));
+        kafkaPassThrough().forEach((k, v) -> out.put((String) k, v));
+        return out;
     }
 
     /** The {@code kafka.*} settings with the prefix removed: passed through to Kafka Streams and its clients. */

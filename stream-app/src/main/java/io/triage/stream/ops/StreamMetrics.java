@@ -61,6 +61,17 @@ public final class StreamMetrics {
         return registry.find("triage.dead.letters").counters().stream().mapToDouble(Counter::count).sum();
     }
 
+    /** Counts a model update by its outcome: {@code swapped} or the reason it was rejected. */
+    public void modelUpdate(String outcome) {
+        Counter.builder("triage.model.updates").description("Model updates received, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    public double modelUpdateCount(String outcome) {
+        Counter c = registry.find("triage.model.updates").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
     /** Marks {@code version} of {@code name} as the one serving (1) and every other as not (0). */
     public void servingModel(String name, String version) {
         String key = name + "\u0000" + version;

@@ -1,4 +1,4 @@
-package io.triage.stream.serde;
+package io.triage.service;
 
 import java.util.HashMap;
 import java.util.Map;

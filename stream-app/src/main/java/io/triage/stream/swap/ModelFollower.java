@@ -1,0 +1,138 @@
+package io.triage.stream.swap;
+
+import io.triage.schemas.DeadLetter;
+import io.triage.schemas.FailureStage;
+import io.triage.schemas.ModelUpdate;
+import io.triage.service.DeadLetters;
+import io.triage.service.ModelUpdateLog;
+import io.triage.stream.ops.StreamMetrics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Follows the model-update topic on a thread of its own and hands each update to the {@link ModelSwapper}. A
+ * rejected update is logged, counted and reported on the dead-letter topic; the old model keeps serving.
+ * Rolling back is publishing an older version again: it is just another update.
+ */
+public final class ModelFollower implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
+
+    private final ModelUpdateLog log;
+    private final ModelSwapper swapper;
+    private final Producer<byte[], DeadLetter> deadLetters;
+    private final String deadLetterTopic;
+    private final StreamMetrics metrics;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ModelFollower(ModelUpdateLog log, ModelSwapper swapper, Producer<byte[], DeadLetter> deadLetters,
+                         String deadLetterTopic, StreamMetrics metrics) {
+        this.log = log;
+        this.swapper = swapper;
+        this.deadLetters = deadLetters;
+        this.deadLetterTopic = deadLetterTopic;
+        this.metrics = metrics;
+        this.thread = new Thread(this::follow, "triage-model-follower");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Serves the newest version on the topic, if there is one and it can be loaded.
+     *
+     * @return false when nothing on the topic could be served (the caller serves its bootstrap model)
+     */
+    public boolean serveLatest() throws InterruptedException {
+        Optional<ModelUpdate> latest = Optional.empty();
+        for (ModelUpdateLog.Entry e : log.readToEnd()) {
+            if (e.update() != null) {
+                latest = Optional.of(e.update());
+            }
+        }
+        if (latest.isEmpty()) {
+            return false;
+        }
+        try {
+            swapper.apply(latest.get());
+            metrics.modelUpdate("swapped");
+            return true;
+        } catch (ModelUpdateRejected e) {
+            LOG.error("the latest model update cannot be served: {}", e.getMessage(), e);
+            metrics.modelUpdate(e.reason().name());
+            return false;
+        }
+    }
+
+    /** Starts following updates published from now on. */
+    public void start() {
+        thread.start();
+    }
+
+    private void follow() {
+        while (running) {
+            try {
+                for (ModelUpdateLog.Entry e : log.poll(Duration.ofSeconds(1))) {
+                    handle(e);
+                }
+            } catch (WakeupException e) {
+                // close() asked us to stop
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("model update follower failed; retrying in a second", e);
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void handle(ModelUpdateLog.Entry e) throws InterruptedException {
+        if (e.error() != null) {
+            reject(e.record(), e.error(), ModelUpdateRejected.Reason.UNDECODABLE.name());
+            return;
+        }
+        try {
+            if (swapper.apply(e.update())) {
+                metrics.modelUpdate("swapped");
+            }
+        } catch (ModelUpdateRejected rejected) {
+            reject(e.record(), rejected, rejected.reason().name());
+        }
+    }
+
+    private void reject(ConsumerRecord<byte[], byte[]> record, Exception error, String reason) {
+        LOG.error("model update at {}-{}@{} rejected, the current model keeps serving: {}", record.topic(),
+                record.partition(), record.offset(), error.getMessage());
+        metrics.modelUpdate(reason);
+        DeadLetter letter = DeadLetters.of(record.key(), record.value(), record.topic(), record.partition(),
+                record.offset(), FailureStage.MODEL_UPDATE, error, reason, System.currentTimeMillis());
+        deadLetters.send(new ProducerRecord<>(deadLetterTopic, record.key(), letter));
+        deadLetters.flush();
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        log.wakeup();
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.close();
+        deadLetters.close();
+    }
+}

@@ -1,0 +1,153 @@
+package io.triage.stream.swap;
+
+import io.triage.model.io.ArtifactFetcher;
+import io.triage.model.io.ModelArtifact;
+import io.triage.model.text.TextInput;
+import io.triage.schemas.ModelUpdate;
+import io.triage.stream.batch.InferenceWorker;
+import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.ops.StreamMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns a {@link ModelUpdate} into the serving model: fetch the artifact, check its SHA-256 and labels, load it on
+ * the device, warm it with one batch, then swap it in between two batches (see {@link InferenceWorker#swap}). Any
+ * failure leaves the old model serving. Runs off the stream thread, so loading never pauses classification.
+ */
+public final class ModelSwapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
+    private static final List<TextInput> WARM_UP = List.of(TextInput.of("warm-up"), TextInput.of("a second, longer warm-up text"));
+
+    /** Loads a model folder under a version name on the app's device and precision. */
+    @FunctionalInterface
+    public interface ModelFactory {
+        ModelBatchClassifier load(Path folder, String version) throws IOException;
+    }
+
+    private final InferenceWorker worker;
+    private final ModelFactory factory;
+    private final ArtifactFetcher fetcher;
+    private final StreamMetrics metrics;
+    private Set<String> servedLabels;
+    private String servedVersion;
+
+    /** @param servedLabels the labels the app serves; empty: whatever the first model loaded has */
+    public ModelSwapper(InferenceWorker worker, ModelFactory factory, ArtifactFetcher fetcher, StreamMetrics metrics,
+                        List<String> servedLabels) {
+        this.worker = worker;
+        this.factory = factory;
+        this.fetcher = fetcher;
+        this.metrics = metrics;
+        this.servedLabels = servedLabels.isEmpty() ? null : Set.copyOf(servedLabels);
+    }
+
+    /** The labels the app serves (fixed by the configuration or by the first model loaded). */
+    public List<String> servedLabels() {
+        return servedLabels == null ? List.of() : List.copyOf(new java.util.TreeSet<>(servedLabels));
+    }
+
+    /** Serves a model that did not come from the update topic (the configured bootstrap model). */
+    public void serve(ModelBatchClassifier model) throws InterruptedException {
+        checkLabelsOrAdopt(model.labels());
+        swapIn(model);
+    }
+
+    /** @return false when this version already serves (a re-delivery or a restart), true once swapped */
+    public boolean apply(ModelUpdate update) throws ModelUpdateRejected, InterruptedException {
+        if (update.getVersion().equals(servedVersion)) {
+            return false;
+        }
+        if (servedLabels != null && !servedLabels.equals(new HashSet<>(update.getLabels()))) {
+            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.INCOMPATIBLE_LABELS, "version " + update.getVersion()
+                    + " has labels " + update.getLabels() + ", the app serves " + servedLabels, null);
+        }
+        Path folder;
+        try {
+            folder = fetcher.fetch(update.getArtifactUri());
+        } catch (IOException | RuntimeException e) {
+            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.FETCH_FAILED, update.getArtifactUri() + ": " + e.getMessage(), e);
+        }
+        ModelBatchClassifier model;
+        try {
+            model = verifyAndLoad(update, folder);
+        } finally {
+            if (fetcher.isDownload(folder)) {
+                deleteQuietly(folder);
+            }
+        }
+        swapIn(model);
+        return true;
+    }
+
+    private ModelBatchClassifier verifyAndLoad(ModelUpdate update, Path folder) throws ModelUpdateRejected {
+        String actual;
+        try {
+            actual = ModelArtifact.sha256(folder);
+        } catch (IOException e) {
+            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.FETCH_FAILED, "cannot read " + folder + ": " + e.getMessage(), e);
+        }
+        if (!actual.equalsIgnoreCase(update.getSha256())) {
+            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.HASH_MISMATCH, "artifact " + update.getArtifactUri()
+                    + " has SHA-256 " + actual + ", the update announced " + update.getSha256(), null);
+        }
+        ModelBatchClassifier model;
+        try {
+            model = factory.load(folder, update.getVersion());
+        } catch (IOException | RuntimeException e) {
+            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.LOAD_FAILED, "cannot load " + update.getArtifactUri()
+                    + ": " + e.getMessage(), e);
+        }
+        try {
+            if (!model.labels().equals(update.getLabels())) {
+                throw new ModelUpdateRejected(ModelUpdateRejected.Reason.INCOMPATIBLE_LABELS, "the artifact's labels "
+                        + model.labels() + " differ from the update's " + update.getLabels(), null);
+            }
+            model.classify(WARM_UP); // first-call costs (allocator, kernels) are paid here, not by a live batch
+            return model;
+        } catch (ModelUpdateRejected e) {
+            model.close();
+            throw e;
+        } catch (RuntimeException e) {
+            model.close();
+            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.LOAD_FAILED, "warm-up failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkLabelsOrAdopt(List<String> labels) {
+        if (servedLabels == null) {
+            servedLabels = Set.copyOf(labels);
+        } else if (!servedLabels.equals(new HashSet<>(labels))) {
+            throw new IllegalArgumentException("model labels " + labels + " differ from the configured " + servedLabels);
+        }
+    }
+
+    private void swapIn(ModelBatchClassifier model) throws InterruptedException {
+        if (servedLabels == null) {
+            servedLabels = Set.copyOf(model.labels());
+        }
+        try {
+            worker.swap(model).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the inference worker failed to swap models", e.getCause());
+        }
+        servedVersion = model.modelVersion();
+        metrics.servingModel(model.modelName(), model.modelVersion());
+        LOG.info("now serving model {} version {}", model.modelName(), model.modelVersion());
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try {
+            ModelArtifact.deleteRecursively(folder);
+        } catch (IOException e) {
+            LOG.warn("could not delete downloaded artifact {}", folder, e);
+        }
+    }
+}
