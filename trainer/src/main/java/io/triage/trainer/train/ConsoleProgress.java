@@ -11,15 +11,18 @@ import java.util.Locale;
 
 /**
  * Shows training progress: on a terminal a progress bar per phase (examples done, examples/s, ETA, running
- * loss); otherwise — logs, CI — a plain line at every tenth of a phase, since a redrawn bar would flood them.
- * Each epoch ends with a line of its validation scores.
+ * loss); otherwise — logs, CI — a plain line at every tenth of a phase but at most one per
+ * {@value #LINE_INTERVAL_SECONDS} s, since a redrawn bar would flood them. Each epoch ends with a line of its
+ * validation scores.
  */
 public final class ConsoleProgress implements TrainingListener {
+    static final int LINE_INTERVAL_SECONDS = 10;
     private final PrintStream out;
     private final boolean terminal;
     private ProgressBar bar;
     private String phase;
     private long phaseStart;
+    private long lastLine;
     private int total;
     private int nextTenth;
     private double lossSum;
@@ -43,6 +46,8 @@ public final class ConsoleProgress implements TrainingListener {
         progress(done, null);
         if (done == total) {
             end();
+            double seconds = (System.nanoTime() - phaseStart) / 1e9;
+            out.printf(Locale.ROOT, "features of %d examples in %.1f s (%.1f ex/s)%n", total, seconds, total / seconds);
         }
     }
 
@@ -74,6 +79,7 @@ public final class ConsoleProgress implements TrainingListener {
         phase = name;
         total = size;
         phaseStart = System.nanoTime();
+        lastLine = phaseStart;
         nextTenth = 1;
         if (terminal) {
             bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(size).setUnit(" ex", 1).showSpeed()
@@ -89,12 +95,14 @@ public final class ConsoleProgress implements TrainingListener {
             }
             return;
         }
-        if (done * 10L < (long) nextTenth * total) {
+        long now = System.nanoTime();
+        if (done * 10L < (long) nextTenth * total || done == total || now - lastLine < LINE_INTERVAL_SECONDS * 1_000_000_000L) {
             return;
         }
         while (done * 10L >= (long) nextTenth * total) {
             nextTenth++;
         }
+        lastLine = now;
         double seconds = (System.nanoTime() - phaseStart) / 1e9;
         double rate = done / Math.max(seconds, 1e-9);
         Duration eta = Duration.ofSeconds(Math.round((total - done) / Math.max(rate, 1e-9)));

@@ -113,14 +113,14 @@ public final class FineTuner {
         List<Encoded> validationTokens = validation == null ? List.of() : model.tokenizer().encodeEach(validation.inputs());
         int[] trainLabels = train.labelIds();
         int stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
-        LinearWarmupDecay schedule = LinearWarmupDecay.of(options.learningRate(), options.warmupRatio(),
+        LinearWarmupDecay schedule = LinearWarmupDecay.of((float) options.learningRate(), options.warmupRatio(),
                 stepsPerEpoch * options.epochs(), stepOffset);
         boolean head = options.mode() == TrainingMode.HEAD;
 
         Scored last = null;
         try (EvaluationPass pass = new EvaluationPass(model);
                 ClassifierTraining training = new ClassifierTraining(model, options.mode(), schedule,
-                        options.weightDecay(), options.maxGradNorm())) {
+                        (float) options.weightDecay(), (float) options.maxGradNorm())) {
             float[][] trainFeatures = null;
             float[][] validationFeatures = null;
             if (head && firstEpoch <= options.epochs()) {

@@ -20,8 +20,8 @@ import java.nio.file.Path;
  * @param resume continue from the latest complete checkpoint in {@code checkpointDir}, if there is one
  * @param parentVersion the version training started from, recorded in metrics.json (null: none)
  */
-public record TrainingOptions(TrainingMode mode, int epochs, int batchSize, float learningRate, float weightDecay,
-        float warmupRatio, float maxGradNorm, long seed, int evalBatchSize, int topK, Path checkpointDir, boolean resume,
+public record TrainingOptions(TrainingMode mode, int epochs, int batchSize, double learningRate, double weightDecay,
+        double warmupRatio, double maxGradNorm, long seed, int evalBatchSize, int topK, Path checkpointDir, boolean resume,
         String parentVersion) {
 
     public TrainingOptions {
@@ -51,8 +51,8 @@ public record TrainingOptions(TrainingMode mode, int epochs, int batchSize, floa
      */
     public static TrainingOptions defaults(TrainingMode mode) {
         return mode == TrainingMode.FULL
-                ? new TrainingOptions(mode, 2, 32, 2e-5f, 0.01f, 0.1f, 1.0f, 42, 64, 10, null, false, null)
-                : new TrainingOptions(mode, 20, 64, 1e-3f, 0.01f, 0.1f, 1.0f, 42, 64, 10, null, false, null);
+                ? new TrainingOptions(mode, 2, 32, 2e-5, 0.01, 0.1, 1.0, 42, 64, 10, null, false, null)
+                : new TrainingOptions(mode, 20, 64, 1e-3, 0.01, 0.1, 1.0, 42, 64, 10, null, false, null);
     }
 
     public TrainingOptions withEpochs(int n) {
@@ -65,7 +65,7 @@ public record TrainingOptions(TrainingMode mode, int epochs, int batchSize, floa
                 evalBatchSize, topK, checkpointDir, resume, parentVersion);
     }
 
-    public TrainingOptions withLearningRate(float lr) {
+    public TrainingOptions withLearningRate(double lr) {
         return new TrainingOptions(mode, epochs, batchSize, lr, weightDecay, warmupRatio, maxGradNorm, seed,
                 evalBatchSize, topK, checkpointDir, resume, parentVersion);
     }

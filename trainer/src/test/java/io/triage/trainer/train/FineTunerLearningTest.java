@@ -53,7 +53,7 @@ class FineTunerLearningTest {
         Dataset validation = EmotionSample.joyOrSadness(EmotionSample.validation(300), 100);
         // 12 steps instead of the default recipe's thousands: a larger peak rate than 2e-5 lets them show learning
         TrainingOptions options = TrainingOptions.defaults(TrainingMode.FULL).withEpochs(1).withBatchSize(16)
-                .withLearningRate(5e-4f);
+                .withLearningRate(5e-4);
         List<Float> losses = new ArrayList<>();
         try (ClassifierModel model = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(train.labels()), Device.cpu())) {
             float[] before = model.namedParameters().get("encoder.layer.0.attention.self.query.weight").getArray().toFloatArray();
