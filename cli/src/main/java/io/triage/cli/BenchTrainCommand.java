@@ -42,6 +42,12 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Default: the mode's (20 head, 2 full).")
     Integer epochs;
 
+    @Option(names = "--lr", description = "Peak learning rate (full: the encoder's). Default: the mode's.")
+    Double learningRate;
+
+    @Option(names = "--head-lr", description = "Full mode: peak learning rate of the head. Default: the mode's.")
+    Double headLearningRate;
+
     @Option(names = "--datasets", defaultValue = "../shared/datasets", description = "Default: ${DEFAULT-VALUE}.")
     Path datasets;
 
@@ -74,6 +80,12 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainingOptions options = TrainingOptions.defaults(trainingMode);
         if (epochs != null) {
             options = options.withEpochs(epochs);
+        }
+        if (learningRate != null) {
+            options = options.withLearningRate(learningRate);
+        }
+        if (headLearningRate != null) {
+            options = options.withHeadLearningRate(headLearningRate);
         }
         Engine.getEngine("PyTorch").setRandomSeed((int) options.seed());
         System.out.printf(Locale.ROOT, "bench train: %s, %s mode, %d train / %d validation examples, %d epochs, %d cores%n",

@@ -90,8 +90,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Default: 64 (head), 32 (full).")
     Integer batchSize;
 
-    @Option(names = "--lr", description = "Peak learning rate. Default: 1e-3 (head), 2e-5 (full).")
+    @Option(names = "--lr", description = "Peak learning rate (full: the encoder's). Default: 1e-3 (head), 2e-5 (full).")
     Double learningRate;
+
+    @Option(names = "--head-lr", description = "Full mode: peak learning rate of the fresh head. Default: 1e-3.")
+    Double headLearningRate;
 
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -176,6 +179,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (learningRate != null) {
             o = o.withLearningRate(learningRate);
+        }
+        if (headLearningRate != null) {
+            o = o.withHeadLearningRate(headLearningRate);
         }
         return o;
     }

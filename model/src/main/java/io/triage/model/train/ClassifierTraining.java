@@ -5,21 +5,27 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.triage.model.ClassifierModel;
+import io.triage.model.nn.SequenceClassifier;
 import io.triage.model.text.EncodedBatch;
 import io.triage.model.text.TextInput;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Gradient steps on a {@link ClassifierModel}: softmax cross-entropy, gradients clipped by their global norm,
- * AdamW without weight decay on biases and LayerNorm ({@link SelectiveWeightDecayAdamW}). In
+ * AdamW without weight decay on biases and LayerNorm and with its own learning rate for the head
+ * ({@link ParameterGroupAdamW}). In
  * {@link TrainingMode#HEAD} the encoder's parameters are frozen, so only the head changes, and the head can
  * be trained directly on cached pooled features ({@link #stepOnFeatures}).
  *
@@ -38,26 +44,46 @@ public final class ClassifierTraining implements AutoCloseable {
     private final float maxGradNorm;
     private final Loss loss = Loss.softmaxCrossEntropyLoss();
     private float lastGradientNorm;
+    private boolean lastStepSkipped;
 
     /**
-     * @param learningRate e.g. {@link LinearWarmupDecay}; 2e-5 peak for full fine-tuning, 1e-3 for the head alone
+     * @param encoderRate learning rate of the encoder, e.g. {@link LinearWarmupDecay} peaking at 2e-5 (unused in
+     *     HEAD mode)
+     * @param headRate learning rate of the classification head: a fresh head needs a larger one than the
+     *     pretrained encoder, e.g. 1e-3
      * @param weightDecay AdamW's decoupled weight decay on weight matrices, e.g. 0.01
      * @param maxGradNorm global L2 norm the gradients are clipped to; 0 or less turns clipping off
      */
-    public ClassifierTraining(ClassifierModel model, TrainingMode mode, Tracker learningRate, float weightDecay,
-            float maxGradNorm) {
+    public ClassifierTraining(ClassifierModel model, TrainingMode mode, Tracker encoderRate, Tracker headRate,
+            float weightDecay, float maxGradNorm) {
         this.model = model;
         this.mode = mode;
         this.maxGradNorm = maxGradNorm;
         model.block().encoder().freezeParameters(mode == TrainingMode.HEAD);
         model.block().head().freezeParameters(false);
-        trainable = model.namedParameters().values().stream().filter(Parameter::requiresGradient).toList();
+        Map<Parameter, ParameterGroupAdamW.Group> groups = new LinkedHashMap<>();
+        model.namedParameters().forEach((name, p) -> {
+            if (p.requiresGradient()) {
+                Tracker rate = name.startsWith(SequenceClassifier.HEAD_PREFIX) ? headRate : encoderRate;
+                groups.put(p, new ParameterGroupAdamW.Group(rate, ParameterGroupAdamW.isDecayed(p) ? weightDecay : 0f));
+            }
+        });
+        trainable = List.copyOf(groups.keySet());
         manager = model.djlModel().getNDManager().newSubManager();
         parameters = new ParameterStore(manager, false); // no copies: blocks read and train the model's own arrays
-        optimizer = new SelectiveWeightDecayAdamW(trainable, learningRate, weightDecay);
+        optimizer = new ParameterGroupAdamW(groups);
     }
 
-    /** One forward/backward/update through encoder and head; returns the batch's mean loss before the update. */
+    /** One learning rate for every trainable parameter. */
+    public ClassifierTraining(ClassifierModel model, TrainingMode mode, Tracker learningRate, float weightDecay,
+            float maxGradNorm) {
+        this(model, mode, learningRate, learningRate, weightDecay, maxGradNorm);
+    }
+
+    /**
+     * One forward/backward/update through encoder and head; returns the batch's mean loss before the update.
+     * A step with a non-finite loss or gradient changes nothing ({@link #lastStepSkipped()}).
+     */
     public float step(EncodedBatch batch, int[] labels) {
         try (NDManager scope = manager.newSubManager()) {
             NDList inputs = batch.toNDList(scope);
@@ -85,6 +111,11 @@ public final class ClassifierTraining implements AutoCloseable {
             NDArray x = scope.create(features, new Shape(labels.length, features.length / labels.length));
             return update(scope, labels, ps -> model.block().head().forward(ps, new NDList(x), true).head());
         }
+    }
+
+    /** Whether the last step was skipped because its loss or gradient norm was not finite. */
+    public boolean lastStepSkipped() {
+        return lastStepSkipped;
     }
 
     /** The global gradient norm of the last step, before clipping. */
@@ -116,6 +147,15 @@ public final class ClassifierTraining implements AutoCloseable {
                 gradients.add(g);
             }
             lastGradientNorm = GlobalNormClipping.clip(gradients, maxGradNorm > 0 ? maxGradNorm : Float.POSITIVE_INFINITY);
+            lastStepSkipped = !Float.isFinite(value) || !Float.isFinite(lastGradientNorm);
+            if (lastStepSkipped) {
+                // one NaN/infinite gradient would make every weight NaN: drop this step's gradients instead, as
+                // PyTorch's GradScaler does (PyTorch accumulates gradients, so they must be zeroed)
+                for (Parameter p : trainable) {
+                    JniUtils.zeroGrad((PtNDArray) p.getArray());
+                }
+                return value;
+            }
             for (int i = 0; i < gradients.size(); i++) {
                 // PyTorch's AdamW kernel zeroes the gradient after updating the weight
                 optimizer.update(trainable.get(i).getId(), trainable.get(i).getArray(), gradients.get(i));

@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +72,24 @@ class HeadTrainingTest {
         }
         assertTrue(last < 0.5 * first, "loss " + first + " -> " + last);
         assertArrayEquals(encoderBefore, encoderWeight(), 0f);
+    }
+
+    @Test
+    void aStepWithANonFiniteLossChangesNothing() {
+        float[] headBefore = model.namedParameters().get("classifier.out_proj.weight").getArray().toFloatArray();
+        int hidden = model.config().encoder().hiddenSize();
+        float[] poisoned = new float[2 * hidden];
+        poisoned[3] = Float.NaN;
+        try (ClassifierTraining training = new ClassifierTraining(model, TrainingMode.HEAD, Tracker.fixed(1e-2f), 0.01f, 1f)) {
+            assertTrue(Float.isNaN(training.stepOnFeatures(poisoned, new int[] {0, 1})));
+            assertTrue(training.lastStepSkipped());
+            assertArrayEquals(headBefore, model.namedParameters().get("classifier.out_proj.weight").getArray().toFloatArray(), 0f);
+            float[] clean = new float[2 * hidden];
+            clean[3] = 1f;
+            assertTrue(Float.isFinite(training.stepOnFeatures(clean, new int[] {0, 1})));
+            assertFalse(training.lastStepSkipped());
+            assertTrue(Float.isFinite(training.lastGradientNorm()), "the skipped step's NaN gradients were not kept");
+        }
     }
 
     @Test

@@ -27,9 +27,9 @@ public final class MetricsJson {
 
     private final ObjectNode root = JSON.createObjectNode();
 
-    /** The {@code training} block. */
+    /** The {@code training} block; {@code head_learning_rate} is an addition to the contract's keys. */
     public record Training(int trainExamples, int validationExamples, int epochs, int batchSize, double learningRate,
-            double weightDecay, double warmupRatio, double maxGradNorm, long seed, double wallSeconds,
+            double headLearningRate, double weightDecay, double warmupRatio, double maxGradNorm, long seed, double wallSeconds,
             double examplesPerSecond, String device) {}
 
     public MetricsJson model(String name, String version, String parentVersion, String mode, List<String> labels,

@@ -60,9 +60,11 @@ public final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void onBatch(int epoch, int examplesDone, float loss) {
-        lossSum += loss;
-        steps++;
-        progress(examplesDone, String.format(Locale.ROOT, "loss %.4f", lossSum / steps));
+        if (Float.isFinite(loss)) { // skipped steps (FineTuner logs them) stay out of the running mean
+            lossSum += loss;
+            steps++;
+        }
+        progress(examplesDone, String.format(Locale.ROOT, "loss %.4f", steps == 0 ? Double.NaN : lossSum / steps));
     }
 
     @Override

@@ -47,6 +47,8 @@ import java.util.Random;
  */
 public final class FineTuner {
     private static final Logger LOG = LoggerFactory.getLogger(FineTuner.class);
+    /** Consecutive steps with a non-finite loss or gradient after which training is declared diverged. */
+    static final int MAX_SKIPPED_STEPS = 10;
     /** The contract caps token-length samples at 2000 values. */
     private static final int MAX_TOKEN_LENGTHS = 2000;
 
@@ -113,13 +115,16 @@ public final class FineTuner {
         List<Encoded> validationTokens = validation == null ? List.of() : model.tokenizer().encodeEach(validation.inputs());
         int[] trainLabels = train.labelIds();
         int stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
-        LinearWarmupDecay schedule = LinearWarmupDecay.of((float) options.learningRate(), options.warmupRatio(),
-                stepsPerEpoch * options.epochs(), stepOffset);
         boolean head = options.mode() == TrainingMode.HEAD;
+        int totalSteps = stepsPerEpoch * options.epochs();
+        LinearWarmupDecay encoderRate = LinearWarmupDecay.of((float) options.learningRate(), options.warmupRatio(),
+                totalSteps, stepOffset);
+        LinearWarmupDecay headRate = head ? encoderRate : LinearWarmupDecay.of((float) options.headLearningRate(),
+                options.warmupRatio(), totalSteps, stepOffset);
 
         Scored last = null;
         try (EvaluationPass pass = new EvaluationPass(model);
-                ClassifierTraining training = new ClassifierTraining(model, options.mode(), schedule,
+                ClassifierTraining training = new ClassifierTraining(model, options.mode(), encoderRate, headRate,
                         (float) options.weightDecay(), (float) options.maxGradNorm())) {
             float[][] trainFeatures = null;
             float[][] validationFeatures = null;
@@ -139,19 +144,32 @@ public final class FineTuner {
                         ? LengthBucketBatches.shuffled(train.size(), options.batchSize(), random)
                         : LengthBucketBatches.batches(lengths, options.batchSize(), LengthBucketBatches.CHUNK_BATCHES, random);
                 double lossSum = 0;
+                int lossCount = 0;
                 int done = 0;
+                int skippedInARow = 0;
                 for (int[] batch : batches) {
                     int[] y = pick(trainLabels, batch);
                     float loss = head
                             ? training.stepOnFeatures(rows(trainFeatures, batch), y)
                             : training.step(EncodedBatch.pad(pick(trainTokens, batch), padId), y);
-                    lossSum += (double) loss * batch.length;
                     done += batch.length;
+                    if (training.lastStepSkipped()) {
+                        LOG.warn("epoch {}: skipped a step with loss {} and gradient norm {}", epoch, loss,
+                                training.lastGradientNorm());
+                        if (++skippedInARow >= MAX_SKIPPED_STEPS) {
+                            throw new IllegalStateException("training diverged: " + skippedInARow
+                                    + " steps in a row had a non-finite loss or gradient; try a lower learning rate");
+                        }
+                    } else {
+                        skippedInARow = 0;
+                        lossSum += (double) loss * batch.length;
+                        lossCount += batch.length;
+                    }
                     listener.onBatch(epoch, done, loss);
                 }
                 double trainSeconds = seconds(epochStart);
                 last = validation == null ? null : evaluate(pass, validationTokens, validationFeatures);
-                EpochMetrics metrics = epochMetrics(epoch, lossSum / done, last, train.size() / trainSeconds,
+                EpochMetrics metrics = epochMetrics(epoch, lossCount == 0 ? Double.NaN : lossSum / lossCount, last, train.size() / trainSeconds,
                         seconds(epochStart));
                 history.add(metrics);
                 listener.onEpochEnd(metrics);
@@ -225,7 +243,9 @@ public final class FineTuner {
                 .model(model.config().name(), model.config().version(), options.parentVersion(), modeName(),
                         model.config().labels(), Instant.now())
                 .training(new MetricsJson.Training(train.size(), validation == null ? 0 : validation.size(),
-                        options.epochs(), options.batchSize(), options.learningRate(), options.weightDecay(),
+                        options.epochs(), options.batchSize(), options.learningRate(),
+                        options.mode() == TrainingMode.HEAD ? options.learningRate() : options.headLearningRate(),
+                        options.weightDecay(),
                         options.warmupRatio(), options.maxGradNorm(), options.seed(), wallSeconds,
                         (double) train.size() * history.size() / wallSeconds, model.device().toString()))
                 .history(history);

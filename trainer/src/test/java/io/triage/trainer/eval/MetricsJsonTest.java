@@ -30,7 +30,7 @@ class MetricsJsonTest {
         lengths.put("pos", List.of(8, 3));
         ObjectNode json = new MetricsJson()
                 .model("emotion", "v2", "v1", "full", validation.labels(), Instant.parse("2026-11-23T10:00:00.123Z"))
-                .training(new MetricsJson.Training(10, 3, 2, 32, 2e-5, 0.01, 0.1, 1.0, 42, 12.5, 1.6, "cpu()"))
+                .training(new MetricsJson.Training(10, 3, 2, 32, 2e-5, 1e-3, 0.01, 0.1, 1.0, 42, 12.5, 1.6, "cpu()"))
                 .history(List.of(new EpochMetrics(1, 0.9, 0.4, 2.0 / 3, 0.6, 0.55, 40.1, 6.2),
                         new EpochMetrics(2, Double.NaN, null, null, null, null, 40.0, 6.0)))
                 .validation(evaluation, validation, MostFrequentBaseline.of(new int[] {1, 1, 0}, validation.labelIds(), 2), 2)
@@ -43,7 +43,7 @@ class MetricsJsonTest {
         assertEquals(List.of("neg", "pos"), List.of(model.get("labels").get(0).asText(), model.get("labels").get(1).asText()));
 
         JsonNode training = json.get("training");
-        for (String key : List.of("train_examples", "validation_examples", "epochs", "batch_size", "learning_rate",
+        for (String key : List.of("train_examples", "validation_examples", "epochs", "batch_size", "learning_rate", "head_learning_rate",
                 "weight_decay", "warmup_ratio", "max_grad_norm", "seed", "wall_seconds", "examples_per_second", "device")) {
             assertTrue(training.has(key), key);
         }

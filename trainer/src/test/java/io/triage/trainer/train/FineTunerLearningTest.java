@@ -51,9 +51,9 @@ class FineTunerLearningTest {
         // two classes keep one short epoch enough to learn something while the encoder itself trains
         Dataset train = EmotionSample.joyOrSadness(EmotionSample.train(400), 192);
         Dataset validation = EmotionSample.joyOrSadness(EmotionSample.validation(300), 100);
-        // 12 steps instead of the default recipe's thousands: a larger peak rate than 2e-5 lets them show learning
+        // 12 steps instead of the recipe's hundreds: an encoder rate above 2e-5 lets them show learning
         TrainingOptions options = TrainingOptions.defaults(TrainingMode.FULL).withEpochs(1).withBatchSize(16)
-                .withLearningRate(5e-4);
+                .withLearningRate(1e-4);
         List<Float> losses = new ArrayList<>();
         try (ClassifierModel model = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(train.labels()), Device.cpu())) {
             float[] before = model.namedParameters().get("encoder.layer.0.attention.self.query.weight").getArray().toFloatArray();
@@ -65,7 +65,7 @@ class FineTunerLearningTest {
             });
             assertEquals(12, losses.size());
             assertTrue(mean(losses.subList(6, 12)) < 0.9 * mean(losses.subList(0, 6)), "loss did not fall: " + losses);
-            assertTrue(result.history().get(0).valLoss() < 0.6 * Math.log(2),
+            assertTrue(result.history().get(0).valLoss() < 0.8 * Math.log(2),
                     "validation loss not clearly below an untrained head's ln 2: " + result.history());
             double accuracy = result.history().get(0).valAccuracy();
             double baseline = result.metrics().get("validation").get("baseline").get("accuracy").asDouble();
