@@ -19,10 +19,6 @@ public final class DatasetReader {
         this.options = options;
     }
 
-    public ReadOptions options() {
-        return options;
-    }
-
     /** A training file: its labels are the explicit ones, or the distinct values found in it, sorted. */
     public Dataset read(Path file) throws IOException {
         List<RawRow> rows = rows(file);

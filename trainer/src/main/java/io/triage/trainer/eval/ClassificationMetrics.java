@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param confusion counts, rows = gold label, columns = predicted label, both in {@code labels} order
  */
-public record ClassificationMetrics(List<String> labels, int examples, double accuracy, double macroF1,
+public record ClassificationMetrics(List<String> labels, double accuracy, double macroF1,
         double weightedF1, List<ClassScores> perClass, long[][] confusion) {
 
     /** One label's scores; {@code support} is its number of gold examples. */
@@ -54,7 +54,7 @@ public record ClassificationMetrics(List<String> labels, int examples, double ac
             }
             weightedSum += f1 * support;
         }
-        return new ClassificationMetrics(List.copyOf(labels), gold.length, (double) correct / gold.length,
+        return new ClassificationMetrics(List.copyOf(labels), (double) correct / gold.length,
                 macroSum / macroCount, weightedSum / gold.length, List.copyOf(perClass), confusion);
     }
 

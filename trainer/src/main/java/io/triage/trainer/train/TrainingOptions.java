@@ -47,7 +47,10 @@ public record TrainingOptions(TrainingMode mode, int epochs, int batchSize, doub
      *
      * <p>{@code full}: the BERT fine-tuning recipe (Devlin et al.; Hugging Face's defaults) — AdamW at 2e-5 with
      * weight decay 0.01, 10% linear warm-up then linear decay, batch 32, gradient norm clipped to 1.0, 2 epochs
-     * (a small pretrained encoder adapts within 2–3 epochs and starts to overfit after).
+     * (a small pretrained encoder adapts within 2–3 epochs and starts to overfit after). BERT's classifier sits
+     * on a pretrained pooler; this head starts from random weights, and at 2e-5 it moves too little in a few
+     * hundred steps (emotion, 2000 examples, 1 epoch: 47% accuracy at 2e-5, 62% with the head at 1e-3), so the
+     * head gets 1e-3, the rate that trains it well on frozen features.
      *
      * <p>{@code head}: a freshly initialized two-layer head on fixed features is a small network trained from
      * scratch, so Adam's usual 1e-3 and batch 64 suit it. An epoch on cached features takes about a second while
