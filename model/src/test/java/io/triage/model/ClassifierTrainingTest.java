@@ -48,7 +48,7 @@ class ClassifierTrainingTest {
         try (ClassifierModel model = ModelLoader.loadBundled(o, Device.cpu())) {
             float[] before = model.namedParameters().get("encoder.layer.0.attention.self.query.weight").getArray().toFloatArray();
             float[] losses = new float[steps];
-            try (ClassifierTraining training = new ClassifierTraining(model, mode, Tracker.fixed(lr), 0.01f)) {
+            try (ClassifierTraining training = new ClassifierTraining(model, mode, Tracker.fixed(lr), 0.01f, 1.0f)) {
                 for (int s = 0; s < steps; s++) {
                     List<TextInput> texts = new ArrayList<>();
                     int[] labels = new int[16];

@@ -1,6 +1,6 @@
 /**
- * The trainer: fine-tunes the {@code model} module's classifier from files and from the labeled-feedback
- * topic, evaluates it and publishes model versions. Not built yet (see the trainer issue); the module exists
- * so the build layout is final.
+ * The trainer: fine-tunes the {@code model} module's classifier on labeled data and evaluates it.
+ * {@code data} reads labeled files, {@code train} runs {@link io.triage.trainer.train.FineTuner}, {@code eval}
+ * scores models and writes metrics.json.
  */
 package io.triage.trainer;

@@ -4,69 +4,169 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.triage.model.ClassifierModel;
+import io.triage.model.nn.SequenceClassifier;
 import io.triage.model.text.EncodedBatch;
 import io.triage.model.text.TextInput;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Gradient steps on a {@link ClassifierModel} with AdamW and softmax cross-entropy. In {@link TrainingMode#HEAD}
- * the encoder's parameters are frozen, so only the head changes. Owns a DJL trainer: close it.
+ * Gradient steps on a {@link ClassifierModel}: softmax cross-entropy, gradients clipped by their global norm,
+ * AdamW without weight decay on biases and LayerNorm and with its own learning rate for the head
+ * ({@link ParameterGroupAdamW}). In
+ * {@link TrainingMode#HEAD} the encoder's parameters are frozen, so only the head changes, and the head can
+ * be trained directly on cached pooled features ({@link #stepOnFeatures}).
+ *
+ * <p>Runs the blocks and the optimizer directly rather than through a DJL {@code Trainer}: the head-only step
+ * runs the head block alone, clipping must happen between backward and update, and DJL's parameter server
+ * would copy every gradient once more per step. Owns a native memory scope: close it. AdamW's moments are
+ * DJL-internal and are released by the garbage collector.
  */
 public final class ClassifierTraining implements AutoCloseable {
     private final ClassifierModel model;
-    private final Trainer trainer;
+    private final TrainingMode mode;
+    private final NDManager manager;
+    private final ParameterStore parameters;
+    private final Optimizer optimizer;
+    private final List<Parameter> trainable;
+    private final float maxGradNorm;
+    private final Loss loss = Loss.softmaxCrossEntropyLoss();
+    private float lastGradientNorm;
+    private boolean lastStepSkipped;
 
     /**
-     * @param learningRate e.g. 2e-5 for full fine-tuning, 1e-3 for the head alone
-     * @param weightDecay AdamW's decoupled weight decay, e.g. 0.01
+     * @param encoderRate learning rate of the encoder, e.g. {@link LinearWarmupDecay} peaking at 2e-5 (unused in
+     *     HEAD mode)
+     * @param headRate learning rate of the classification head: a fresh head needs a larger one than the
+     *     pretrained encoder, e.g. 1e-3
+     * @param weightDecay AdamW's decoupled weight decay on weight matrices, e.g. 0.01
+     * @param maxGradNorm global L2 norm the gradients are clipped to; 0 or less turns clipping off
      */
-    public ClassifierTraining(ClassifierModel model, TrainingMode mode, Tracker learningRate, float weightDecay) {
+    public ClassifierTraining(ClassifierModel model, TrainingMode mode, Tracker encoderRate, Tracker headRate,
+            float weightDecay, float maxGradNorm) {
         this.model = model;
+        this.mode = mode;
+        this.maxGradNorm = maxGradNorm;
         model.block().encoder().freezeParameters(mode == TrainingMode.HEAD);
         model.block().head().freezeParameters(false);
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.adamW()
-                        .optLearningRateTracker(learningRate)
-                        .optWeightDecays(weightDecay)
-                        .build());
-        trainer = model.djlModel().newTrainer(config);
-        Shape shape = new Shape(1, model.config().maxLength());
-        trainer.initialize(shape, shape, shape); // weights exist already: this only wires the trainer
+        Map<Parameter, ParameterGroupAdamW.Group> groups = new LinkedHashMap<>();
+        model.namedParameters().forEach((name, p) -> {
+            if (p.requiresGradient()) {
+                Tracker rate = name.startsWith(SequenceClassifier.HEAD_PREFIX) ? headRate : encoderRate;
+                groups.put(p, new ParameterGroupAdamW.Group(rate, ParameterGroupAdamW.isDecayed(p) ? weightDecay : 0f));
+            }
+        });
+        trainable = List.copyOf(groups.keySet());
+        manager = model.djlModel().getNDManager().newSubManager();
+        parameters = new ParameterStore(manager, false); // no copies: blocks read and train the model's own arrays
+        optimizer = new ParameterGroupAdamW(groups);
     }
 
-    /** One forward/backward/update on a batch; returns the batch's mean loss before the update. */
+    /** One learning rate for every trainable parameter. */
+    public ClassifierTraining(ClassifierModel model, TrainingMode mode, Tracker learningRate, float weightDecay,
+            float maxGradNorm) {
+        this(model, mode, learningRate, learningRate, weightDecay, maxGradNorm);
+    }
+
+    /**
+     * One forward/backward/update through encoder and head; returns the batch's mean loss before the update.
+     * A step with a non-finite loss or gradient changes nothing ({@link #lastStepSkipped()}).
+     */
+    public float step(EncodedBatch batch, int[] labels) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDList inputs = batch.toNDList(scope);
+            return update(scope, labels, ps -> model.block().forward(ps, inputs, true).head());
+        }
+    }
+
+    /** {@link #step(EncodedBatch, int[])} on raw inputs. */
     public float step(List<TextInput> inputs, int[] labels) {
-        EncodedBatch batch = model.tokenizer().encodeBatch(inputs);
+        return step(model.tokenizer().encodeBatch(inputs), labels);
+    }
+
+    /**
+     * One step of the head alone on pooled encoder features (what {@code block().pool} returns), in
+     * {@link TrainingMode#HEAD}: the encoder is frozen, so features computed once stay valid. The head's
+     * dropout is active, as in a full forward pass.
+     *
+     * @param features row-major [labels.length, hidden size]
+     */
+    public float stepOnFeatures(float[] features, int[] labels) {
+        if (mode != TrainingMode.HEAD) {
+            throw new IllegalStateException("training on cached features needs a frozen encoder (HEAD mode)");
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(features, new Shape(labels.length, features.length / labels.length));
+            return update(scope, labels, ps -> model.block().head().forward(ps, new NDList(x), true).head());
+        }
+    }
+
+    /** Whether the last step was skipped because its loss or gradient norm was not finite. */
+    public boolean lastStepSkipped() {
+        return lastStepSkipped;
+    }
+
+    /** The global gradient norm of the last step, before clipping. */
+    public float lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    private interface Forward {
+        NDArray logits(ParameterStore parameters);
+    }
+
+    private float update(NDManager scope, int[] labels, Forward forward) {
         float[] targets = new float[labels.length];
         for (int i = 0; i < labels.length; i++) {
             targets[i] = labels[i];
         }
-        try (NDManager scope = trainer.getManager().newSubManager()) {
-            NDList data = batch.toNDList(scope);
-            NDList y = new NDList(scope.create(targets));
-            float loss;
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList logits = trainer.forward(data, y);
-                NDArray l = trainer.getLoss().evaluate(y, logits);
-                loss = l.getFloat();
-                collector.backward(l);
-            }
-            trainer.step();
-            return loss;
+        NDList y = new NDList(scope.create(targets));
+        float value;
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            NDArray l = loss.evaluate(y, new NDList(forward.logits(parameters)));
+            value = l.getFloat();
+            collector.backward(l);
         }
+        try (NDManager local = scope.newSubManager()) {
+            List<NDArray> gradients = new ArrayList<>(trainable.size());
+            for (Parameter p : trainable) {
+                NDArray g = p.getArray().getGradient(); // a new handle on the gradient, freed with `local`
+                g.attach(local);
+                gradients.add(g);
+            }
+            lastGradientNorm = GlobalNormClipping.clip(gradients, maxGradNorm > 0 ? maxGradNorm : Float.POSITIVE_INFINITY);
+            lastStepSkipped = !Float.isFinite(value) || !Float.isFinite(lastGradientNorm);
+            if (lastStepSkipped) {
+                // one NaN/infinite gradient would make every weight NaN: drop this step's gradients instead, as
+                // PyTorch's GradScaler does (PyTorch accumulates gradients, so they must be zeroed)
+                for (Parameter p : trainable) {
+                    JniUtils.zeroGrad((PtNDArray) p.getArray());
+                }
+                return value;
+            }
+            for (int i = 0; i < gradients.size(); i++) {
+                // PyTorch's AdamW kernel zeroes the gradient after updating the weight
+                optimizer.update(trainable.get(i).getId(), trainable.get(i).getArray(), gradients.get(i));
+            }
+        }
+        return value;
     }
 
     @Override
     public void close() {
-        trainer.close();
+        manager.close();
         model.block().freezeParameters(false);
     }
 }
