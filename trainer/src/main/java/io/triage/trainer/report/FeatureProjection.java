@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +25,8 @@ import java.util.Random;
  * (it would turn the whole project GPL), Smile 2.x is LGPL-3.0 and no longer maintained, and Smile 4+/5+ need
  * Java 21/25 while Triage runs on Java 17. Tag.bio's umap-java (BSD-3) is not published on Maven Central and
  * its authors document that it is only deterministic single-threaded with random initialisation. PCA is
- * deterministic, needs no tuning, and its axes mean something (directions of largest variance). The SVD comes
- * from EJML (Apache-2.0, pure Java, maintained) rather than a home-made eigen solver.
+ * deterministic, needs no tuning, and its axes mean something (directions of largest variance). The symmetric
+ * eigendecomposition comes from EJML (Apache-2.0, pure Java, maintained) rather than a home-made solver.
  */
 public final class FeatureProjection {
     /** The contract caps {@code projection.points} at this many examples. */
@@ -165,30 +166,34 @@ public final class FeatureProjection {
                 centered.unsafe_set(i, j, rows[i][j] - mean[j]);
             }
         }
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(n, dim, false, true, true);
-        if (!svd.decompose(centered.copy())) {
-            throw new IllegalStateException("the SVD of the " + n + "x" + dim + " feature matrix did not converge");
+        // eigenvectors of the d x d scatter matrix X'X: far cheaper than an SVD of the n x d data when n >> d
+        DMatrixRMaj scatter = CommonOps_DDRM.multInner(centered, null);
+        EigenDecomposition_F64<DMatrixRMaj> eigen = DecompositionFactory_DDRM.eig(dim, true, true);
+        if (!eigen.decompose(scatter)) {
+            throw new IllegalStateException("the eigendecomposition of the " + dim + "x" + dim
+                    + " feature scatter matrix did not converge");
         }
-        double[] singular = svd.getSingularValues();
-        DMatrixRMaj v = svd.getV(null, false);
+        double[] variance = new double[eigen.getNumberOfEigenvalues()];
         List<Integer> byStrength = new ArrayList<>();
-        for (int k = 0; k < svd.numberOfSingularValues(); k++) {
+        for (int k = 0; k < variance.length; k++) {
+            variance[k] = eigen.getEigenvalue(k).getReal();
             byStrength.add(k);
         }
-        byStrength.sort(Comparator.comparingDouble((Integer k) -> -singular[k]));
-        double strongest = byStrength.isEmpty() ? 0 : singular[byStrength.get(0)];
+        byStrength.sort(Comparator.comparingDouble((Integer k) -> -variance[k]));
+        double strongest = byStrength.isEmpty() ? 0 : variance[byStrength.get(0)];
 
         double[][] xy = new double[n][2];
         for (int axis = 0; axis < 2 && axis < byStrength.size(); axis++) {
             int k = byStrength.get(axis);
             // numerically zero variance: leave the axis at 0 instead of projecting on a noise direction
-            if (singular[k] <= strongest * 1e-9) {
+            if (variance[k] <= strongest * 1e-12) {
                 continue;
             }
+            DMatrixRMaj vector = eigen.getEigenVector(k);
             double[] direction = new double[dim];
             int largest = 0;
             for (int j = 0; j < dim; j++) {
-                direction[j] = v.unsafe_get(j, k);
+                direction[j] = vector.get(j);
                 if (Math.abs(direction[j]) > Math.abs(direction[largest])) {
                     largest = j;
                 }
