@@ -71,7 +71,7 @@ final class Axis {
 
     List<Double> ticks() {
         List<Double> ticks = new ArrayList<>();
-        long count = Math.round((hi - lo) / step);
+        long count = (long) Math.floor((hi - lo) / step + 1e-6);
         for (long i = 0; i <= count; i++) {
             double t = lo + i * step;
             ticks.add(Math.abs(t) < step * 1e-9 ? 0 : t);

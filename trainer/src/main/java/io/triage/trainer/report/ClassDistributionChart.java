@@ -15,6 +15,8 @@ final class ClassDistributionChart {
     private static final double TOP = 34;
     private static final double BOTTOM = 46;
     private static final double VALUE_SPACE = 104;
+    /** Longer label names are cut (the bar tooltips keep them whole). */
+    private static final double MAX_LABEL_WIDTH = 170;
 
     /** One split's counts, drawn in one colour. */
     record Split(String name, String color, Map<String, Double> counts) {
@@ -24,7 +26,8 @@ final class ClassDistributionChart {
     }
 
     static String render(List<String> labels, List<Split> splits) {
-        double longest = labels.stream().mapToDouble(l -> Svg.textWidth(l, Svg.FONT)).max().orElse(0);
+        double longest = labels.stream()
+                .mapToDouble(l -> Svg.textWidth(Svg.fit(l, MAX_LABEL_WIDTH, Svg.FONT), Svg.FONT)).max().orElse(0);
         double left = longest + 16;
         double rowHeight = splits.size() * BAR + ROW_GAP;
         double height = TOP + labels.size() * rowHeight + BOTTOM;
@@ -52,7 +55,8 @@ final class ClassDistributionChart {
         for (int row = 0; row < labels.size(); row++) {
             String label = labels.get(row);
             double rowTop = TOP + row * rowHeight + ROW_GAP / 2;
-            svg.text(left - 8, rowTop + splits.size() * BAR / 2 + 4, label, "end", "label");
+            svg.text(left - 8, rowTop + splits.size() * BAR / 2 + 4, Svg.fit(label, MAX_LABEL_WIDTH, Svg.FONT), "end",
+                    "label");
             for (int s = 0; s < splits.size(); s++) {
                 Split split = splits.get(s);
                 Double count = split.counts().get(label);

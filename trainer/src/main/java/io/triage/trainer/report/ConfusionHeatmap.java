@@ -7,19 +7,24 @@ import java.util.List;
  * shows its share of the row (and its count when counts are known and the cell is large enough).
  */
 final class ConfusionHeatmap {
-    private static final double MATRIX_SIZE = 460;
     private static final double COLOUR_BAR_SPACE = 80;
+    /** Longer label names are cut (the cell tooltips keep them whole). */
+    private static final double MAX_LABEL_WIDTH = 170;
 
     private ConfusionHeatmap() {
     }
 
-    /** {@code counts} may be null; both matrices are {@code labels.size()} square. */
-    static String render(List<String> labels, double[][] normalized, double[][] counts) {
+    /**
+     * {@code counts} may be null; both matrices are {@code labels.size()} square. Cells shrink to fit
+     * {@code maxWidth} (but not below a readable size).
+     */
+    static String render(List<String> labels, double[][] normalized, double[][] counts, double maxWidth) {
         int n = labels.size();
-        double cell = Math.max(22, Math.min(72, MATRIX_SIZE / n));
-        double longest = labels.stream().mapToDouble(l -> Svg.textWidth(l, Svg.FONT)).max().orElse(0);
-        boolean rotateColumns = longest > cell - 6;
+        List<String> names = labels.stream().map(l -> Svg.fit(l, MAX_LABEL_WIDTH, Svg.FONT)).toList();
+        double longest = names.stream().mapToDouble(l -> Svg.textWidth(l, Svg.FONT)).max().orElse(0);
         double left = 30 + longest + 10;
+        double cell = Math.max(22, Math.min(72, (maxWidth - left - COLOUR_BAR_SPACE) / n));
+        boolean rotateColumns = longest > cell - 6;
         double top = 12;
         double columnLabels = rotateColumns ? longest * Math.sin(Math.toRadians(45)) + 16 : 22;
         double width = left + n * cell + COLOUR_BAR_SPACE;
@@ -31,7 +36,7 @@ final class ConfusionHeatmap {
                 "Confusion matrix, rows are gold labels, columns predicted labels, values are shares of each row");
         for (int gold = 0; gold < n; gold++) {
             double y = top + gold * cell;
-            svg.text(left - 8, y + cell / 2 + 4, labels.get(gold), "end", "label");
+            svg.text(left - 8, y + cell / 2 + 4, names.get(gold), "end", "label");
             for (int predicted = 0; predicted < n; predicted++) {
                 double x = left + predicted * cell;
                 double share = normalized[gold][predicted];
@@ -53,9 +58,9 @@ final class ConfusionHeatmap {
         for (int predicted = 0; predicted < n; predicted++) {
             double x = left + predicted * cell + cell / 2;
             if (rotateColumns) {
-                svg.text(x + 4, matrixBottom + 12, -45, labels.get(predicted), "end", "label", null);
+                svg.text(x + 4, matrixBottom + 12, -45, names.get(predicted), "end", "label", null);
             } else {
-                svg.text(x, matrixBottom + 16, labels.get(predicted), "middle", "label");
+                svg.text(x, matrixBottom + 16, names.get(predicted), "middle", "label");
             }
         }
         svg.text(left + n * cell / 2, height - 8, "predicted label", "middle", "axis-title");

@@ -41,7 +41,11 @@ public final class HtmlReport {
             dl.facts dd { margin: 0; font-weight: 600; }
             dl.settings { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); }
             .labels { margin: 6px 0; }
-            .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 4px 0 2px; }
+            .chip { white-space: nowrap; }
+            .swatch { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 2px; }
+            .swatch.shape0 { border-radius: 50%; }
+            .swatch.shape2 { clip-path: polygon(50% 0, 100% 100%, 0 100%); }
+            .swatch.shape3 { clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%); }
             .cards { display: flex; flex-wrap: wrap; gap: 14px; }
             .card { border: 1px solid #d6d6d6; border-radius: 8px; padding: 10px 16px; min-width: 170px; flex: 1; }
             .card-title { color: #5a5a5a; }

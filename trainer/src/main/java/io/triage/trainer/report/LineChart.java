@@ -24,7 +24,7 @@ final class LineChart {
     }
 
     /**
-     * Draws the series over epochs. {@code fromZero} starts the value axis at 0 (losses); otherwise it fits the
+     * Draws the series (at least one value among them) over epochs. {@code fromZero} starts the value axis at 0 (losses); otherwise it fits the
      * data (accuracy and F1, whose differences matter more than their distance from 0).
      */
     static String render(String id, String description, String valueTitle, List<Series> series,
@@ -71,7 +71,7 @@ final class LineChart {
                     pixels.add(new double[] {x.pixel(s.epochs()[i]), y.pixel(s.values()[i])});
                 }
             }
-            svg.polyline(pixels, s.color(), false);
+            svg.polyline(pixels, s.color());
             // each series its own marker shape: lines that coincide (accuracy and weighted F1 often do) stay apart
             for (int i = 0, p = 0; i < s.epochs().length; i++) {
                 if (!Double.isNaN(s.values()[i])) {

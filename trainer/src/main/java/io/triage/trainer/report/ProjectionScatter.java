@@ -52,7 +52,9 @@ final class ProjectionScatter {
             int index = labels.indexOf(e.getKey());
             double rowY = legendY + 24 + row++ * LEGEND_ROW;
             svg.marker(index / Palette.CATEGORICAL.size(), legendX + 6, rowY - 4, 5, Palette.category(index), null);
-            svg.text(legendX + 20, rowY, e.getKey() + " (" + Html.count(e.getValue()) + ")", "start", "label");
+            String count = " (" + Html.count(e.getValue()) + ")";
+            double room = WIDTH - legendX - 20 - Svg.textWidth(count, Svg.FONT);
+            svg.text(legendX + 20, rowY, Svg.fit(e.getKey(), room, Svg.FONT) + count, "start", "label");
         }
         return svg.end();
     }

@@ -22,6 +22,10 @@ final class ReportSections {
     private static final String NOT_AVAILABLE = "not available";
     /** A single missing number inside a table. */
     private static final String MISSING_CELL = "n/a";
+    private static final int LABELS_BESIDE_TABLE = 8;
+    /** Widths (SVG user units) of a chart in one column of the page and across the page. */
+    private static final double HALF_WIDTH = 560;
+    private static final double FULL_WIDTH = 1120;
 
     private final JsonNode model;
     private final JsonNode training;
@@ -78,7 +82,7 @@ final class ReportSections {
         html.append("</dl><p class=\"labels\"><span class=\"muted\">").append(modelLabels.size())
                 .append(" labels:</span> ");
         for (String label : modelLabels) {
-            html.append(swatch(label)).append(Html.escape(label)).append(' ');
+            html.append("<span class=\"chip\">").append(swatch(label)).append(Html.escape(label)).append("</span> ");
         }
         if (modelLabels.isEmpty()) {
             html.append(NOT_AVAILABLE);
@@ -227,19 +231,28 @@ final class ReportSections {
         }
     }
 
+    /**
+     * Up to {@link #LABELS_BESIDE_TABLE} labels the confusion matrix sits beside the per-class table and the class
+     * balance; with more it takes the full width so that its cells stay readable.
+     */
     String confusionAndPerClass() {
         StringBuilder html = section("classes", "Per-class results");
-        html.append("<div class=\"grid2\"><figure><figcaption>Confusion matrix: each row is a gold label and shows"
-                + " where its examples went; the diagonal is what was right.</figcaption>");
-        html.append(confusionMatrix());
-        html.append("</figure><div><figure><figcaption>Precision, recall and F1 per label; support is the number of"
-                + " validation examples.</figcaption>");
-        html.append(perClassTable());
-        html.append("</figure>").append(classDistribution());
-        return html.append("</div></div></section>").toString();
+        boolean wide = modelLabels.size() > LABELS_BESIDE_TABLE;
+        String matrix = "<figure><figcaption>Confusion matrix: each row is a gold label and shows where its"
+                + " examples went; the diagonal is what was right.</figcaption>"
+                + confusionMatrix(wide ? FULL_WIDTH : HALF_WIDTH) + "</figure>";
+        String table = "<figure><figcaption>Precision, recall and F1 per label; support is the number of"
+                + " validation examples.</figcaption>" + perClassTable() + "</figure>";
+        if (wide) {
+            html.append(matrix).append("<div class=\"grid2\">").append(table).append(classDistribution());
+        } else {
+            html.append("<div class=\"grid2\">").append(matrix).append("<div>").append(table)
+                    .append(classDistribution()).append("</div>");
+        }
+        return html.append("</div></section>").toString();
     }
 
-    private String confusionMatrix() {
+    private String confusionMatrix(double maxWidth) {
         if (validation.isMissingNode() || validation.path("confusion_normalized").isMissingNode()) {
             return notAvailable("metrics.json has no validation.confusion_normalized");
         }
@@ -254,7 +267,7 @@ final class ReportSections {
         }
         double[][] counts = JsonValues.squareMatrix(validation.path("confusion_counts"), modelLabels.size())
                 .orElse(null);
-        return ConfusionHeatmap.render(modelLabels, normalized.get(), counts);
+        return ConfusionHeatmap.render(modelLabels, normalized.get(), counts, maxWidth);
     }
 
     private String perClassTable() {
@@ -394,7 +407,9 @@ final class ReportSections {
         if (index < 0) {
             return "";
         }
-        return "<span class=\"swatch\" style=\"background:" + Palette.category(index) + "\"></span>";
+        // the same shape as the label's scatter-plot marker: colours repeat after eight labels, shapes do not
+        return "<span class=\"swatch shape" + Math.floorMod(index / Palette.CATEGORICAL.size(), 4)
+                + "\" style=\"background:" + Palette.category(index) + "\"></span>";
     }
 
     private static void fact(StringBuilder html, String name, String value) {

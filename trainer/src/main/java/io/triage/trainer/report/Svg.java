@@ -36,6 +36,15 @@ final class Svg {
         return text.length() * fontSize * 0.6;
     }
 
+    /** {@code text}, cut with an ellipsis where it would be wider than {@code width} at {@code fontSize}. */
+    static String fit(String text, double width, double fontSize) {
+        int chars = (int) Math.floor(width / (fontSize * 0.6));
+        if (text.length() <= chars) {
+            return text;
+        }
+        return text.substring(0, Math.max(1, chars - 1)) + "\u2026";
+    }
+
     Svg line(double x1, double y1, double x2, double y2, String stroke, double width, boolean dashed) {
         out.append("<line x1=\"").append(Html.coord(x1)).append("\" y1=\"").append(Html.coord(y1))
                 .append("\" x2=\"").append(Html.coord(x2)).append("\" y2=\"").append(Html.coord(y2))
@@ -81,12 +90,8 @@ final class Svg {
     }
 
     /** A polyline through {@code points} ({x, y} pixel pairs). */
-    Svg polyline(List<double[]> points, String stroke, boolean dashed) {
-        out.append("<polyline fill=\"none\" stroke=\"").append(stroke).append("\" stroke-width=\"2.5\"");
-        if (dashed) {
-            out.append(" stroke-dasharray=\"6 4\"");
-        }
-        out.append(" points=\"");
+    Svg polyline(List<double[]> points, String stroke) {
+        out.append("<polyline fill=\"none\" stroke=\"").append(stroke).append("\" stroke-width=\"2.5\" points=\"");
         for (int i = 0; i < points.size(); i++) {
             out.append(i == 0 ? "" : " ").append(Html.coord(points.get(i)[0])).append(',')
                     .append(Html.coord(points.get(i)[1]));

@@ -11,10 +11,10 @@ import java.util.List;
 final class TokenLengthHistograms {
     static final double WIDTH = 1120;
     private static final int COLUMNS = 3;
-    private static final double PANEL_HEIGHT = 180;
+    private static final double PANEL_HEIGHT = 196;
     private static final double PANEL_LEFT = 46;
     private static final double PANEL_RIGHT = 18;
-    private static final double PANEL_TOP = 28;
+    private static final double PANEL_TOP = 44;
     private static final double PANEL_BOTTOM = 40;
 
     /** One label's lengths; {@code colorIndex} keeps its colour the same as in the other charts. */
@@ -47,7 +47,8 @@ final class TokenLengthHistograms {
             double right = (p % COLUMNS + 1) * panelWidth - PANEL_RIGHT;
             double top = (double) (p / COLUMNS) * PANEL_HEIGHT + PANEL_TOP;
             double bottom = (double) (p / COLUMNS + 1) * PANEL_HEIGHT - PANEL_BOTTOM;
-            Axis x = Axis.nice(0, bins * binWidth, 6, left, right);
+            double end = bins * binWidth;
+            Axis x = Axis.fixed(0, end, Axis.nice(0, end, 6, 0, 1).step(), left, right);
             Axis y = Axis.nice(0, maxShare, 3, bottom, top);
             svg.leftAxis(y, left, right, "%", left - 38);
             svg.bottomAxis(x, bottom, "tokens", bottom + 32);
@@ -65,8 +66,9 @@ final class TokenLengthHistograms {
             Arrays.sort(sorted);
             double median = percentile(sorted, 0.5);
             svg.line(x.pixel(median), top, x.pixel(median), bottom, "#1a1a1a", 1.5, true);
-            svg.text(left, top - 10, panel.label() + " \u00b7 n " + Html.count(sorted.length) + " \u00b7 median "
-                    + Html.plain(median) + " \u00b7 p95 " + Html.plain(percentile(sorted, 0.95)) + " \u00b7 max "
+            svg.text(left, top - 26, Svg.fit(panel.label(), right - left, Svg.FONT), "start", "axis-title");
+            svg.text(left, top - 10, "n " + Html.count(sorted.length) + " \u00b7 median " + Html.plain(median)
+                    + " \u00b7 p95 " + Html.plain(percentile(sorted, 0.95)) + " \u00b7 max "
                     + Html.plain(sorted[sorted.length - 1]), "start", "label");
         }
         return svg.end();

@@ -52,9 +52,12 @@ class HtmlReportTest {
         int points = metrics.path("projection").path("points").size();
         assertEquals(points, descendants(scatter, "title").size() - 1, "one marker with a tooltip per point");
         Element tokens = chart(doc, "chart-token-lengths");
+        List<String> captions = descendants(tokens, "text").stream().map(Element::getTextContent).toList();
         for (String label : List.of("sadness", "joy", "love", "anger", "fear", "surprise")) {
             int n = metrics.path("data").path("token_lengths").path(label).size();
-            assertTrue(tokens.getTextContent().contains(label + " \u00b7 n " + n + " \u00b7 median"), label);
+            int title = captions.indexOf(label);
+            assertTrue(title >= 0, label);
+            assertTrue(captions.get(title + 1).startsWith("n " + n + " \u00b7 median"), captions.get(title + 1));
         }
     }
 
@@ -138,7 +141,11 @@ class HtmlReportTest {
         assertTrue(firstText.endsWith("\ufffd\ufffd\ufffd"), "control characters and lone surrogates are replaced");
         assertEquals("pair: <svg onload=alert(3)>", page.select("#errors .pair").first().text());
         assertTrue(page.title().contains("</title><script>alert(5)</script>"));
-        assertTrue(page.select("#chart-confusion text").eachText().contains("<b onmouseover=alert(4)>sad</b>"));
+        // long names are cut in the chart and kept whole in the tooltips
+        assertTrue(page.select("#chart-confusion text").eachText().stream()
+                .anyMatch(t -> t.startsWith("<b onmouseover=") && t.endsWith("\u2026")));
+        assertTrue(page.select("#chart-confusion title").eachText()
+                .contains("gold <b onmouseover=alert(4)>sad</b>, predicted joy: 0.016 (9)"));
     }
 
     @Test
@@ -200,6 +207,31 @@ class HtmlReportTest {
         assertEquals(3, descendants(chart(doc, "chart-quality"), "title").size() - 1);
         String page = Jsoup.parse(HtmlReport.render(metrics)).select("#errors").text();
         assertTrue(page.contains("i feel so miserable and lonely tonight pair: and the second sentence"), page);
+    }
+
+    @Test
+    void manyLabelsWidenTheMatrixAndVaryMarkerShapes() throws Exception {
+        int n = 12;
+        ObjectNode metrics = ReportFixtures.JSON.createObjectNode();
+        ArrayNode labels = metrics.putObject("model").put("name", "tickets").putArray("labels");
+        ArrayNode matrix = metrics.putObject("validation").putArray("confusion_normalized");
+        ArrayNode points = metrics.putObject("projection").put("method", "pca").putArray("points");
+        for (int i = 0; i < n; i++) {
+            labels.add("a_rather_long_ticket_category_" + i);
+            ArrayNode row = matrix.addArray();
+            for (int j = 0; j < n; j++) {
+                row.add(i == j ? 1.0 : 0.0);
+            }
+            points.addObject().put("x", i).put("y", -i).put("label", "a_rather_long_ticket_category_" + i);
+        }
+        Document doc = ReportFixtures.parseStrictly(HtmlReport.render(metrics));
+
+        double width = Double.parseDouble(chart(doc, "chart-confusion").getAttribute("width"));
+        assertTrue(width > 560 && width <= 1120, "the matrix takes the page's width: " + width);
+        Element scatter = chart(doc, "chart-projection");
+        // labels 0-7 are circles; 8-11 reuse the colours as squares (point and legend marker each)
+        assertEquals(2 * 8, descendants(scatter, "circle").size());
+        assertEquals(2 * 4, descendants(scatter, "rect").size());
     }
 
     @Test
