@@ -32,7 +32,8 @@ public record DocumentedSettings(String component, String envPrefix, List<Settin
         settings = List.copyOf(settings);
         passThroughs = List.copyOf(passThroughs);
         if (!envPrefix.matches("[A-Z][A-Z0-9]*_")) {
-            throw new IllegalArgumentException("environment prefix '" + envPrefix + "' must be upper-case and end with _");
+            throw new IllegalArgumentException("environment prefix '" + envPrefix
+                    + "' must be upper-case and end with _");
         }
         Set<String> keys = new HashSet<>();
         for (Setting s : settings) {

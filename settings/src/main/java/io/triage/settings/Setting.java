@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * for the configuration reference.
  */
 public record Setting(String key, String defaultValue, String description) {
-    /** Lower-case words joined by dots: the only keys an environment variable can name (see {@link DocumentedSettings}). */
+    /** Lower-case words joined by dots: the only keys an environment variable can name. */
     static final Pattern KEY = Pattern.compile("[a-z][a-z0-9]*(\\.[a-z0-9]+)*");
 
     public Setting {

@@ -71,8 +71,10 @@ class DocumentedSettingsTest {
 
     @Test
     void rejectsMalformedPrefixes() {
-        assertThrows(IllegalArgumentException.class, () -> new DocumentedSettings("App", "triage_", List.of(), List.of()));
-        assertThrows(IllegalArgumentException.class, () -> new DocumentedSettings("App", "TRIAGE", List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DocumentedSettings("App", "triage_", List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DocumentedSettings("App", "TRIAGE", List.of(), List.of()));
         assertThrows(IllegalArgumentException.class, () -> new PassThrough("kafka", "d"));
     }
 }
