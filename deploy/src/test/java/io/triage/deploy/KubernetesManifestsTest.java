@@ -88,6 +88,8 @@ class KubernetesManifestsTest {
         int port = app.httpPort(env(app));
         assertEquals(List.of(port), c.getPorts().stream().map(ContainerPort::getContainerPort).toList());
 
+        assertNotNull(c.getReadinessProbe(), "readiness probe");
+        assertNotNull(c.getLivenessProbe(), "liveness probe");
         HTTPGetAction ready = c.getReadinessProbe().getHttpGet(), live = c.getLivenessProbe().getHttpGet();
         assertEquals(OpsServer.READY_PATH, ready.getPath());
         assertEquals(OpsServer.HEALTH_PATH, live.getPath());
