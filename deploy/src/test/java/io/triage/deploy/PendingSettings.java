@@ -12,8 +12,8 @@ final class PendingSettings {
     private PendingSettings() {}
 
     /**
-     * Keys the lead is adding to StreamAppConfig, which the manifests set already. {@code AppsTest} fails once
-     * StreamAppConfig.SETTINGS has them: then delete this list.
+     * Keys the lead is adding to StreamAppConfig, which the manifests set already. {@code PendingSettingsTest} fails
+     * once StreamAppConfig.SETTINGS has them: then delete this list.
      */
     static final List<Setting> STREAM_APP = List.of(
             new Setting(Apps.TOPIC_MODEL_UPDATES, "triage.model-updates", "Topic of new model versions."),
