@@ -104,7 +104,7 @@ public final class TriageStreamApp implements AutoCloseable {
         worker = InferenceWorker.start(null);
         swapper = new ModelSwapper(worker,
                 (folder, version) -> load(config, folder.toString(), ModelOverrides.NONE.withVersion(version)),
-                new ArtifactFetcher(Path.of(config.get(MODEL_DOWNLOAD_DIR))), metrics, config.getList(MODEL_LABELS));
+                new ArtifactFetcher(downloadDir(config)), metrics, config.getList(MODEL_LABELS));
         Producer<byte[], DeadLetter> deadLetters = new KafkaProducer<>(config.clientConfig(), new ByteArraySerializer(),
                 OutputSerializers.<DeadLetter>create(config.getEnum(OUTPUT_FORMAT, OutputFormat.class), registryConfig));
         follower = new ModelFollower(
@@ -113,6 +113,11 @@ public final class TriageStreamApp implements AutoCloseable {
         if (!follower.serveLatest()) {
             swapper.serve(loadModel(config));
         }
+    }
+
+    private static Path downloadDir(StreamAppConfig config) {
+        String configured = config.get(MODEL_DOWNLOAD_DIR);
+        return configured.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "triage-models") : Path.of(configured);
     }
 
     private void startStreams(List<String> labels) throws Exception {

@@ -1,5 +1,9 @@
 package io.triage.stream.config;
 
+import io.triage.settings.DocumentedSettings;
+import io.triage.settings.PassThrough;
+import io.triage.settings.Setting;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -52,31 +56,55 @@ public final class StreamAppConfig {
     /** Where artifacts announced with http(s): URIs are downloaded to. */
     public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
 
-    private static final Map<String, String> DEFAULTS = Map.ofEntries(
-            Map.entry(BOOTSTRAP_SERVERS, "localhost:9092"),
-            Map.entry(APPLICATION_ID, "triage-stream"),
-            Map.entry(PROCESSING_GUARANTEE, "exactly_once_v2"),
-            Map.entry(TOPIC_INPUT, "triage.text-events"),
-            Map.entry(TOPIC_OUTPUT, "triage.classified"),
-            Map.entry(TOPIC_DEAD_LETTER, "triage.dead-letter"),
-            Map.entry(ROUTING_ENABLED, "false"),
-            Map.entry(TOPIC_ROUTE_PREFIX, "triage.classified."),
-            Map.entry(TOPIC_PARTITIONS, "1"),
-            Map.entry(INPUT_FORMAT, "avro"),
-            Map.entry(OUTPUT_FORMAT, "avro"),
-            Map.entry(REGISTRY_URL, "http://localhost:8081/apis/registry/v2"),
-            Map.entry(BATCH_MAX_SIZE, "64"),
-            Map.entry(BATCH_MAX_WAIT_MS, "10"),
-            Map.entry(BATCH_LENGTH_GROUP_SIZE, "16"),
-            Map.entry(MAX_TEXT_BYTES, "65536"),
-            Map.entry(MODEL_SOURCE, "minilm"),
-            Map.entry(MODEL_LABELS, ""),
-            Map.entry(MODEL_DEVICE, "auto"),
-            Map.entry(MODEL_PRECISION, "fp32"),
-            Map.entry(HTTP_PORT, "8080"),
-            Map.entry(TOPIC_MODEL_UPDATES, "triage.model-updates"),
-            Map.entry(MODEL_NAME, "triage"),
-            Map.entry(MODEL_DOWNLOAD_DIR, System.getProperty("java.io.tmpdir") + "/triage-models"));
+    /**
+     * Every setting with its default and meaning, in the order docs/configuration.md lists them (generated from
+     * this list by the deploy module; the deployment manifests are checked against it).
+     */
+    public static final DocumentedSettings SETTINGS = new DocumentedSettings("Stream app", ENV_PREFIX, List.of(
+            new Setting(BOOTSTRAP_SERVERS, "localhost:9092", "Kafka bootstrap servers, `host:port[,host:port...]`."),
+            new Setting(APPLICATION_ID, "triage-stream", "Kafka Streams application id: the consumer group of the "
+                    + "input topic and the prefix of the internal topics."),
+            new Setting(PROCESSING_GUARANTEE, "exactly_once_v2", "Kafka Streams processing guarantee; keep "
+                    + "`exactly_once_v2`: nothing lost or duplicated across crashes."),
+            new Setting(TOPIC_INPUT, "triage.text-events", "Topic of the text events to classify; created at start "
+                    + "if missing."),
+            new Setting(TOPIC_OUTPUT, "triage.classified", "Topic of every result (`ClassifiedEvent`); created at "
+                    + "start if missing."),
+            new Setting(TOPIC_DEAD_LETTER, "triage.dead-letter", "Topic of bad input and model failures "
+                    + "(`DeadLetter`); created at start if missing."),
+            new Setting(ROUTING_ENABLED, "false", "`true`: also write each result to `<topic.route.prefix><label>`."),
+            new Setting(TOPIC_ROUTE_PREFIX, "triage.classified.", "Prefix of the per-label topics when routing is "
+                    + "enabled."),
+            new Setting(TOPIC_PARTITIONS, "1", "Partitions of the topics the app creates; the input topic's "
+                    + "partitions bound the replicas that share the work."),
+            new Setting(INPUT_FORMAT, "avro", "`avro` (TextEvent, Confluent wire format via the registry), `json` "
+                    + "(`{\"text\": ...}`) or `text` (the value is the text)."),
+            new Setting(OUTPUT_FORMAT, "avro", "`avro` (via the registry) or `json` (Avro's JSON encoding)."),
+            new Setting(REGISTRY_URL, "http://localhost:8081/apis/registry/v2", "Apicurio Registry's v2 API."),
+            new Setting(BATCH_MAX_SIZE, "64", "Flush a micro-batch when it holds this many events."),
+            new Setting(BATCH_MAX_WAIT_MS, "10", "Flush a micro-batch when its oldest event has waited this many "
+                    + "milliseconds."),
+            new Setting(BATCH_LENGTH_GROUP_SIZE, "16", "Forward passes inside a batch take this many events of "
+                    + "similar token length."),
+            new Setting(MAX_TEXT_BYTES, "65536", "Longer texts (both segments together, UTF-8) become dead letters."),
+            new Setting(MODEL_SOURCE, "minilm", "`minilm` (the bundled default) or a model folder (Triage artifact "
+                    + "or Hugging Face checkpoint)."),
+            new Setting(MODEL_LABELS, "", "Comma-separated labels for a fresh head; empty: the model's own labels."),
+            new Setting(MODEL_DEVICE, "auto", "`auto` (the first GPU if PyTorch sees one, else the CPU), `cpu` or "
+                    + "`gpu:N`."),
+            new Setting(MODEL_PRECISION, "fp32", "`fp32` or `fp16`."),
+            new Setting(HTTP_PORT, "8080", "Port of `/metrics` (Prometheus), `/health` and `/ready`; `-1` turns "
+                    + "them off."),
+            new Setting(TOPIC_MODEL_UPDATES, "triage.model-updates", "Compacted topic of `ModelUpdate`s keyed by "
+                    + "model name; every instance reads all of it and hot-swaps to the latest version."),
+            new Setting(MODEL_NAME, "triage", "This app's model on the update topic (the record key)."),
+            new Setting(MODEL_DOWNLOAD_DIR, "", "Where artifacts announced with `http(s)://` URIs are downloaded "
+                    + "before loading; empty: `triage-models` in the JVM's temporary folder.")),
+            List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
+                    + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
+                    + "they win.")));
+
+    private static final Map<String, String> DEFAULTS = SETTINGS.defaults();
 
     private final Properties values;
 
@@ -93,11 +121,7 @@ public final class StreamAppConfig {
                 p.load(r);
             }
         }
-        env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                p.setProperty(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-            }
-        });
+        env.forEach((name, value) -> SETTINGS.keyOf(name).ifPresent(key -> p.setProperty(key, value)));
         return new StreamAppConfig(p);
     }
 

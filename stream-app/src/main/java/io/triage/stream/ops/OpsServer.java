@@ -15,14 +15,16 @@ import java.util.function.BooleanSupplier;
  * app has failed for good) and {@code /ready} (200 only when a model is loaded and Kafka Streams is RUNNING).
  */
 public final class OpsServer implements AutoCloseable {
+    public static final String METRICS_PATH = "/metrics", HEALTH_PATH = "/health", READY_PATH = "/ready";
+
     private final HttpServer server;
 
     public OpsServer(int port, PrometheusMeterRegistry metrics, BooleanSupplier live, BooleanSupplier ready)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/metrics", ex -> respond(ex, 200, metrics.scrape(), "text/plain; version=0.0.4"));
-        server.createContext("/health", ex -> status(ex, live.getAsBoolean()));
-        server.createContext("/ready", ex -> status(ex, ready.getAsBoolean()));
+        server.createContext(METRICS_PATH, ex -> respond(ex, 200, metrics.scrape(), "text/plain; version=0.0.4"));
+        server.createContext(HEALTH_PATH, ex -> status(ex, live.getAsBoolean()));
+        server.createContext(READY_PATH, ex -> status(ex, ready.getAsBoolean()));
         server.start();
     }
 

@@ -1,0 +1,52 @@
+package io.triage.deploy;
+
+import io.triage.settings.DocumentedSettings;
+import io.triage.stream.TriageStreamApp;
+import io.triage.stream.config.StreamAppConfig;
+
+import java.util.Map;
+
+/**
+ * What the deployment files are checked against, per app: its settings catalogue and main class, and the names of
+ * its Maven module, Dockerfile, compose service and Kubernetes Deployment and ConfigMap.
+ */
+enum Apps {
+    STREAM_APP(StreamAppConfig.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app"),
+    TRAINER(PendingSettings.TRAINER, PendingSettings.TRAINER_MAIN_CLASS, "trainer", "triage-trainer");
+
+    /** Keys both apps read under these names. */
+    static final String BOOTSTRAP_SERVERS = "bootstrap.servers", REGISTRY_URL = "registry.url",
+            HTTP_PORT = "http.port", TOPIC_MODEL_UPDATES = "topic.model.updates", MODEL_NAME = "model.name";
+
+    final DocumentedSettings settings;
+    final String mainClass;
+    /** The Maven module the image packages; also the compose service's name. */
+    final String module;
+    /** The Kubernetes Deployment's name; also its ConfigMap's and Service's. */
+    final String k8sName;
+
+    Apps(DocumentedSettings settings, String mainClass, String module, String k8sName) {
+        this.settings = settings;
+        this.mainClass = mainClass;
+        this.module = module;
+        this.k8sName = k8sName;
+    }
+
+    String dockerfile() {
+        return "deploy/" + module + ".Dockerfile";
+    }
+
+    /** The value {@code key} gets from {@code env} ({@code TRIAGE_*} variables), else its default. */
+    String effective(Map<String, String> env, String key) {
+        String fromEnv = env.get(settings.envVar(key));
+        if (fromEnv != null) {
+            return fromEnv;
+        }
+        return settings.find(key).orElseThrow(() -> new AssertionError(name() + " has no setting " + key))
+                .defaultValue();
+    }
+
+    int httpPort(Map<String, String> env) {
+        return Integer.parseInt(effective(env, HTTP_PORT));
+    }
+}

@@ -1,0 +1,351 @@
+package io.triage.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.triage.stream.StreamsSettings;
+import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.ops.OpsServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The manifests under k8s/ against the apps, their images and each other. */
+class KubernetesManifestsTest {
+    static final String SECRET_EXAMPLE = "k8s/examples/kafka-sasl-secret.yaml";
+    static final String GPU = "nvidia.com/gpu";
+
+    private final Manifests k8s = Manifests.load();
+
+    @Test
+    void kustomizationListsEveryManifestButTheSecretExample() throws IOException {
+        Set<String> files = new TreeSet<>();
+        try (Stream<Path> dir = Files.list(Repo.root().resolve(Manifests.DIR))) {
+            dir.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") || n.endsWith(".yml"))
+                    .filter(n -> !n.equals("kustomization.yaml")).forEach(files::add);
+        }
+        List<String> listed = Manifests.kustomizationResources();
+        assertEquals(files, new TreeSet<>(listed), "k8s/kustomization.yaml resources");
+        assertEquals(listed.size(), new HashSet<>(listed).size(), "listed twice: " + listed);
+        assertFalse(Compose.parse(Manifests.DIR + "kustomization.yaml").has("namespace"),
+                "the namespace is the installer's choice");
+    }
+
+    @Test
+    void everyManifestUsesOnlyFieldsKubernetesKnows() {
+        for (HasMetadata r : k8s.all()) {
+            assertEquals(List.of(), UnknownFields.in(r), r.getKind() + " " + r.getMetadata().getName());
+            assertNull(r.getMetadata().getNamespace(), "namespace-less: " + r.getMetadata().getName());
+        }
+        assertEquals(List.of(), UnknownFields.in(Manifests.parse(SECRET_EXAMPLE)), SECRET_EXAMPLE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Apps.class)
+    void deploymentsSetOnlyVariablesTheAppReads(Apps app) {
+        EnvVars.assertAllSettable(app.settings, env(app), "k8s Deployment " + app.k8sName);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Apps.class)
+    void probesAndScrapeAnnotationsUseTheAppsRealEndpointsAndPort(Apps app) {
+        Deployment d = deployment(app);
+        Container c = Manifests.container(d);
+        int port = app.httpPort(env(app));
+        assertEquals(List.of(port), c.getPorts().stream().map(ContainerPort::getContainerPort).toList());
+
+        assertNotNull(c.getReadinessProbe(), "readiness probe");
+        assertNotNull(c.getLivenessProbe(), "liveness probe");
+        HTTPGetAction ready = c.getReadinessProbe().getHttpGet(), live = c.getLivenessProbe().getHttpGet();
+        assertEquals(OpsServer.READY_PATH, ready.getPath());
+        assertEquals(OpsServer.HEALTH_PATH, live.getPath());
+        assertEquals(port, portNumber(c, ready.getPort()), "readiness probe port");
+        assertEquals(port, portNumber(c, live.getPort()), "liveness probe port");
+
+        Map<String, String> annotations = d.getSpec().getTemplate().getMetadata().getAnnotations();
+        assertEquals("true", annotations.get("prometheus.io/scrape"));
+        assertEquals(String.valueOf(port), annotations.get("prometheus.io/port"));
+        assertEquals(OpsServer.METRICS_PATH, annotations.get("prometheus.io/path"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Apps.class)
+    void runsTheImageComposeBuildsAsItsNonRootUserWithBoundedResources(Apps app) {
+        Deployment d = deployment(app);
+        Container c = Manifests.container(d);
+        // the stream app runs on a GPU here: the CUDA image of the GPU override
+        Compose compose = app == Apps.STREAM_APP ? Compose.read(ComposeTest.COMPOSE, ComposeTest.GPU)
+                : Compose.read(ComposeTest.COMPOSE);
+        assertEquals(compose.image(app.module), c.getImage());
+
+        PodSecurityContext pod = d.getSpec().getTemplate().getSpec().getSecurityContext();
+        assertTrue(pod.getRunAsNonRoot());
+        assertEquals(DockerfilesTest.runtimeUid(app), pod.getRunAsUser().intValue(), "the image's user");
+        SecurityContext container = c.getSecurityContext();
+        assertFalse(container.getAllowPrivilegeEscalation());
+        assertTrue(container.getReadOnlyRootFilesystem());
+        assertEquals(List.of("ALL"), container.getCapabilities().getDrop());
+
+        assertNotNull(c.getResources().getRequests().get("cpu"), "cpu request");
+        assertNotNull(c.getResources().getRequests().get("memory"), "memory request");
+        Quantity request = c.getResources().getRequests().get("memory");
+        Quantity limit = c.getResources().getLimits().get("memory");
+        assertTrue(limit.getNumericalAmount().compareTo(request.getNumericalAmount()) >= 0,
+                "memory limit at least the request");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Apps.class)
+    void everyPathTheAppWritesIsAVolumeOnTheReadOnlyRoot(Apps app) {
+        Deployment d = deployment(app);
+        Set<String> mounted = new TreeSet<>();
+        Manifests.container(d).getVolumeMounts().forEach(m -> mounted.add(m.getMountPath()));
+        List<String> writes = new ArrayList<>(List.of("/tmp", DockerfilesTest.MODEL_STORE));
+        if (app == Apps.STREAM_APP) {
+            writes.add(streamsProperties().getProperty("state.dir"));
+        } else {
+            assertEquals(DockerfilesTest.MODEL_STORE, app.effective(env(app), "model.store"));
+        }
+        assertTrue(mounted.containsAll(writes), "mounted " + mounted + ", written " + writes);
+        Set<String> declared = new TreeSet<>();
+        d.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> declared.add(v.getName()));
+        Manifests.container(d).getVolumeMounts().forEach(m -> assertTrue(declared.contains(m.getName()), m.getName()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Apps.class)
+    void servicesReachTheAppsHttpPort(Apps app) {
+        Deployment d = deployment(app);
+        Service s = k8s.get(Service.class, app.k8sName);
+        assertEquals(d.getSpec().getSelector().getMatchLabels(), s.getSpec().getSelector());
+        assertTrue(d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(s.getSpec().getSelector().entrySet()), "the Service selects the app's pods");
+        ServicePort port = s.getSpec().getPorts().get(0);
+        int http = app.httpPort(env(app));
+        assertEquals(http, port.getPort());
+        assertEquals(http, portNumber(Manifests.container(d), port.getTargetPort()));
+    }
+
+    @Test
+    void theStreamAppGetsOneGpuAndUsesItWhenPyTorchSeesIt() {
+        Deployment d = deployment(Apps.STREAM_APP);
+        Container c = Manifests.container(d);
+        assertEquals(new Quantity("1"), c.getResources().getLimits().get(GPU));
+        assertEquals("auto", env(Apps.STREAM_APP).get("TRIAGE_MODEL_DEVICE"));
+        assertNull(d.getSpec().getReplicas(), "KEDA owns the replica count");
+        assertEquals(new IntOrString(0), d.getSpec().getStrategy().getRollingUpdate().getMaxSurge(),
+                "a surge pod would wait for a spare GPU");
+        assertTrue(d.getSpec().getTemplate().getSpec().getTolerations().stream()
+                .anyMatch(t -> GPU.equals(t.getKey())), "tolerates the GPU nodes' taint");
+    }
+
+    @Test
+    void theTrainerIsOneRecreatedPodOnItsReadWriteOnceModelStore() {
+        Deployment d = deployment(Apps.TRAINER);
+        assertEquals(1, d.getSpec().getReplicas());
+        assertEquals("Recreate", d.getSpec().getStrategy().getType());
+        assertNull(Manifests.container(d).getResources().getLimits().get(GPU), "head training runs on the CPU");
+
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        VolumeMount store = Manifests.container(d).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(Apps.TRAINER.effective(env(Apps.TRAINER), "model.store")))
+                .findFirst().orElseThrow(() -> new AssertionError("the model store is not mounted"));
+        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(store.getName())).findFirst()
+                .orElseThrow();
+        PersistentVolumeClaim pvc = k8s.get(PersistentVolumeClaim.class,
+                volume.getPersistentVolumeClaim().getClaimName());
+        assertEquals(List.of("ReadWriteOnce"), pvc.getSpec().getAccessModes());
+        assertEquals(10001L, pod.getSecurityContext().getFsGroup(), "the app's group can write the volume");
+    }
+
+    @Test
+    void kedaScalesTheStreamAppOnItsInputLagUpToThePartitionCount() {
+        JsonNode spec = k8s.customSpec("ScaledObject", Apps.STREAM_APP.k8sName);
+        Map<String, String> env = env(Apps.STREAM_APP);
+        assertEquals(Apps.STREAM_APP.k8sName, spec.path("scaleTargetRef").path("name").asText());
+        int partitions = Integer.parseInt(Apps.STREAM_APP.effective(env, StreamAppConfig.TOPIC_PARTITIONS));
+        int max = spec.path("maxReplicaCount").asInt();
+        assertTrue(max >= 1 && max <= partitions,
+                "replicas beyond the input's " + partitions + " partitions would sit idle; maxReplicaCount " + max);
+        assertTrue(spec.path("minReplicaCount").asInt() >= 1, "keep one replica: it holds the model in memory");
+
+        JsonNode trigger = spec.path("triggers").get(0);
+        assertEquals("kafka", trigger.path("type").asText());
+        JsonNode meta = trigger.path("metadata");
+        assertEquals(Apps.STREAM_APP.effective(env, StreamAppConfig.APPLICATION_ID),
+                meta.path("consumerGroup").asText(), "Kafka Streams' consumer group is its application.id");
+        assertEquals(Apps.STREAM_APP.effective(env, StreamAppConfig.TOPIC_INPUT), meta.path("topic").asText());
+        assertEquals(Apps.STREAM_APP.effective(env, Apps.BOOTSTRAP_SERVERS), meta.path("bootstrapServers").asText());
+        assertEquals("false", meta.path("allowIdleConsumers").asText());
+
+        String auth = trigger.path("authenticationRef").path("name").asText();
+        JsonNode triggerAuth = k8s.customSpec("TriggerAuthentication", auth);
+        Secret example = secretExample();
+        for (JsonNode ref : triggerAuth.path("secretTargetRef")) {
+            assertEquals(example.getMetadata().getName(), ref.path("name").asText());
+            assertTrue(example.getStringData().containsKey(ref.path("key").asText()), ref.toString());
+        }
+    }
+
+    @Test
+    void configMapTopicsAreTheConfigDefaults() {
+        for (Apps app : Apps.values()) {
+            Map<String, String> data = k8s.get(ConfigMap.class, app.k8sName).getData();
+            int topics = 0;
+            for (var e : data.entrySet()) {
+                String key = app.settings.keyOf(e.getKey()).orElseThrow();
+                if (key.startsWith("topic.") && !key.equals(StreamAppConfig.TOPIC_PARTITIONS)) {
+                    assertEquals(app.settings.find(key).orElseThrow().defaultValue(), e.getValue(), e.getKey());
+                    topics++;
+                }
+            }
+            assertTrue(topics >= 3, app + " ConfigMap names its topics");
+        }
+    }
+
+    @Test
+    void bothAppsAgreeOnKafkaTheRegistryAndTheModel() {
+        Map<String, String> stream = env(Apps.STREAM_APP), trainer = env(Apps.TRAINER);
+        for (String key : List.of(Apps.BOOTSTRAP_SERVERS, Apps.REGISTRY_URL, Apps.TOPIC_MODEL_UPDATES,
+                Apps.MODEL_NAME)) {
+            assertEquals(Apps.STREAM_APP.effective(stream, key), Apps.TRAINER.effective(trainer, key), key);
+        }
+        for (String kafka : List.of("TRIAGE_KAFKA_SECURITY_PROTOCOL", "TRIAGE_KAFKA_SASL_MECHANISM",
+                "TRIAGE_KAFKA_SASL_JAAS_CONFIG")) {
+            assertEquals(stream.get(kafka), trainer.get(kafka), kafka);
+        }
+    }
+
+    @Test
+    void theStreamAppsOwnConfigTurnsTheVariablesIntoKafkaStreamsSettings() {
+        Properties streams = streamsProperties();
+        assertEquals("SASL_SSL", streams.getProperty("security.protocol"));
+        assertEquals("PLAIN", streams.getProperty("sasl.mechanism"));
+        assertEquals(Manifests.FROM_SECRET, streams.getProperty("sasl.jaas.config"));
+        assertEquals(Apps.STREAM_APP.effective(env(Apps.STREAM_APP), StreamAppConfig.APPLICATION_ID),
+                streams.getProperty("application.id"));
+    }
+
+    @Test
+    void secretsComeFromTheDocumentedExampleSecret() {
+        Secret example = secretExample();
+        assertFalse(Manifests.kustomizationResources().contains("examples/kafka-sasl-secret.yaml"),
+                "an example, never applied");
+        example.getStringData().values().forEach(v -> assertTrue(!v.contains("password=\"") || v.contains("CHANGE_ME"),
+                "placeholders only: " + v));
+        for (Apps app : Apps.values()) {
+            var refs = Manifests.container(deployment(app)).getEnv().stream()
+                    .filter(v -> v.getValueFrom() != null).map(v -> v.getValueFrom().getSecretKeyRef()).toList();
+            assertFalse(refs.isEmpty(), app + " reads the SASL login from the Secret");
+            for (var ref : refs) {
+                assertEquals(example.getMetadata().getName(), ref.getName());
+                assertTrue(example.getStringData().containsKey(ref.getKey()), ref.getKey());
+            }
+        }
+    }
+
+    @Test
+    void drainsTakeOneStreamAppPodAtATime() {
+        PodDisruptionBudget pdb = k8s.get(PodDisruptionBudget.class, Apps.STREAM_APP.k8sName);
+        assertEquals(new IntOrString(1), pdb.getSpec().getMaxUnavailable());
+        assertEquals(deployment(Apps.STREAM_APP).getSpec().getSelector(), pdb.getSpec().getSelector());
+    }
+
+    @Test
+    void networkPolicyOpensKafkaTheRegistryAndDnsAndLetsPrometheusIn() {
+        NetworkPolicy policy = k8s.get(NetworkPolicy.class, "triage");
+        Map<String, String> selector = policy.getSpec().getPodSelector().getMatchLabels();
+        for (Apps app : Apps.values()) {
+            Deployment d = deployment(app);
+            assertTrue(d.getSpec().getTemplate().getMetadata().getLabels().entrySet().containsAll(selector.entrySet()),
+                    "the policy selects " + app.k8sName);
+            assertTrue(Manifests.container(d).getPorts().stream().anyMatch(p -> "http".equals(p.getName())),
+                    app.k8sName + " names its port http, which the ingress rule opens");
+        }
+        assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+        var ingress = policy.getSpec().getIngress();
+        assertEquals(1, ingress.size());
+        assertEquals(List.of(new IntOrString("http")),
+                ingress.get(0).getPorts().stream().map(NetworkPolicyPort::getPort).toList());
+        assertEquals("prometheus", ingress.get(0).getFrom().get(0).getPodSelector().getMatchLabels()
+                .get("app.kubernetes.io/name"));
+
+        Set<Integer> egress = new TreeSet<>();
+        for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+            rule.getPorts().forEach(p -> egress.add(p.getPort().getIntVal()));
+        }
+        for (Apps app : Apps.values()) {
+            Map<String, String> env = env(app);
+            for (String broker : app.effective(env, Apps.BOOTSTRAP_SERVERS).split(",")) {
+                assertTrue(egress.contains(Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1))), broker);
+            }
+            assertTrue(egress.contains(URI.create(app.effective(env, Apps.REGISTRY_URL)).getPort()), "registry port");
+        }
+        assertTrue(egress.contains(53), "DNS");
+    }
+
+    private Map<String, String> env(Apps app) {
+        return k8s.environment(deployment(app));
+    }
+
+    private Deployment deployment(Apps app) {
+        return k8s.get(Deployment.class, app.k8sName);
+    }
+
+    /** Kafka Streams' settings, as the stream app makes them from the Deployment's variables. */
+    private Properties streamsProperties() {
+        try {
+            return StreamsSettings.from(StreamAppConfig.load(null, env(Apps.STREAM_APP)));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Secret secretExample() {
+        return (Secret) Manifests.parse(SECRET_EXAMPLE);
+    }
+
+    /** A probe's or Service's port, numeric or the name of one of the container's ports. */
+    private static int portNumber(Container c, IntOrString port) {
+        if (port.getIntVal() != null) {
+            return port.getIntVal();
+        }
+        return c.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + port.getStrVal()))
+                .getContainerPort();
+    }
+}

@@ -1,0 +1,55 @@
+# syntax=docker/dockerfile:1
+# The trainer's image. Build it from the repository root:
+#
+#   docker build -f deploy/trainer.Dockerfile -t triage/trainer:latest .                        # CPU
+#   docker build -f deploy/trainer.Dockerfile --build-arg PYTORCH_FLAVOR=cu128 \
+#                -t triage/trainer:latest-cu128 .                                              # NVIDIA GPU
+#
+# PYTORCH_FLAVOR picks the PyTorch natives, which go into the image at build time (the container never downloads):
+# - cpu (default): the pytorch-native-cpu jar, a Maven dependency; DJL only unpacks it. Enough for train.mode=head.
+# - cu128 (CUDA 12.8, the CUDA build DJL 0.35.1's JNI ships for): not on Maven Central, so DJL downloads it from its
+#   own site while the image is built. The host needs an NVIDIA driver for CUDA 12.8 and the NVIDIA Container Toolkit.
+
+FROM maven:3-eclipse-temurin-17 AS build
+ARG PYTORCH_FLAVOR=cpu
+WORKDIR /src
+COPY . .
+# The app's jar and its runtime dependencies side by side, no fat jar: DJL finds its engines and natives through
+# service files and resources that a merged jar would clash on. Tests run in CI, not in the image build.
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -ntp -pl trainer -am -Dmaven.test.skip=true package dependency:copy-dependencies -DincludeScope=runtime \
+ && mkdir -p /opt/triage/lib \
+ && cp trainer/target/triage-trainer-*.jar trainer/target/dependency/*.jar /opt/triage/lib/ \
+ && cp deploy/docker/log4j2.xml /opt/triage/
+# Load the model once so that DJL puts the natives into the image's DJL cache (offline for cpu: unpacked from the jar).
+RUN set -eu; offline=true; \
+    if [ "$PYTORCH_FLAVOR" != cpu ]; then rm /opt/triage/lib/pytorch-native-cpu-*.jar; offline=false; fi; \
+    DJL_CACHE_DIR=/opt/triage/djl-cache PYTORCH_FLAVOR="$PYTORCH_FLAVOR" \
+      java -Dai.djl.offline=$offline -cp '/opt/triage/lib/*' deploy/docker/WarmUp.java
+
+FROM eclipse-temurin:17-jre
+ARG PYTORCH_FLAVOR=cpu
+# curl for the HEALTHCHECK (newer Temurin images ship without it); a fixed non-root user that Kubernetes'
+# runAsNonRoot can check by id; the model store owned by it.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 triage \
+ && useradd --system --uid 10001 --gid triage --home-dir /var/lib/triage --shell /usr/sbin/nologin triage \
+ && mkdir -p /var/lib/triage/models \
+ && chown -R 10001:10001 /var/lib/triage
+COPY --from=build /opt/triage /opt/triage
+# DJL reads its natives from the cache filled at build time, read-only; PYTORCH_FLAVOR tells it which one.
+# The JVM heap gets half the container's memory: PyTorch's weights, gradients and activations live outside it.
+ENV DJL_CACHE_DIR=/opt/triage/djl-cache \
+    PYTORCH_FLAVOR=${PYTORCH_FLAVOR} \
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+USER 10001:10001
+WORKDIR /var/lib/triage
+# The model store: every trained version, as a folder the stream app can load.
+VOLUME ["/var/lib/triage/models"]
+EXPOSE 8090
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${TRIAGE_HTTP_PORT:-8090}/health" || exit 1
+# Arguments go to the app, e.g. `--config /etc/triage/trainer.properties`; TRIAGE_* variables override the file.
+ENTRYPOINT ["java", "-Dai.djl.offline=true", "-Dlog4j2.configurationFile=/opt/triage/log4j2.xml", "-cp", "/opt/triage/lib/*", "io.triage.trainer.TriageTrainer"]
