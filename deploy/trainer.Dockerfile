@@ -36,7 +36,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 triage \
  && useradd --system --uid 10001 --gid triage --home-dir /var/lib/triage --shell /usr/sbin/nologin triage \
- && mkdir -p /var/lib/triage/models \
+ && mkdir -p /var/lib/triage/models /var/lib/triage/feedback \
  && chown -R 10001:10001 /var/lib/triage
 COPY --from=build /opt/triage /opt/triage
 # DJL reads its natives from the cache filled at build time, read-only; PYTORCH_FLAVOR tells it which one.
@@ -47,9 +47,9 @@ ENV DJL_CACHE_DIR=/opt/triage/djl-cache \
 USER 10001:10001
 WORKDIR /var/lib/triage
 # The model store: every trained version, as a folder the stream app can load.
-VOLUME ["/var/lib/triage/models"]
+VOLUME ["/var/lib/triage/models", "/var/lib/triage/feedback"]
 EXPOSE 8090
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${TRIAGE_HTTP_PORT:-8090}/health" || exit 1
 # Arguments go to the app, e.g. `--config /etc/triage/trainer.properties`; TRIAGE_* variables override the file.
-ENTRYPOINT ["java", "-Dai.djl.offline=true", "-Dlog4j2.configurationFile=/opt/triage/log4j2.xml", "-cp", "/opt/triage/lib/*", "io.triage.trainer.TriageTrainer"]
+ENTRYPOINT ["java", "-Dai.djl.offline=true", "-Dlog4j2.configurationFile=/opt/triage/log4j2.xml", "-cp", "/opt/triage/lib/*", "io.triage.trainer.service.TriageTrainer"]

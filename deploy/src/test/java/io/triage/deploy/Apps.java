@@ -3,6 +3,8 @@ package io.triage.deploy;
 import io.triage.settings.DocumentedSettings;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.config.StreamAppConfig;
+import io.triage.trainer.service.TrainerConfig;
+import io.triage.trainer.service.TriageTrainer;
 
 import java.util.Map;
 
@@ -12,7 +14,7 @@ import java.util.Map;
  */
 enum Apps {
     STREAM_APP(StreamAppConfig.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app"),
-    TRAINER(PendingSettings.TRAINER, PendingSettings.TRAINER_MAIN_CLASS, "trainer", "triage-trainer");
+    TRAINER(TrainerConfig.SETTINGS, TriageTrainer.class.getName(), "trainer", "triage-trainer");
 
     /** Keys both apps read under these names. */
     static final String BOOTSTRAP_SERVERS = "bootstrap.servers", REGISTRY_URL = "registry.url",

@@ -1,7 +1,7 @@
 package io.triage.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.triage.stream.ops.OpsServer;
+import io.triage.service.OpsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -4,6 +4,7 @@ import io.triage.settings.DocumentedSettings;
 import io.triage.settings.PassThrough;
 import io.triage.settings.Setting;
 import io.triage.stream.config.StreamAppConfig;
+import io.triage.trainer.service.TrainerConfig;
 
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,7 @@ final class ConfigurationReference {
             + "-Dsurefire.failIfNoSpecifiedTests=false -D" + WRITE_PROPERTY + "=true";
 
     /** The catalogues the reference documents, in order. */
-    static final List<DocumentedSettings> DOCUMENTED = List.of(StreamAppConfig.SETTINGS);
+    static final List<DocumentedSettings> DOCUMENTED = List.of(StreamAppConfig.SETTINGS, TrainerConfig.SETTINGS);
 
     private ConfigurationReference() {}
 

@@ -1,6 +1,7 @@
 package io.triage.deploy;
 
-import io.triage.stream.ops.OpsServer;
+import io.triage.trainer.service.TrainerConfig;
+import io.triage.service.OpsServer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -67,7 +68,9 @@ class DockerfilesTest {
     void runsAsAFixedNonRootUserWithTheModelStoreAsVolume(Apps app) {
         Dockerfile.Stage runtime = Dockerfile.read(app.dockerfile()).runtime();
         assertNotEquals(0, runtimeUid(app), "non-root");
-        assertEquals("[\"" + MODEL_STORE + "\"]", runtime.only("VOLUME"));
+        String volumes = "\"" + MODEL_STORE + "\"" + app.settings.find(TrainerConfig.DATA_DIR) // the trainer's feedback
+                .map(dataDir -> ", \"" + dataDir.defaultValue() + "\"").orElse("");
+        assertEquals("[" + volumes + "]", runtime.only("VOLUME"));
         String setup = String.join("\n", runtime.arguments("RUN"));
         assertTrue(setup.contains("--uid " + runtimeUid(app)) && setup.contains("chown -R " + runtimeUid(app)),
                 "the user exists and owns /var/lib/triage: " + setup);

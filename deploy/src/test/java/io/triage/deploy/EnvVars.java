@@ -1,7 +1,7 @@
 package io.triage.deploy;
 
+import io.triage.settings.ConfigValues;
 import io.triage.settings.DocumentedSettings;
-import io.triage.stream.config.StreamAppConfig;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,7 +39,7 @@ final class EnvVars {
                     wrong.add(name + " (" + key + ": no such " + app.component() + " setting)");
                     return;
                 }
-                app.passThroughOf(key).filter(p -> p.prefix().equals(StreamAppConfig.KAFKA_PREFIX)).ifPresent(p -> {
+                app.passThroughOf(key).filter(p -> p.prefix().equals(ConfigValues.KAFKA_PREFIX)).ifPresent(p -> {
                     String kafkaName = key.substring(p.prefix().length());
                     if (!isKafkaConfig(kafkaName)) {
                         wrong.add(name + " (" + kafkaName + ": no such Kafka configuration)");

@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.triage.stream.StreamsSettings;
 import io.triage.stream.config.StreamAppConfig;
-import io.triage.stream.ops.OpsServer;
+import io.triage.service.OpsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -30,6 +30,8 @@ public final class ModelUpdateLog implements AutoCloseable {
     private final AvroRecordDecoder<ModelUpdate> decoder;
     private final String topic;
     private final String modelName;
+    /** The newest decoded update seen by any read, so that {@link #latest()} is right on every call. */
+    private ModelUpdate newest;
 
     /** One record of the topic: the update, or why it could not be read. */
     public record Entry(ConsumerRecord<byte[], byte[]> record, ModelUpdate update, UndecodableRecordException error) {}
@@ -67,15 +69,10 @@ public final class ModelUpdateLog implements AutoCloseable {
         return out;
     }
 
-    /** The newest decodable update for this model name up to the current end, if any. */
+    /** The newest decodable update for this model name read so far, after reading up to the current end. */
     public Optional<ModelUpdate> latest() {
-        ModelUpdate latest = null;
-        for (Entry e : readToEnd()) {
-            if (e.update() != null) {
-                latest = e.update();
-            }
-        }
-        return Optional.ofNullable(latest);
+        readToEnd();
+        return Optional.ofNullable(newest);
     }
 
     /** New records for this model name, waiting at most {@code timeout}. */
@@ -89,7 +86,8 @@ public final class ModelUpdateLog implements AutoCloseable {
                 continue; // a tombstone: compaction's way of deleting a model name, not an update
             }
             try {
-                out.add(new Entry(r, decoder.decode(r.topic(), r.headers(), r.value()), null));
+                newest = decoder.decode(r.topic(), r.headers(), r.value());
+                out.add(new Entry(r, newest, null));
             } catch (UndecodableRecordException e) {
                 out.add(new Entry(r, null, e));
             }

@@ -1,5 +1,9 @@
 package io.triage.service;
 
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,5 +24,12 @@ public final class RegistrySettings {
         c.put("apicurio.registry.auto-register", true);
         c.put("apicurio.registry.use-specific-avro-reader", true);
         return c;
+    }
+
+    /** A value serializer writing {@code T} in that format, configured (Kafka calls configure() only on serdes it makes). */
+    public static <T extends SpecificRecord> Serializer<T> avroSerializer(Map<String, Object> registryConfig) {
+        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(registryConfig, false);
+        return serializer;
     }
 }

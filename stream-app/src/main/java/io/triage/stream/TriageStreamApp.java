@@ -13,7 +13,7 @@ import io.triage.model.io.ModelLoader;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.config.StreamAppConfig;
-import io.triage.stream.ops.OpsServer;
+import io.triage.service.OpsServer;
 import io.triage.stream.ops.StreamMetrics;
 import io.triage.stream.serde.OutputFormat;
 import io.triage.stream.serde.OutputSerializers;
@@ -73,8 +73,7 @@ public final class TriageStreamApp implements AutoCloseable {
     public static TriageStreamApp start(StreamAppConfig config) throws Exception {
         TriageStreamApp app = new TriageStreamApp(config);
         try {
-            app.startModel();
-            app.startStreams(app.swapper.servedLabels());
+            app.startStreams(app.startModel());
             app.follower.start();
             return app;
         } catch (Exception | Error e) {
@@ -98,26 +97,25 @@ public final class TriageStreamApp implements AutoCloseable {
         return new ModelBatchClassifier(classifier, config.getInt(BATCH_LENGTH_GROUP_SIZE, 1));
     }
 
-    private void startModel() throws Exception {
+    /** @return the labels the routing topics are made for: the fixed ones, else the bootstrap model's */
+    private List<String> startModel() throws Exception {
         Map<String, Object> registryConfig = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
         new TopicProvisioner(config.clientConfig()).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
         worker = InferenceWorker.start(null);
         swapper = new ModelSwapper(worker,
                 (folder, version) -> load(config, folder.toString(), ModelOverrides.NONE.withVersion(version)),
-                new ArtifactFetcher(downloadDir(config)), metrics, config.getList(MODEL_LABELS));
+                new ArtifactFetcher(config.getFolderOrTemp(MODEL_DOWNLOAD_DIR, "triage-models")), metrics, config.getList(MODEL_LABELS));
         Producer<byte[], DeadLetter> deadLetters = new KafkaProducer<>(config.clientConfig(), new ByteArraySerializer(),
                 OutputSerializers.<DeadLetter>create(config.getEnum(OUTPUT_FORMAT, OutputFormat.class), registryConfig));
         follower = new ModelFollower(
                 new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TOPIC_MODEL_UPDATES), config.get(MODEL_NAME)),
                 swapper, deadLetters, config.get(TOPIC_DEAD_LETTER), metrics);
-        if (!follower.serveLatest()) {
-            swapper.serve(loadModel(config));
+        if (follower.serveLatest()) {
+            return swapper.servedLabels();
         }
-    }
-
-    private static Path downloadDir(StreamAppConfig config) {
-        String configured = config.get(MODEL_DOWNLOAD_DIR);
-        return configured.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "triage-models") : Path.of(configured);
+        ModelBatchClassifier bootstrap = loadModel(config);
+        swapper.serve(bootstrap);
+        return swapper.servedLabels().isEmpty() ? bootstrap.labels() : swapper.servedLabels();
     }
 
     private void startStreams(List<String> labels) throws Exception {

@@ -1,5 +1,7 @@
 package io.triage.stream;
 
+import io.triage.embedded.SharedInfrastructure;
+import io.triage.service.KafkaClients;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.schemas.ClassifiedEvent;
@@ -71,14 +73,14 @@ class CrashRecoveryTest {
         producer.start();
 
         List<ConsumerRecord<byte[], ClassifiedEvent>> seen = new ArrayList<>();
-        try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaFixture.committedReader(kafka.bootstrapServers(),
-                "crash.out", KafkaFixture.avroDeserializer(registry.apiV2Url()))) {
+        try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                "crash.out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
             for (int kill = 0; kill < KILLS; kill++) {
                 Process app = startApp(config, kill);
                 try {
                     int before = seen.size();
                     // wait until this incarnation has committed some results, then kill it at a random moment
-                    KafkaFixture.readUntil(reader, r -> r.size() > before, Duration.ofSeconds(90), seen);
+                    KafkaClients.readUntil(reader, r -> r.size() > before, Duration.ofSeconds(90), seen);
                     assertTrue(seen.size() > before, "incarnation " + kill + " produced nothing; see " + log(kill));
                     Thread.sleep(200 + random.nextInt(1500));
                 } finally {
@@ -89,8 +91,8 @@ class CrashRecoveryTest {
             producer.join();
             Process last = startApp(config, KILLS);
             try {
-                KafkaFixture.readUntil(reader, r -> r.size() >= EVENTS, Duration.ofSeconds(180), seen);
-                KafkaFixture.readUntil(reader, r -> false, Duration.ofSeconds(3), seen); // duplicates would show now
+                KafkaClients.readUntil(reader, r -> r.size() >= EVENTS, Duration.ofSeconds(180), seen);
+                KafkaClients.readUntil(reader, r -> false, Duration.ofSeconds(3), seen); // duplicates would show now
             } finally {
                 last.destroy();
                 last.waitFor(30, TimeUnit.SECONDS);
@@ -117,8 +119,8 @@ class CrashRecoveryTest {
     }
 
     private void produce(int n) {
-        try (KafkaProducer<byte[], TextEvent> producer = KafkaFixture.producer(kafka.bootstrapServers(),
-                KafkaFixture.avroSerializer(registry.apiV2Url()))) {
+        try (KafkaProducer<byte[], TextEvent> producer = KafkaClients.producer(kafka.bootstrapServers(),
+                KafkaClients.avroSerializer(registry.apiV2Url()))) {
             for (int i = 0; i < n; i++) {
                 TextEvent e = TextEvent.newBuilder().setId("e" + i).setText("crash test event " + i)
                         .setEventTime(Instant.now()).setAttributes(Map.of()).build();

@@ -1,5 +1,7 @@
 package io.triage.stream;
 
+import io.triage.embedded.SharedInfrastructure;
+import io.triage.service.KafkaClients;
 import ai.djl.Device;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
@@ -82,8 +84,8 @@ class HotSwapIntegrationTest {
     }
 
     private static void publish(String topic, ModelUpdate update) {
-        try (KafkaProducer<byte[], ModelUpdate> p = KafkaFixture.producer(kafka.bootstrapServers(),
-                KafkaFixture.avroSerializer(registry.apiV2Url()))) {
+        try (KafkaProducer<byte[], ModelUpdate> p = KafkaClients.producer(kafka.bootstrapServers(),
+                KafkaClients.avroSerializer(registry.apiV2Url()))) {
             p.send(new ProducerRecord<>(topic, "triage".getBytes(StandardCharsets.UTF_8), update));
         }
     }
@@ -111,13 +113,13 @@ class HotSwapIntegrationTest {
 
             Thread producer = new Thread(() -> produce(prefix + "in", "a", n, 20)); // ~8 s of steady load
             producer.start();
-            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaFixture.committedReader(kafka.bootstrapServers(),
-                    prefix + "out", KafkaFixture.avroDeserializer(registry.apiV2Url()))) {
-                results = KafkaFixture.readUntil(reader, r -> r.size() >= n / 4, Duration.ofSeconds(120));
+            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                results = KafkaClients.readUntil(reader, r -> r.size() >= n / 4, Duration.ofSeconds(120));
                 publish(prefix + "updates", update(v2)); // mid-stream
-                KafkaFixture.readUntil(reader, r -> r.size() >= n, Duration.ofSeconds(180), results);
+                KafkaClients.readUntil(reader, r -> r.size() >= n, Duration.ofSeconds(180), results);
                 producer.join();
-                KafkaFixture.readUntil(reader, r -> false, Duration.ofSeconds(2), results); // anything more: a duplicate
+                KafkaClients.readUntil(reader, r -> false, Duration.ofSeconds(2), results); // anything more: a duplicate
             }
             assertEquals(2, app.metrics().modelUpdateCount("swapped"));
         }
@@ -149,9 +151,9 @@ class HotSwapIntegrationTest {
         try (TriageStreamApp app = TriageStreamApp.start(config)) { // restart: the latest version on the topic serves
             assertEventually(app::isReady, Duration.ofSeconds(60), "the restarted app becomes ready");
             produce(prefix + "in", "b", 5, 0);
-            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaFixture.committedReader(kafka.bootstrapServers(),
-                    prefix + "out", KafkaFixture.avroDeserializer(registry.apiV2Url()))) {
-                var after = KafkaFixture.readUntil(reader, r -> r.size() >= n + 5, Duration.ofSeconds(60));
+            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                var after = KafkaClients.readUntil(reader, r -> r.size() >= n + 5, Duration.ofSeconds(60));
                 List<String> versions = after.stream().filter(r -> r.value().getInputId().startsWith("b"))
                         .map(r -> r.value().getModelVersion()).toList();
                 assertEquals(List.of("v2", "v2", "v2", "v2", "v2"), versions);
@@ -183,9 +185,9 @@ class HotSwapIntegrationTest {
             publish(prefix + "updates", update(v2, v2.dir().toUri().toString(), v2.sha256(), List.of("neg", "neu", "pos")));
             publish(prefix + "updates", update(v2, models.resolve("missing").toUri().toString(), v2.sha256(), LABELS));
             List<ConsumerRecord<byte[], DeadLetter>> letters;
-            try (KafkaConsumer<byte[], DeadLetter> reader = KafkaFixture.committedReader(kafka.bootstrapServers(),
-                    prefix + "dlq", KafkaFixture.avroDeserializer(registry.apiV2Url()))) {
-                letters = KafkaFixture.readUntil(reader, r -> r.size() >= 4, Duration.ofSeconds(120));
+            try (KafkaConsumer<byte[], DeadLetter> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "dlq", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                letters = KafkaClients.readUntil(reader, r -> r.size() >= 4, Duration.ofSeconds(120));
             }
             List<String> reasons = letters.stream().map(l -> l.value().getMessage().split(":")[0]).toList();
             assertEquals(List.of("HASH_MISMATCH", "LOAD_FAILED", "INCOMPATIBLE_LABELS", "FETCH_FAILED"), reasons);
@@ -196,9 +198,9 @@ class HotSwapIntegrationTest {
             assertEquals(1, app.metrics().modelUpdateCount("FETCH_FAILED"));
 
             produce(prefix + "in", "c", 10, 0);
-            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaFixture.committedReader(kafka.bootstrapServers(),
-                    prefix + "out", KafkaFixture.avroDeserializer(registry.apiV2Url()))) {
-                var results = KafkaFixture.readUntil(reader, r -> r.size() >= 10, Duration.ofSeconds(60));
+            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                var results = KafkaClients.readUntil(reader, r -> r.size() >= 10, Duration.ofSeconds(60));
                 assertEquals(10, results.size());
                 results.forEach(r -> assertEquals("v1", r.value().getModelVersion(), "v1 keeps serving"));
             }
@@ -207,8 +209,8 @@ class HotSwapIntegrationTest {
 
     /** Sends {@code n} events, one every {@code pauseMs}. */
     private static void produce(String topic, String idPrefix, int n, long pauseMs) {
-        try (KafkaProducer<byte[], TextEvent> producer = KafkaFixture.producer(kafka.bootstrapServers(),
-                KafkaFixture.avroSerializer(registry.apiV2Url()))) {
+        try (KafkaProducer<byte[], TextEvent> producer = KafkaClients.producer(kafka.bootstrapServers(),
+                KafkaClients.avroSerializer(registry.apiV2Url()))) {
             for (int i = 0; i < n; i++) {
                 TextEvent e = TextEvent.newBuilder().setId(idPrefix + i).setText("steady load text number " + i)
                         .setEventTime(Instant.now()).setAttributes(Map.of()).build();

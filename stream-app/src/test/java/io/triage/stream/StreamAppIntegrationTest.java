@@ -1,5 +1,7 @@
 package io.triage.stream;
 
+import io.triage.embedded.SharedInfrastructure;
+import io.triage.service.KafkaClients;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.schemas.ClassifiedEvent;
@@ -60,9 +62,9 @@ class StreamAppIntegrationTest {
             assertEquals(200, httpStatus(app.httpPort(), "/ready"));
             assertEquals(200, httpStatus(app.httpPort(), "/health"));
 
-            try (KafkaProducer<byte[], TextEvent> producer = KafkaFixture.producer(kafka.bootstrapServers(),
-                    KafkaFixture.avroSerializer(registry.apiV2Url()));
-                 KafkaProducer<byte[], byte[]> raw = KafkaFixture.rawProducer(kafka.bootstrapServers())) {
+            try (KafkaProducer<byte[], TextEvent> producer = KafkaClients.producer(kafka.bootstrapServers(),
+                    KafkaClients.avroSerializer(registry.apiV2Url()));
+                 KafkaProducer<byte[], byte[]> raw = KafkaClients.rawProducer(kafka.bootstrapServers())) {
                 for (int i = 0; i < n; i++) {
                     TextEvent event = TextEvent.newBuilder().setId("e" + i).setText("event number " + i + " feels " + (i % 5))
                             .setTextPair(i % 10 == 0 ? "a paired sentence " + i : null)
@@ -78,11 +80,11 @@ class StreamAppIntegrationTest {
             }
 
             List<ConsumerRecord<byte[], ClassifiedEvent>> results;
-            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaFixture.committedReader(kafka.bootstrapServers(),
-                    prefix + "out", KafkaFixture.avroDeserializer(registry.apiV2Url()))) {
-                results = KafkaFixture.readUntil(reader, r -> r.size() >= n, Duration.ofSeconds(120));
+            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                results = KafkaClients.readUntil(reader, r -> r.size() >= n, Duration.ofSeconds(120));
                 // a little longer: anything beyond n would be a duplicate
-                KafkaFixture.readUntil(reader, r -> false, Duration.ofSeconds(2), results);
+                KafkaClients.readUntil(reader, r -> false, Duration.ofSeconds(2), results);
             }
             assertEquals(n, results.size(), "exactly one result per event");
             Map<String, List<Integer>> orderPerKey = new LinkedHashMap<>();
@@ -102,18 +104,18 @@ class StreamAppIntegrationTest {
             orderPerKey.forEach((k, ids) -> assertEquals(ids.stream().sorted().toList(), ids, "order of key " + k));
 
             for (String label : LABELS) {
-                try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaFixture.committedReader(kafka.bootstrapServers(),
-                        LabelTopics.topicFor(prefix + "out.", label), KafkaFixture.avroDeserializer(registry.apiV2Url()))) {
+                try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                        LabelTopics.topicFor(prefix + "out.", label), KafkaClients.avroDeserializer(registry.apiV2Url()))) {
                     int expected = perLabel.getOrDefault(label, 0);
-                    var routed = KafkaFixture.readUntil(reader, r -> r.size() >= expected, Duration.ofSeconds(30));
+                    var routed = KafkaClients.readUntil(reader, r -> r.size() >= expected, Duration.ofSeconds(30));
                     assertEquals(expected, routed.size(), "topic of label " + label);
                     routed.forEach(r -> assertEquals(label, r.value().getLabel()));
                 }
             }
 
-            try (KafkaConsumer<byte[], DeadLetter> reader = KafkaFixture.committedReader(kafka.bootstrapServers(),
-                    prefix + "dlq", KafkaFixture.avroDeserializer(registry.apiV2Url()))) {
-                var letters = KafkaFixture.readUntil(reader, r -> r.size() >= 2, Duration.ofSeconds(30));
+            try (KafkaConsumer<byte[], DeadLetter> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "dlq", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                var letters = KafkaClients.readUntil(reader, r -> r.size() >= 2, Duration.ofSeconds(30));
                 assertEquals(2, letters.size());
                 List<String> messages = letters.stream().map(l -> l.value().getMessage()).sorted().toList();
                 assertTrue(messages.get(0).startsWith("UNDECODABLE"), messages.toString());

@@ -1,17 +1,13 @@
 package io.triage.stream.config;
 
+import io.triage.settings.ConfigValues;
 import io.triage.settings.DocumentedSettings;
 import io.triage.settings.PassThrough;
 import io.triage.settings.Setting;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -23,11 +19,8 @@ import java.util.Properties;
  * is (minus the prefix), so security settings need no code here: {@code TRIAGE_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
  * {@code TRIAGE_KAFKA_SASL_JAAS_CONFIG=...}.
  */
-public final class StreamAppConfig {
-    public static final String ENV_PREFIX = "TRIAGE_";
-    public static final String KAFKA_PREFIX = "kafka.";
+public final class StreamAppConfig extends ConfigValues {
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String TOPIC_INPUT = "topic.input";
@@ -104,100 +97,21 @@ public final class StreamAppConfig {
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win.")));
 
-    private static final Map<String, String> DEFAULTS = SETTINGS.defaults();
-
-    private final Properties values;
-
     private StreamAppConfig(Properties values) {
-        this.values = values;
+        super(values);
     }
 
     /** Defaults, then {@code file} (may be null), then {@code TRIAGE_*} variables from {@code env}. */
     public static StreamAppConfig load(Path file, Map<String, String> env) throws IOException {
-        Properties p = new Properties();
-        p.putAll(DEFAULTS);
-        if (file != null) {
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-        }
-        env.forEach((name, value) -> SETTINGS.keyOf(name).ifPresent(key -> p.setProperty(key, value)));
-        return new StreamAppConfig(p);
+        return new StreamAppConfig(read(SETTINGS, file, env));
     }
 
     /** Defaults plus the given overrides; for tests and embedded use. */
     public static StreamAppConfig of(Map<String, String> overrides) {
-        Properties p = new Properties();
-        p.putAll(DEFAULTS);
-        p.putAll(overrides);
-        return new StreamAppConfig(p);
+        return new StreamAppConfig(merged(SETTINGS, overrides));
     }
 
     public StreamAppConfig with(String key, String value) {
-        Properties p = new Properties();
-        p.putAll(values);
-        p.setProperty(key, value);
-        return new StreamAppConfig(p);
-    }
-
-    public String get(String key) {
-        String v = values.getProperty(key);
-        if (v == null) {
-            throw new IllegalArgumentException("missing setting '" + key + "'");
-        }
-        return v.trim();
-    }
-
-    public int getInt(String key, int min) {
-        int v;
-        try {
-            v = Integer.parseInt(get(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("setting '" + key + "' must be an integer, got '" + get(key) + "'");
-        }
-        if (v < min) {
-            throw new IllegalArgumentException("setting '" + key + "' must be >= " + min + ", got " + v);
-        }
-        return v;
-    }
-
-    public boolean getBoolean(String key) {
-        String v = get(key).toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException("setting '" + key + "' must be true or false, got '" + v + "'");
-        }
-        return Boolean.parseBoolean(v);
-    }
-
-    public <E extends Enum<E>> E getEnum(String key, Class<E> type) {
-        try {
-            return Enum.valueOf(type, get(key).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("setting '" + key + "' must be one of "
-                    + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", got '" + get(key) + "'");
-        }
-    }
-
-    public List<String> getList(String key) {
-        return Arrays.stream(get(key).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    /** Settings for a plain Kafka client of the app: the bootstrap servers plus every {@code kafka.*} setting. */
-    public Map<String, Object> clientConfig() {
-        Map<String, Object> out = new java.util.HashMap<>();
-        out.put("bootstrap.servers", get(BOOTSTRAP_SERVERS));
-        kafkaPassThrough().forEach((k, v) -> out.put((String) k, v));
-        return out;
-    }
-
-    /** The {@code kafka.*} settings with the prefix removed: passed through to Kafka Streams and its clients. */
-    public Properties kafkaPassThrough() {
-        Properties out = new Properties();
-        for (String key : values.stringPropertyNames()) {
-            if (key.startsWith(KAFKA_PREFIX)) {
-                out.setProperty(key.substring(KAFKA_PREFIX.length()), values.getProperty(key));
-            }
-        }
-        return out;
+        return new StreamAppConfig(copyWith(key, value));
     }
 }

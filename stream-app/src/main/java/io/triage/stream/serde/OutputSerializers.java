@@ -1,6 +1,6 @@
 package io.triage.stream.serde;
 
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.triage.service.RegistrySettings;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -13,12 +13,7 @@ public final class OutputSerializers {
     /** @param registryConfig Apicurio serde settings; used by {@link OutputFormat#AVRO} only */
     public static <T extends SpecificRecord> Serializer<T> create(OutputFormat format, Map<String, Object> registryConfig) {
         return switch (format) {
-            case AVRO -> {
-                // Kafka Streams calls configure() only on serdes it creates from config, not on instances we hand it
-                AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
-                serializer.configure(registryConfig, false);
-                yield serializer;
-            }
+            case AVRO -> RegistrySettings.avroSerializer(registryConfig);
             case JSON -> new AvroJsonSerializer<>();
         };
     }

@@ -49,12 +49,7 @@ public final class ModelFollower implements AutoCloseable {
      * @return false when nothing on the topic could be served (the caller serves its bootstrap model)
      */
     public boolean serveLatest() throws InterruptedException {
-        Optional<ModelUpdate> latest = Optional.empty();
-        for (ModelUpdateLog.Entry e : log.readToEnd()) {
-            if (e.update() != null) {
-                latest = Optional.of(e.update());
-            }
-        }
+        Optional<ModelUpdate> latest = log.latest();
         if (latest.isEmpty()) {
             return false;
         }

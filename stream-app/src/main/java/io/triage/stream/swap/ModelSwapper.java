@@ -39,7 +39,7 @@ public final class ModelSwapper {
     private Set<String> servedLabels;
     private String servedVersion;
 
-    /** @param servedLabels the labels the app serves; empty: whatever the first model loaded has */
+    /** @param servedLabels the labels the app serves; empty: those of the first version from the update topic */
     public ModelSwapper(InferenceWorker worker, ModelFactory factory, ArtifactFetcher fetcher, StreamMetrics metrics,
                         List<String> servedLabels) {
         this.worker = worker;
@@ -49,14 +49,20 @@ public final class ModelSwapper {
         this.servedLabels = servedLabels.isEmpty() ? null : Set.copyOf(servedLabels);
     }
 
-    /** The labels the app serves (fixed by the configuration or by the first model loaded). */
+    /** The labels the app serves, fixed by the configuration or by the first version from the topic; else empty. */
     public List<String> servedLabels() {
         return servedLabels == null ? List.of() : List.copyOf(new java.util.TreeSet<>(servedLabels));
     }
 
-    /** Serves a model that did not come from the update topic (the configured bootstrap model). */
+    /**
+     * Serves a model that did not come from the update topic (the configured bootstrap model). Its labels do not
+     * bind the app (an untrained bootstrap head has placeholder labels): configured labels, or else the first
+     * version from the topic, do.
+     */
     public void serve(ModelBatchClassifier model) throws InterruptedException {
-        checkLabelsOrAdopt(model.labels());
+        if (servedLabels != null && !servedLabels.equals(new HashSet<>(model.labels()))) {
+            throw new IllegalArgumentException("model labels " + model.labels() + " differ from the configured " + servedLabels);
+        }
         swapIn(model);
     }
 
@@ -82,6 +88,9 @@ public final class ModelSwapper {
             if (fetcher.isDownload(folder)) {
                 deleteQuietly(folder);
             }
+        }
+        if (servedLabels == null) {
+            servedLabels = Set.copyOf(update.getLabels()); // the first version from the topic fixes them
         }
         swapIn(model);
         return true;
@@ -121,18 +130,7 @@ public final class ModelSwapper {
         }
     }
 
-    private void checkLabelsOrAdopt(List<String> labels) {
-        if (servedLabels == null) {
-            servedLabels = Set.copyOf(labels);
-        } else if (!servedLabels.equals(new HashSet<>(labels))) {
-            throw new IllegalArgumentException("model labels " + labels + " differ from the configured " + servedLabels);
-        }
-    }
-
     private void swapIn(ModelBatchClassifier model) throws InterruptedException {
-        if (servedLabels == null) {
-            servedLabels = Set.copyOf(model.labels());
-        }
         try {
             worker.swap(model).get();
         } catch (ExecutionException e) {

@@ -217,14 +217,9 @@ public final class FineTuner {
                 System.arraycopy(l, 0, logits, from, l.length);
             }
         } else {
-            features = new float[tokens.size()][];
-            for (int[] group : LengthGrouping.groups(tokens.stream().mapToInt(Encoded::length).toArray(), options.evalBatchSize())) {
-                EvaluationPass.Outputs out = pass.run(EncodedBatch.pad(pick(tokens, group), padId));
-                for (int i = 0; i < group.length; i++) {
-                    features[group[i]] = out.features()[i];
-                    logits[group[i]] = out.logits()[i];
-                }
-            }
+            EvaluationPass.Outputs out = ModelScorer.run(pass, tokens, padId, options.evalBatchSize());
+            features = out.features();
+            logits = out.logits();
         }
         return new Scored(Evaluation.of(validation.labels(), validation.labelIds(), logits), features);
     }

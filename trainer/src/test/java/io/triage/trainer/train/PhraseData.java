@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Random;
 
 /** A small, learnable three-class data set that needs no files: complaints, praise and questions. */
-final class PhraseData {
-    static final List<String> LABELS = List.of("complaint", "praise", "question");
+public final class PhraseData {
+    public static final List<String> LABELS = List.of("complaint", "praise", "question");
     private static final String[] SUBJECTS = {"the delivery", "my order", "the support team", "the new app",
         "the hotel room", "this update", "the checkout", "our meal"};
     private static final String[][] PHRASES = {
@@ -20,7 +20,7 @@ final class PhraseData {
 
     private PhraseData() {}
 
-    static Dataset sample(int n, long seed) {
+    public static Dataset sample(int n, long seed) {
         Random random = new Random(seed);
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < n; i++) {

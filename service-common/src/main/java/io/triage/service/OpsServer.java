@@ -1,4 +1,4 @@
-package io.triage.stream.ops;
+package io.triage.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -9,10 +9,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * The operations endpoints: {@code /metrics} (Prometheus text format), {@code /health} (liveness: 200 unless the
- * app has failed for good) and {@code /ready} (200 only when a model is loaded and Kafka Streams is RUNNING).
+ * The operations endpoints of both apps: {@code /metrics} (Prometheus text format), {@code /health} (liveness: 200
+ * unless the app has failed for good) and {@code /ready} (200 when the app can do its work: for the stream app, a
+ * model is loaded and Kafka Streams is RUNNING), plus the app's own actions ({@link #onPost}).
  */
 public final class OpsServer implements AutoCloseable {
     public static final String METRICS_PATH = "/metrics", HEALTH_PATH = "/health", READY_PATH = "/ready";
@@ -26,6 +28,19 @@ public final class OpsServer implements AutoCloseable {
         server.createContext(HEALTH_PATH, ex -> status(ex, live.getAsBoolean()));
         server.createContext(READY_PATH, ex -> status(ex, ready.getAsBoolean()));
         server.start();
+    }
+
+    /** Runs {@code action} on {@code POST path} and answers 202 with its message; other methods get 405. */
+    public OpsServer onPost(String path, Supplier<String> action) {
+        server.createContext(path, ex -> {
+            if (!"POST".equals(ex.getRequestMethod())) {
+                ex.getResponseHeaders().set("Allow", "POST");
+                respond(ex, 405, "use POST\n", "text/plain");
+                return;
+            }
+            respond(ex, 202, action.get() + "\n", "text/plain");
+        });
+        return this;
     }
 
     public int port() {

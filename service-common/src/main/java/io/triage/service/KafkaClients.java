@@ -1,0 +1,78 @@
+package io.triage.service;
+
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * Plain clients for tools, benchmarks and tests against a broker and registry (e.g. the embedded ones): producers
+ * that wait for all replicas, read_committed readers from the beginning, and the registry's Avro serdes.
+ */
+public final class KafkaClients {
+    private KafkaClients() {}
+
+    public static <V> KafkaProducer<byte[], V> producer(String bootstrap, Serializer<V> values) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), values);
+    }
+
+    public static <V extends SpecificRecord> Serializer<V> avroSerializer(String registryUrl) {
+        return RegistrySettings.avroSerializer(RegistrySettings.confluentWireFormat(registryUrl));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static <V> Deserializer<V> avroDeserializer(String registryUrl) {
+        AvroKafkaDeserializer<Object> d = new AvroKafkaDeserializer<>();
+        d.configure(RegistrySettings.confluentWireFormat(registryUrl), false);
+        return (Deserializer<V>) (Deserializer<?>) d;
+    }
+
+    /** A read_committed consumer of {@code topic} from the beginning, in a group of its own. */
+    public static <V> KafkaConsumer<byte[], V> committedReader(String bootstrap, String topic, Deserializer<V> values) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], V> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), values);
+        c.subscribe(List.of(topic));
+        return c;
+    }
+
+    /** Polls until {@code done} holds for what was read so far, or the timeout passes. */
+    public static <V> List<ConsumerRecord<byte[], V>> readUntil(KafkaConsumer<byte[], V> consumer,
+            Predicate<List<ConsumerRecord<byte[], V>>> done, Duration timeout, List<ConsumerRecord<byte[], V>> into) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(into) && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(into::add);
+        }
+        return into;
+    }
+
+    public static <V> List<ConsumerRecord<byte[], V>> readUntil(KafkaConsumer<byte[], V> consumer,
+            Predicate<List<ConsumerRecord<byte[], V>>> done, Duration timeout) {
+        return readUntil(consumer, done, timeout, new ArrayList<>());
+    }
+
+    public static KafkaProducer<byte[], byte[]> rawProducer(String bootstrap) {
+        return producer(bootstrap, new ByteArraySerializer());
+    }
+}

@@ -1,0 +1,83 @@
+package io.triage.trainer.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.triage.model.ClassifierModel;
+import io.triage.model.io.ModelArtifact;
+import io.triage.model.train.TrainingMode;
+import io.triage.schemas.ModelUpdate;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Publishes a trained version: the artifact goes to {@code <store>/<model>/<version>} atomically (temporary folder,
+ * fsync, rename: {@link ModelArtifact#save}), then its {@link ModelUpdate} goes to the compacted update topic, keyed
+ * by model name, and is acknowledged by all in-sync replicas. A crash before the send leaves an artifact nobody was
+ * told about, never an announcement of a missing or half-written one.
+ */
+final class ModelPublisher {
+    private static final Pattern NUMBERED = Pattern.compile("v(\\d+)");
+
+    private final Path modelDir;
+    private final String modelName;
+    private final Producer<String, ModelUpdate> producer;
+    private final String topic;
+
+    ModelPublisher(Path store, String modelName, Producer<String, ModelUpdate> producer, String topic) {
+        this.modelDir = store.resolve(modelName);
+        this.modelName = modelName;
+        this.producer = producer;
+        this.topic = topic;
+    }
+
+    /**
+     * {@code v<N+1>} for the highest N among the latest announced version and the store's folders: unique even
+     * when an earlier run saved an artifact and crashed before announcing it.
+     */
+    String nextVersion(Optional<ModelUpdate> latest) throws IOException {
+        long highest = latest.map(u -> number(u.getVersion())).orElse(0L);
+        if (Files.isDirectory(modelDir)) {
+            try (Stream<Path> folders = Files.list(modelDir)) {
+                highest = Math.max(highest, folders.mapToLong(f -> number(f.getFileName().toString())).max().orElse(0));
+            }
+        }
+        return "v" + (highest + 1);
+    }
+
+    private static long number(String version) {
+        Matcher m = NUMBERED.matcher(version);
+        return m.matches() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** Saves {@code model} under its configured version and announces it. */
+    ModelUpdate publish(ClassifierModel model, JsonNode metrics, Map<String, Double> scores, String parentVersion,
+                        TrainingMode mode) throws IOException, ExecutionException, InterruptedException {
+        String version = model.config().version();
+        Path dir = modelDir.resolve(version);
+        String sha256 = ModelArtifact.save(model, dir, metrics);
+        ModelUpdate update = ModelUpdate.newBuilder()
+                .setModelName(modelName)
+                .setVersion(version)
+                .setArtifactUri(dir.toUri().toString())
+                .setSha256(sha256)
+                .setLabels(model.config().labels())
+                .setMetrics(scores)
+                .setParentVersion(parentVersion)
+                .setTrainingMode(mode == TrainingMode.HEAD ? io.triage.schemas.TrainingMode.HEAD
+                        : io.triage.schemas.TrainingMode.FULL)
+                .setCreatedAt(Instant.now())
+                .build();
+        producer.send(new ProducerRecord<>(topic, modelName, update)).get();
+        return update;
+    }
+}

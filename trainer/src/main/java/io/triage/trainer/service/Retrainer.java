@@ -1,0 +1,210 @@
+package io.triage.trainer.service;
+
+import io.triage.model.ClassifierModel;
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.triage.model.config.DeviceSpec;
+import io.triage.model.config.ModelOverrides;
+import io.triage.model.io.ArtifactFetcher;
+import io.triage.model.io.ModelArtifact;
+import io.triage.model.io.ModelLoader;
+import io.triage.model.train.TrainingMode;
+import io.triage.schemas.ModelUpdate;
+import io.triage.service.ModelUpdateLog;
+import io.triage.trainer.data.Dataset;
+import io.triage.trainer.data.DatasetReader;
+import io.triage.trainer.data.Example;
+import io.triage.trainer.data.ReadOptions;
+import io.triage.trainer.eval.ClassificationMetrics;
+import io.triage.trainer.eval.Evaluation;
+import io.triage.trainer.eval.MostFrequentBaseline;
+import io.triage.trainer.train.FineTuner;
+import io.triage.trainer.train.ModelScorer;
+import io.triage.trainer.train.TrainingListener;
+import io.triage.trainer.train.TrainingOptions;
+import io.triage.trainer.train.TrainingResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * One training run of the service: the snapshot's training side → fine-tune, starting from the latest published
+ * version (or the base model before any) → score the trained model and the current one on the same evaluation set
+ * (the held-out feedback, plus the fixed evaluation file if one is configured) → publish only if the new model is
+ * not worse than the current one by more than the tolerance.
+ */
+final class Retrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
+
+    /** The metric promotion compares. */
+    enum PromotionMetric {
+        ACCURACY, MACRO_F1;
+
+        double of(ClassificationMetrics m) {
+            return this == ACCURACY ? m.accuracy() : m.macroF1();
+        }
+    }
+
+    private final TrainerConfig config;
+    private final FeedbackStore store;
+    private final ModelUpdateLog updates;
+    private final ModelPublisher publisher;
+    private final ArtifactFetcher fetcher;
+    private final HoldoutSplit holdout;
+    private final PromotionMetric metric;
+    private final double tolerance;
+    private final TrainingMode mode;
+
+    Retrainer(TrainerConfig config, FeedbackStore store, ModelUpdateLog updates, ModelPublisher publisher,
+              ArtifactFetcher fetcher) {
+        this.config = config;
+        this.store = store;
+        this.updates = updates;
+        this.publisher = publisher;
+        this.fetcher = fetcher;
+        this.holdout = new HoldoutSplit(config.getDouble(TrainerConfig.HOLDOUT_FRACTION, 0, 0.99));
+        this.metric = config.getEnum(TrainerConfig.PROMOTION_METRIC, PromotionMetric.class);
+        this.tolerance = config.getDouble(TrainerConfig.PROMOTION_TOLERANCE, 0, 1);
+        this.mode = config.getEnum(TrainerConfig.TRAIN_MODE, TrainingMode.class);
+    }
+
+    /** The labels new feedback must have; empty while nothing fixes them (then the first run takes what it sees). */
+    List<String> knownLabels() {
+        List<String> configured = config.getList(TrainerConfig.MODEL_LABELS);
+        return configured.isEmpty() ? updates.latest().map(ModelUpdate::getLabels).orElse(List.of()) : configured;
+    }
+
+    RunOutcome run() throws Exception {
+        Optional<ModelUpdate> current = updates.latest();
+        List<FeedbackExample> examples = store.examples();
+        List<String> labels = labels(current, examples);
+        List<FeedbackExample> usable = examples.stream().filter(e -> labels.contains(e.label())).toList();
+        if (usable.size() < examples.size()) {
+            LOG.warn("{} stored examples have labels outside {} and are left out", examples.size() - usable.size(), labels);
+        }
+        Dataset train = dataset("feedback (training side)", labels, usable, false);
+        Dataset evaluation = withEvalFile(dataset("feedback (held out)", labels, usable, true));
+        if (train.isEmpty() || evaluation.isEmpty()) {
+            return RunOutcome.skipped("not enough feedback yet: " + train.size() + " training and " + evaluation.size()
+                    + " evaluation examples (both must be > 0)");
+        }
+        String version = publisher.nextVersion(current);
+        String parent = current.map(ModelUpdate::getVersion).orElse(null);
+        try (ClassifierModel model = load(current, labels, version)) {
+            double currentScore = currentScore(current, model, train, evaluation);
+            TrainingResult result = FineTuner.run(model, train, evaluation, options(parent), TrainingListener.NONE);
+            double candidate = metric.of(result.evaluation().metrics());
+            String compared = String.format(Locale.ROOT, "%s %s %.4f vs %s %.4f on %d evaluation examples", version,
+                    metric.name().toLowerCase(Locale.ROOT), candidate, parent == null ? "majority-class guess" : parent,
+                    currentScore, evaluation.size());
+            if (candidate < currentScore - tolerance) {
+                return new RunOutcome(RunOutcome.Status.KEPT_CURRENT, version, candidate, currentScore,
+                        "not published, worse than the current version by more than " + tolerance + ": " + compared);
+            }
+            ModelUpdate update = publisher.publish(model, result.metrics(), scores(result, train.size()), parent, mode);
+            return new RunOutcome(RunOutcome.Status.PROMOTED, version, candidate, currentScore,
+                    "published " + update.getArtifactUri() + ": " + compared);
+        }
+    }
+
+    /**
+     * The configured labels, else the current version's, else the sorted labels of the feedback; with
+     * {@code labels.allow.new}, feedback labels the model lacks are appended (sorted) for a fresh head.
+     */
+    private List<String> labels(Optional<ModelUpdate> current, List<FeedbackExample> examples) {
+        List<String> known = config.getList(TrainerConfig.MODEL_LABELS);
+        if (known.isEmpty()) {
+            known = current.map(ModelUpdate::getLabels).orElse(List.of());
+        }
+        TreeSet<String> seen = new TreeSet<>();
+        examples.forEach(e -> seen.add(e.label()));
+        if (known.isEmpty()) {
+            return List.copyOf(seen);
+        }
+        List<String> out = new ArrayList<>(known);
+        if (config.getBoolean(TrainerConfig.LABELS_ALLOW_NEW)) {
+            seen.stream().filter(l -> !out.contains(l)).forEach(out::add);
+        }
+        return out;
+    }
+
+    private Dataset dataset(String source, List<String> labels, List<FeedbackExample> examples, boolean heldOut) {
+        List<Example> out = new ArrayList<>();
+        for (FeedbackExample e : examples) {
+            if (holdout.isHeldOut(e.id()) == heldOut) {
+                out.add(new Example(e.input(), labels.indexOf(e.label()), 0));
+            }
+        }
+        return new Dataset(source, labels, out);
+    }
+
+    private Dataset withEvalFile(Dataset heldOut) throws java.io.IOException {
+        String file = config.get(TrainerConfig.EVAL_FILE);
+        if (file.isBlank()) {
+            return heldOut;
+        }
+        Dataset fixed = new DatasetReader(ReadOptions.DEFAULTS).read(Path.of(file), heldOut.labels());
+        List<Example> all = new ArrayList<>(heldOut.examples());
+        all.addAll(fixed.examples());
+        return new Dataset(heldOut.source() + " + " + file, heldOut.labels(), all);
+    }
+
+    /** The latest version (its hash checked), or the base model before any; given the next version's name. */
+    private ClassifierModel load(Optional<ModelUpdate> current, List<String> labels, String version) throws Exception {
+        ModelOverrides overrides = ModelOverrides.NONE.withName(config.get(TrainerConfig.MODEL_NAME))
+                .withVersion(version).withLabels(labels);
+        Device device = DeviceSpec.parse(config.get(TrainerConfig.MODEL_DEVICE));
+        if (current.isEmpty()) {
+            Engine.getEngine("PyTorch").setRandomSeed(config.getInt(TrainerConfig.TRAIN_SEED, 0)); // the fresh head
+            return ModelLoader.load(config.get(TrainerConfig.MODEL_BASE), overrides, device);
+        }
+        Path folder = fetcher.fetch(current.get().getArtifactUri());
+        String actual = ModelArtifact.sha256(folder);
+        if (!actual.equals(current.get().getSha256())) {
+            throw new IllegalStateException("version " + current.get().getVersion() + " at " + folder
+                    + " has SHA-256 " + actual + ", but its update says " + current.get().getSha256());
+        }
+        return ModelLoader.load(folder.toString(), overrides, device);
+    }
+
+    /**
+     * The current version's score on the evaluation set, from the model as loaded (before training changes it).
+     * Before any version, or when the label set changed (a fresh head), it is the majority-class guess.
+     */
+    private double currentScore(Optional<ModelUpdate> current, ClassifierModel model, Dataset train, Dataset evaluation) {
+        if (current.isPresent() && current.get().getLabels().equals(evaluation.labels())) {
+            Evaluation e = ModelScorer.evaluate(model, evaluation, 64);
+            return metric.of(e.metrics());
+        }
+        MostFrequentBaseline guess = MostFrequentBaseline.of(train.labelIds(), evaluation.labelIds(), train.labels().size());
+        int[] predicted = new int[evaluation.size()];
+        java.util.Arrays.fill(predicted, guess.label());
+        return metric.of(ClassificationMetrics.of(evaluation.labels(), evaluation.labelIds(), predicted));
+    }
+
+    private TrainingOptions options(String parent) {
+        TrainingOptions o = TrainingOptions.defaults(mode).withSeed(config.getLong(TrainerConfig.TRAIN_SEED, 0))
+                .withParentVersion(parent);
+        String epochs = config.get(TrainerConfig.TRAIN_EPOCHS);
+        return epochs.isBlank() ? o : o.withEpochs(config.getInt(TrainerConfig.TRAIN_EPOCHS, 1));
+    }
+
+    private static Map<String, Double> scores(TrainingResult result, int trainingExamples) {
+        ClassificationMetrics m = result.evaluation().metrics();
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("accuracy", m.accuracy());
+        out.put("macro_f1", m.macroF1());
+        out.put("weighted_f1", m.weightedF1());
+        out.put("loss", result.evaluation().loss());
+        out.put("training_examples", (double) trainingExamples);
+        return out;
+    }
+}

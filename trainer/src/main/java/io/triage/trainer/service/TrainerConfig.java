@@ -1,0 +1,110 @@
+package io.triage.trainer.service;
+
+import io.triage.settings.ConfigValues;
+import io.triage.settings.DocumentedSettings;
+import io.triage.settings.PassThrough;
+import io.triage.settings.Setting;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The trainer service's settings: defaults, overridden by a properties file, overridden by {@code TRIAGE_*}
+ * environment variables (the same rules as the stream app's, see {@link ConfigValues}).
+ */
+public final class TrainerConfig extends ConfigValues {
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String TOPIC_FEEDBACK = "topic.feedback";
+    public static final String TOPIC_MODEL_UPDATES = "topic.model.updates";
+    public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String GROUP_ID = "feedback.group.id";
+    public static final String MODEL_NAME = "model.name";
+    public static final String MODEL_BASE = "model.base";
+    public static final String MODEL_LABELS = "model.labels";
+    public static final String LABELS_ALLOW_NEW = "labels.allow.new";
+    public static final String MODEL_DEVICE = "model.device";
+    public static final String MODEL_STORE = "model.store";
+    public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
+    public static final String DATA_DIR = "data.dir";
+    public static final String TRAIN_MODE = "train.mode";
+    public static final String TRAIN_EPOCHS = "train.epochs";
+    public static final String TRAIN_SEED = "train.seed";
+    public static final String RETRAIN_MIN_EXAMPLES = "retrain.min.examples";
+    public static final String RETRAIN_INTERVAL_MS = "retrain.interval.ms";
+    public static final String HOLDOUT_FRACTION = "holdout.fraction";
+    public static final String EVAL_FILE = "eval.file";
+    public static final String PROMOTION_METRIC = "promotion.metric";
+    public static final String PROMOTION_TOLERANCE = "promotion.tolerance";
+    public static final String MAX_TEXT_BYTES = "max.text.bytes";
+    public static final String HTTP_PORT = "http.port";
+
+    /** Every setting with its default and meaning, in the order docs/configuration.md lists them. */
+    public static final DocumentedSettings SETTINGS = new DocumentedSettings("Trainer", ENV_PREFIX, List.of(
+            new Setting(BOOTSTRAP_SERVERS, "localhost:9092", "Kafka bootstrap servers, `host:port[,host:port...]`."),
+            new Setting(REGISTRY_URL, "http://localhost:8081/apis/registry/v2", "Apicurio Registry's v2 API."),
+            new Setting(TOPIC_FEEDBACK, "triage.labeled-feedback", "Topic of labeled examples (`LabeledExample`) "
+                    + "to learn from; created at start if missing."),
+            new Setting(TOPIC_MODEL_UPDATES, "triage.model-updates", "Compacted topic the trainer announces new "
+                    + "versions on (`ModelUpdate`, key = model name); its latest entry is the version training "
+                    + "continues from."),
+            new Setting(TOPIC_DEAD_LETTER, "triage.dead-letter", "Topic of rejected feedback (`DeadLetter`)."),
+            new Setting(TOPIC_PARTITIONS, "1", "Partitions of the feedback and dead-letter topics when the trainer "
+                    + "creates them."),
+            new Setting(GROUP_ID, "triage-trainer", "Consumer group of the feedback topic; offsets are committed "
+                    + "only after the feedback is on disk."),
+            new Setting(MODEL_NAME, "triage", "Name of the trained model: the key of its updates."),
+            new Setting(MODEL_BASE, "minilm", "What the first version starts from when the update topic has none: "
+                    + "`minilm` or a model folder."),
+            new Setting(MODEL_LABELS, "", "Comma-separated labels of the first version; empty: the labels of the "
+                    + "latest version, or before any, the sorted labels seen in the feedback."),
+            new Setting(LABELS_ALLOW_NEW, "false", "`false`: feedback with a label the model does not have goes to "
+                    + "the dead letters. `true`: it is kept and the next version gets a fresh head with the label "
+                    + "added (stream apps then need a matching `model.labels`)."),
+            new Setting(MODEL_DEVICE, "auto", "`auto`, `cpu` or `gpu:N`, as for the stream app."),
+            new Setting(MODEL_STORE, "/var/lib/triage/models", "Folder the versions are written to, "
+                    + "`<store>/<model.name>/<version>`; announced as `file:` URIs, so stream apps must see the "
+                    + "same folder."),
+            new Setting(MODEL_DOWNLOAD_DIR, "", "Where versions announced with `http(s)://` URIs are downloaded "
+                    + "to; empty: `triage-models` in the JVM's temporary folder."),
+            new Setting(DATA_DIR, "/var/lib/triage/feedback", "Folder of the durable feedback snapshot "
+                    + "(`feedback.jsonl`); keep it on a persistent volume."),
+            new Setting(TRAIN_MODE, "head", "`head` (frozen encoder, fast on a CPU) or `full` (everything "
+                    + "trains)."),
+            new Setting(TRAIN_EPOCHS, "", "Epochs per training run; empty: the mode's default (head 20, full 2)."),
+            new Setting(TRAIN_SEED, "42", "Seed of shuffling, dropout and fresh heads."),
+            new Setting(RETRAIN_MIN_EXAMPLES, "500", "Train when this many new or changed examples arrived since "
+                    + "the last run."),
+            new Setting(RETRAIN_INTERVAL_MS, "0", "Also train on this schedule when anything new arrived; `0`: "
+                    + "no schedule. `POST /retrain` trains at once."),
+            new Setting(HOLDOUT_FRACTION, "0.2", "Share of the feedback held out for evaluation and never trained "
+                    + "on, chosen by a hash of the example id (the same share of every class)."),
+            new Setting(EVAL_FILE, "", "Optional fixed evaluation file (`text;label` or CSV/TSV/JSONL by "
+                    + "extension), scored beside the holdout."),
+            new Setting(PROMOTION_METRIC, "accuracy", "`accuracy` or `macro_f1`: what a new version is compared on."),
+            new Setting(PROMOTION_TOLERANCE, "0.01", "A new version is published unless its metric is lower than "
+                    + "the current version's on the same evaluation data by more than this."),
+            new Setting(MAX_TEXT_BYTES, "65536", "Longer feedback texts (both segments, UTF-8) go to the dead "
+                    + "letters."),
+            new Setting(HTTP_PORT, "8090", "Port of `/metrics`, `/health`, `/ready` and `POST /retrain`; `-1` "
+                    + "turns them off.")),
+            List.of(new PassThrough(KAFKA_PREFIX, "Given to the trainer's Kafka clients without the prefix "
+                    + "(`kafka.security.protocol` sets `security.protocol`), after its own settings, so they win.")));
+
+    private TrainerConfig(Properties values) {
+        super(values);
+    }
+
+    /** Defaults, then {@code file} (may be null), then {@code TRIAGE_*} variables from {@code env}. */
+    public static TrainerConfig load(Path file, Map<String, String> env) throws IOException {
+        return new TrainerConfig(read(SETTINGS, file, env));
+    }
+
+    /** Defaults plus the given overrides; for tests and embedded use. */
+    public static TrainerConfig of(Map<String, String> overrides) {
+        return new TrainerConfig(merged(SETTINGS, overrides));
+    }
+}

@@ -1,0 +1,50 @@
+package io.triage.trainer.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/** The trainer's meters, shown by Prometheus as {@code triage_trainer_*}. */
+final class TrainerMetrics {
+    private final MeterRegistry registry;
+    private final AtomicReference<Double> currentScore = new AtomicReference<>(Double.NaN);
+
+    TrainerMetrics(MeterRegistry registry, Supplier<Number> storedExamples) {
+        this.registry = registry;
+        Gauge.builder("triage.trainer.examples", storedExamples).description("Labeled examples in the snapshot")
+                .register(registry);
+        Gauge.builder("triage.trainer.current.score", currentScore, AtomicReference::get)
+                .description("The published version's promotion metric on the evaluation set of its run")
+                .register(registry);
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts a feedback record: {@code new}, {@code corrected}, {@code duplicate} or a rejection reason. */
+    void feedback(String outcome) {
+        Counter.builder("triage.trainer.feedback").description("Feedback records read, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    double feedbackCount(String outcome) {
+        Counter c = registry.find("triage.trainer.feedback").tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** Counts a training run by its outcome and records how long it took. */
+    void run(RunOutcome.Status status, Duration took) {
+        Timer.builder("triage.trainer.runs").description("Training runs, by outcome")
+                .tag("outcome", status.name().toLowerCase(java.util.Locale.ROOT)).register(registry).record(took);
+    }
+
+    void published(double score) {
+        currentScore.set(score);
+    }
+}

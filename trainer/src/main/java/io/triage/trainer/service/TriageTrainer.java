@@ -1,0 +1,270 @@
+package io.triage.trainer.service;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.triage.model.io.ArtifactFetcher;
+import io.triage.schemas.DeadLetter;
+import io.triage.schemas.LabeledExample;
+import io.triage.schemas.ModelUpdate;
+import io.triage.service.AvroRecordDecoder;
+import io.triage.service.ModelUpdateLog;
+import io.triage.service.OpsServer;
+import io.triage.service.RegistrySettings;
+import io.triage.service.TopicProvisioner;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The continuous trainer: keeps the labeled feedback ({@link FeedbackIngester} → {@link FeedbackStore}), and on a
+ * {@link RetrainTrigger} runs the {@link Retrainer} on a thread of its own, which publishes new versions on the
+ * model-update topic. Runs one at a time; feedback keeps flowing in while a run trains.
+ */
+public final class TriageTrainer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TriageTrainer.class);
+    public static final String RETRAIN_PATH = "/retrain";
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
+
+    private final TrainerConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Object wake = new Object();
+    private final AtomicInteger finishedRuns = new AtomicInteger();
+    private final Thread runs = new Thread(this::runWhenDue, "triage-trainer-runs");
+    private FeedbackStore store;
+    private TrainerMetrics metrics;
+    private ModelUpdateLog updates;
+    private KafkaProducer<String, ModelUpdate> updateProducer;
+    private KafkaProducer<byte[], DeadLetter> deadLetters;
+    private FeedbackIngester ingester;
+    private Retrainer retrainer;
+    private RetrainTrigger trigger;
+    private OpsServer ops;
+    private volatile List<String> knownLabels = List.of();
+    private volatile RunOutcome lastOutcome;
+    private volatile boolean running = true;
+
+    private TriageTrainer(TrainerConfig config) {
+        this.config = config;
+    }
+
+    /** Provisions the topics, opens the snapshot, and starts reading feedback and checking the triggers. */
+    public static TriageTrainer start(TrainerConfig config) throws Exception {
+        TriageTrainer trainer = new TriageTrainer(config);
+        try {
+            trainer.startAll();
+        } catch (Exception | Error e) {
+            trainer.close();
+            throw e;
+        }
+        return trainer;
+    }
+
+    private void startAll() throws Exception {
+        Map<String, Object> registryConfig = RegistrySettings.confluentWireFormat(config.get(TrainerConfig.REGISTRY_URL));
+        TopicProvisioner topics = new TopicProvisioner(config.clientConfig());
+        topics.ensure(List.of(config.get(TrainerConfig.TOPIC_FEEDBACK), config.get(TrainerConfig.TOPIC_DEAD_LETTER)),
+                config.getInt(TrainerConfig.TOPIC_PARTITIONS, 1));
+        topics.ensureCompacted(config.get(TrainerConfig.TOPIC_MODEL_UPDATES));
+
+        Path dataDir = Path.of(config.get(TrainerConfig.DATA_DIR));
+        store = FeedbackStore.open(dataDir);
+        metrics = new TrainerMetrics(registry, store::size);
+        trigger = RetrainTrigger.load(dataDir, config.getLong(TrainerConfig.RETRAIN_MIN_EXAMPLES, 1),
+                config.getLong(TrainerConfig.RETRAIN_INTERVAL_MS, 0), System.currentTimeMillis());
+        updates = new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TrainerConfig.TOPIC_MODEL_UPDATES),
+                config.get(TrainerConfig.MODEL_NAME));
+        updateProducer = new KafkaProducer<>(reliableProducer(), new StringSerializer(),
+                RegistrySettings.avroSerializer(registryConfig));
+        deadLetters = new KafkaProducer<>(reliableProducer(), new ByteArraySerializer(),
+                RegistrySettings.avroSerializer(registryConfig));
+        retrainer = new Retrainer(config, store, updates,
+                new ModelPublisher(Path.of(config.get(TrainerConfig.MODEL_STORE)), config.get(TrainerConfig.MODEL_NAME),
+                        updateProducer, config.get(TrainerConfig.TOPIC_MODEL_UPDATES)),
+                new ArtifactFetcher(config.getFolderOrTemp(TrainerConfig.MODEL_DOWNLOAD_DIR, "triage-models")));
+        knownLabels = retrainer.knownLabels();
+        LOG.info("{} examples in the feedback snapshot at {}; labels {}", store.size(), dataDir,
+                knownLabels.isEmpty() ? "not fixed yet" : knownLabels);
+
+        ingester = new FeedbackIngester(feedbackConsumer(), new AvroRecordDecoder<>(LabeledExample.class, registryConfig),
+                new FeedbackRules(config.getInt(TrainerConfig.MAX_TEXT_BYTES, 1), config.getBoolean(TrainerConfig.LABELS_ALLOW_NEW)),
+                this::knownLabels, store, deadLetters, config.get(TrainerConfig.TOPIC_DEAD_LETTER), metrics);
+        ingester.start(config.get(TrainerConfig.TOPIC_FEEDBACK));
+        int port = config.getInt(TrainerConfig.HTTP_PORT, -1);
+        if (port >= 0) {
+            ops = new OpsServer(port, registry, () -> running, this::isReady)
+                    .onPost(RETRAIN_PATH, () -> {
+                        requestRetrain();
+                        return "retrain requested";
+                    });
+        }
+        runs.setDaemon(true);
+        runs.start();
+    }
+
+    private Map<String, Object> reliableProducer() {
+        Map<String, Object> c = new HashMap<>(config.clientConfig());
+        c.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        c.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return c;
+    }
+
+    private KafkaConsumer<byte[], byte[]> feedbackConsumer() {
+        Map<String, Object> c = new HashMap<>(config.clientConfig());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(TrainerConfig.GROUP_ID));
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private Collection<String> knownLabels() {
+        return knownLabels;
+    }
+
+    private void runWhenDue() {
+        while (running) {
+            try {
+                synchronized (wake) {
+                    wake.wait(CHECK_EVERY.toMillis());
+                }
+                long changes = store.changes();
+                Optional<String> reason = trigger.due(changes, System.currentTimeMillis());
+                if (reason.isPresent() && running) {
+                    runOnce(reason.get(), changes);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                LOG.error("the training loop failed; it goes on", e);
+            }
+        }
+    }
+
+    private void runOnce(String reason, long changes) throws Exception {
+        LOG.info("training run starts ({}); {} examples in the snapshot", reason, store.size());
+        long start = System.nanoTime();
+        RunOutcome outcome;
+        try {
+            outcome = retrainer.run();
+        } catch (Exception e) {
+            LOG.error("training run failed; nothing was published", e);
+            outcome = new RunOutcome(RunOutcome.Status.FAILED, null, Double.NaN, Double.NaN, String.valueOf(e.getMessage()));
+        }
+        trigger.ran(changes, System.currentTimeMillis());
+        metrics.run(outcome.status(), Duration.ofNanos(System.nanoTime() - start));
+        if (outcome.status() == RunOutcome.Status.PROMOTED) {
+            metrics.published(outcome.candidate());
+        }
+        knownLabels = retrainer.knownLabels();
+        LOG.info("training run {}: {}", outcome.status(), outcome.message());
+        lastOutcome = outcome;
+        finishedRuns.incrementAndGet();
+    }
+
+    /** Trains at the next check, whatever arrived since the last run. */
+    public void requestRetrain() {
+        trigger.request();
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    /** Ready once the feedback consumer owns its partitions. */
+    public boolean isReady() {
+        return ingester != null && ingester.isAssigned();
+    }
+
+    /** The outcome of the last finished run, if any. */
+    public Optional<RunOutcome> lastOutcome() {
+        return Optional.ofNullable(lastOutcome);
+    }
+
+    public int finishedRuns() {
+        return finishedRuns.get();
+    }
+
+    public int httpPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        if (ops != null) {
+            ops.close();
+        }
+        try {
+            if (ingester != null) {
+                ingester.close();
+            }
+            runs.join(Duration.ofMinutes(2).toMillis()); // a run in progress finishes: its artifact is atomic anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (updates != null) {
+            updates.close();
+        }
+        if (updateProducer != null) {
+            updateProducer.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        registry.close();
+    }
+
+    @Command(name = "triage-trainer", mixinStandardHelpOptions = true,
+            description = "Learns from labeled feedback and publishes new model versions.")
+    static final class Main implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "A properties file; TRIAGE_* environment variables override it.")
+        Path configFile;
+
+        @Override
+        public Integer call() throws Exception {
+            TrainerConfig config = TrainerConfig.load(configFile, System.getenv());
+            CountDownLatch stopped = new CountDownLatch(1);
+            TriageTrainer trainer = start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                trainer.close();
+                stopped.countDown();
+            }, "triage-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

@@ -1,0 +1,40 @@
+package io.triage.trainer.train;
+
+import io.triage.model.ClassifierModel;
+import io.triage.model.infer.LengthGrouping;
+import io.triage.model.text.Encoded;
+import io.triage.model.text.EncodedBatch;
+import io.triage.model.train.EvaluationPass;
+import io.triage.trainer.data.Dataset;
+import io.triage.trainer.eval.Evaluation;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Whole-model forward passes over many examples, in length-grouped batches, restored to the examples' order. */
+public final class ModelScorer {
+    private ModelScorer() {}
+
+    /** Scores {@code data} with {@code model} as it is: how a version does on an evaluation set. */
+    public static Evaluation evaluate(ClassifierModel model, Dataset data, int batchSize) {
+        List<Encoded> tokens = model.tokenizer().encodeEach(data.inputs());
+        try (EvaluationPass pass = new EvaluationPass(model)) {
+            float[][] logits = run(pass, tokens, model.tokenizer().padId(), batchSize).logits();
+            return Evaluation.of(data.labels(), data.labelIds(), logits);
+        }
+    }
+
+    /** Pooled features and logits of every example, in the order of {@code tokens}. */
+    static EvaluationPass.Outputs run(EvaluationPass pass, List<Encoded> tokens, long padId, int batchSize) {
+        float[][] features = new float[tokens.size()][];
+        float[][] logits = new float[tokens.size()][];
+        for (int[] group : LengthGrouping.groups(tokens.stream().mapToInt(Encoded::length).toArray(), batchSize)) {
+            EvaluationPass.Outputs out = pass.run(EncodedBatch.pad(Arrays.stream(group).mapToObj(tokens::get).toList(), padId));
+            for (int i = 0; i < group.length; i++) {
+                features[group[i]] = out.features()[i];
+                logits[group[i]] = out.logits()[i];
+            }
+        }
+        return new EvaluationPass.Outputs(features, logits);
+    }
+}

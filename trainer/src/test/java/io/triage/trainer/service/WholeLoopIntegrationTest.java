@@ -1,0 +1,117 @@
+package io.triage.trainer.service;
+
+import ai.djl.Device;
+import io.triage.embedded.EmbeddedKafka;
+import io.triage.embedded.EmbeddedRegistry;
+import io.triage.embedded.SharedInfrastructure;
+import io.triage.model.config.ModelOverrides;
+import io.triage.model.infer.Classification;
+import io.triage.model.infer.Precision;
+import io.triage.model.infer.TextClassifier;
+import io.triage.model.io.ModelLoader;
+import io.triage.model.text.TextInput;
+import io.triage.schemas.ClassifiedEvent;
+import io.triage.schemas.ModelUpdate;
+import io.triage.service.KafkaClients;
+import io.triage.service.ModelUpdateLog;
+import io.triage.service.RegistrySettings;
+import io.triage.stream.TriageStreamApp;
+import io.triage.stream.config.StreamAppConfig;
+import io.triage.trainer.data.Dataset;
+import io.triage.trainer.train.PhraseData;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.triage.trainer.service.Feedback.awaitUntil;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The loop the product is about: labeled feedback → the trainer retrains (head mode) → a model update → the running
+ * stream app hot-swaps → its outputs carry the new version and the new model's predictions.
+ */
+class WholeLoopIntegrationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void feedbackRetrainsTheModelThatTheRunningStreamAppThenServes() throws Exception {
+        EmbeddedKafka kafka = SharedInfrastructure.kafka();
+        EmbeddedRegistry registry = SharedInfrastructure.registry();
+        String prefix = "loop.";
+        Map<String, String> app = new HashMap<>(Map.of(
+                StreamAppConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                StreamAppConfig.REGISTRY_URL, registry.apiV2Url(),
+                StreamAppConfig.APPLICATION_ID, prefix + "app",
+                StreamAppConfig.TOPIC_INPUT, prefix + "in",
+                StreamAppConfig.TOPIC_OUTPUT, prefix + "out",
+                StreamAppConfig.TOPIC_DEAD_LETTER, prefix + "dlq",
+                StreamAppConfig.TOPIC_MODEL_UPDATES, prefix + "updates",
+                StreamAppConfig.INPUT_FORMAT, "text",
+                StreamAppConfig.MODEL_LABELS, String.join(",", PhraseData.LABELS),
+                StreamAppConfig.HTTP_PORT, "-1"));
+        app.put("kafka.state.dir", dir.resolve("streams").toString());
+        Map<String, String> trainer = TrainerServiceIntegrationTest.settings(prefix, dir);
+
+        try (TriageStreamApp streamApp = TriageStreamApp.start(StreamAppConfig.of(app));
+             TriageTrainer trainerService = TriageTrainer.start(TrainerConfig.of(trainer))) {
+            awaitUntil(streamApp::isReady, Duration.ofSeconds(60), "the stream app serves its bootstrap model");
+            awaitUntil(trainerService::isReady, Duration.ofSeconds(60), "the trainer reads feedback");
+
+            Feedback.sendPhrases(kafka.bootstrapServers(), registry.apiV2Url(), prefix + "feedback", "f", 200, 7);
+            awaitUntil(() -> streamApp.metrics().modelUpdateCount("swapped") == 1, Duration.ofSeconds(300),
+                    "the stream app swaps to the trained version");
+
+            ModelUpdate v1;
+            try (ModelUpdateLog updates = new ModelUpdateLog(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    RegistrySettings.confluentWireFormat(registry.apiV2Url()), prefix + "updates", "triage")) {
+                v1 = updates.latest().orElseThrow();
+            }
+            assertEquals("v1", v1.getVersion());
+
+            Dataset fresh = PhraseData.sample(30, 99);
+            List<String> texts = fresh.examples().stream().map(e -> e.input().text()).toList();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < texts.size(); i++) {
+                    producer.send(new ProducerRecord<>(prefix + "in", "t" + i, texts.get(i)));
+                }
+            }
+            List<ConsumerRecord<byte[], ClassifiedEvent>> out;
+            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                out = KafkaClients.readUntil(reader, r -> r.size() >= texts.size(), Duration.ofSeconds(120));
+            }
+            assertEquals(texts.size(), out.size());
+
+            List<Classification> expected;
+            try (TextClassifier v1Model = TextClassifier.of(ModelLoader.loadFolder(Path.of(URI.create(v1.getArtifactUri())),
+                    ModelOverrides.NONE, Device.cpu()), Precision.FP32)) {
+                expected = v1Model.classify(texts.stream().map(TextInput::of).toList());
+            }
+            int correct = 0;
+            for (ConsumerRecord<byte[], ClassifiedEvent> r : out) {
+                int i = Integer.parseInt(new String(r.key(), StandardCharsets.UTF_8).substring(1));
+                assertEquals(v1.getVersion(), r.value().getModelVersion(), "every output after the swap is v1's");
+                assertEquals(expected.get(i).label(), r.value().getLabel(), "the stream app predicts what v1 predicts");
+                assertEquals(expected.get(i).score(), r.value().getScore(), 1e-4);
+                if (r.value().getLabel().equals(PhraseData.LABELS.get(fresh.examples().get(i).label()))) {
+                    correct++;
+                }
+            }
+            assertTrue(correct >= 27, "the trained version classifies new phrases: " + correct + "/30 correct");
+        }
+    }
+}
