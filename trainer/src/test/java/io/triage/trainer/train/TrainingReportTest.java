@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,5 +56,8 @@ class TrainingReportTest {
             assertEquals(1, html.select("svg#" + chart).size(), chart);
         }
         assertTrue(html.select(".na").isEmpty(), "every section has its data: " + html.select(".na").eachText());
+        List<String> settings = html.select("#training dt").eachText();
+        assertTrue(settings.contains("head learning rate"), settings.toString());
+        assertTrue(settings.stream().noneMatch(name -> name.contains("_")), "every setting has a readable name: " + settings);
     }
 }
