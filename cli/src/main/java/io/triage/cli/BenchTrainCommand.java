@@ -11,6 +11,8 @@ import io.triage.trainer.data.Dataset;
 import io.triage.trainer.data.DatasetReader;
 import io.triage.trainer.data.ReadOptions;
 import io.triage.trainer.data.StratifiedSplit;
+import io.triage.trainer.report.HtmlReport;
+import io.triage.trainer.report.TrainingProjection;
 import io.triage.trainer.train.ConsoleProgress;
 import io.triage.trainer.train.FineTuner;
 import io.triage.trainer.train.TrainingOptions;
@@ -18,6 +20,7 @@ import io.triage.trainer.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +56,9 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu:N. Default: ${DEFAULT-VALUE}.")
     String device;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the run's HTML evaluation report here.")
+    Path report;
 
     @Override
     public Integer call() throws Exception {
@@ -113,6 +119,12 @@ final class BenchTrainCommand implements Callable<Integer> {
         };
         for (String[] row : rows) {
             System.out.printf(Locale.ROOT, "%-45s %s%n", row[0], row[1]);
+        }
+        if (report != null) {
+            TrainingProjection.addTo(result, train.labels(), options.seed());
+            Files.createDirectories(report.toAbsolutePath().getParent());
+            HtmlReport.write(result.metrics(), report);
+            System.out.printf(Locale.ROOT, "%-45s %s%n", "report", report.toAbsolutePath());
         }
         return 0;
     }

@@ -16,6 +16,8 @@ import io.triage.trainer.data.DatasetReader;
 import io.triage.trainer.data.ReadOptions;
 import io.triage.trainer.data.StratifiedSplit;
 import io.triage.trainer.eval.EpochMetrics;
+import io.triage.trainer.report.HtmlReport;
+import io.triage.trainer.report.TrainingProjection;
 import io.triage.trainer.train.ConsoleProgress;
 import io.triage.trainer.train.FineTuner;
 import io.triage.trainer.train.TrainingOptions;
@@ -37,8 +39,8 @@ import java.util.regex.Pattern;
 /** {@code triage train}: fine-tunes a model on a labeled file and writes a versioned artifact with metrics.json. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fine-tune a classifier on labeled data, evaluating after every epoch.",
-            "Writes OUT/model (config.json, tokenizer.json, model.safetensors, metrics.json) and a checkpoint per "
-                    + "epoch in OUT/checkpoints; --resume continues from the latest one."})
+            "Writes OUT/model (config.json, tokenizer.json, model.safetensors, metrics.json, report.html) and a "
+                    + "checkpoint per epoch in OUT/checkpoints; --resume continues from the latest one."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training data (csv, tsv, jsonl or text).")
     Path trainFile;
@@ -163,8 +165,12 @@ final class TrainCommand implements Callable<Integer> {
                 train.labels(), model.pooling, model.maxLength);
         try (ClassifierModel classifier = ModelLoader.load(model.source, overrides, DeviceSpec.parse(model.device))) {
             TrainingResult result = FineTuner.run(classifier, train, validation, options, ConsoleProgress.onStandardError());
-            String sha = ModelArtifact.save(classifier, artifact, result.metrics());
-            printSummary(result, artifact, sha);
+            TrainingProjection.addTo(result, train.labels(), seed);
+            ModelArtifact.save(classifier, artifact, result.metrics());
+            Path report = artifact.resolve(HtmlReport.FILE_NAME);
+            HtmlReport.write(result.metrics(), report);
+            // hashed after the report is in: the SHA-256 covers every file of the folder
+            printSummary(result, artifact, ModelArtifact.sha256(artifact), report);
         }
         return 0;
     }
@@ -186,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
         return o;
     }
 
-    private static void printSummary(TrainingResult result, Path artifact, String sha) {
+    private static void printSummary(TrainingResult result, Path artifact, String sha, Path report) {
         JsonNode training = result.metrics().get("training");
         System.out.printf(Locale.ROOT, "%nTrained in %.1f s, %.1f examples/s on %s%n", training.get("wall_seconds").asDouble(),
                 training.get("examples_per_second").asDouble(), training.get("device").asText());
@@ -209,7 +215,8 @@ final class TrainCommand implements Callable<Integer> {
                         c.get("support").asInt());
             }
         }
-        System.out.printf("%nmodel:   %s (sha256 %s)%nmetrics: %s%n", artifact, sha, artifact.resolve("metrics.json"));
+        System.out.printf("%nmodel:   %s (sha256 %s)%nmetrics: %s%nreport:  %s%n", artifact, sha,
+                artifact.resolve("metrics.json"), report);
     }
 
     private static String fmt(Double value) {

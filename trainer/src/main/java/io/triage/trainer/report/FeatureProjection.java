@@ -9,6 +9,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -33,6 +35,9 @@ public final class FeatureProjection {
     public static final int MAX_POINTS = 2000;
     /** The {@code projection.method} this class produces. */
     public static final String METHOD = "pca";
+    /** Significant digits of the coordinates written to metrics.json. */
+    static final int DIGITS = 5;
+    private static final MathContext COORDINATE = new MathContext(DIGITS);
 
     /** One projected example. */
     public record Point(double x, double y, String label) {
@@ -69,7 +74,10 @@ public final class FeatureProjection {
         return points;
     }
 
-    /** The contract's {@code projection} block for these points. */
+    /**
+     * The contract's {@code projection} block for these points. Coordinates keep {@link #DIGITS} significant
+     * digits: far finer than a chart's pixels, and a third of the size of full doubles in metrics.json.
+     */
     public static JsonNode toJson(List<Point> points, String method) {
         if (!"pca".equals(method) && !"umap".equals(method)) {
             throw new IllegalArgumentException("projection method must be \"pca\" or \"umap\", not \"" + method + "\"");
@@ -82,9 +90,13 @@ public final class FeatureProjection {
             if (!Double.isFinite(p.x()) || !Double.isFinite(p.y())) {
                 throw new IllegalArgumentException("point " + p + " is not finite");
             }
-            array.addObject().put("x", p.x()).put("y", p.y()).put("label", p.label());
+            array.addObject().put("x", round(p.x())).put("y", round(p.y())).put("label", p.label());
         }
         return block;
+    }
+
+    private static double round(double coordinate) {
+        return new BigDecimal(coordinate).round(COORDINATE).doubleValue();
     }
 
     private static void checkRows(float[][] features) {

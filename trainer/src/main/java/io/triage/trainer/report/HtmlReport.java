@@ -25,6 +25,9 @@ import java.util.UUID;
  * check it with a strict parser.
  */
 public final class HtmlReport {
+    /** The report's file name beside {@code metrics.json} in a model artifact. */
+    public static final String FILE_NAME = "report.html";
+
     private static final String STYLE = """
             :root { color-scheme: light; }
             body { margin: 0; background: #ffffff; color: #1a1a1a;

@@ -139,7 +139,8 @@ final class ReportSections {
         Map<String, String> names = Map.ofEntries(
                 Map.entry("train_examples", "training examples"), Map.entry("validation_examples", "validation examples"),
                 Map.entry("epochs", "epochs"), Map.entry("batch_size", "batch size"),
-                Map.entry("learning_rate", "learning rate"), Map.entry("weight_decay", "weight decay"),
+                Map.entry("learning_rate", "learning rate"), Map.entry("head_learning_rate", "head learning rate"),
+                Map.entry("weight_decay", "weight decay"),
                 Map.entry("warmup_ratio", "warm-up ratio"), Map.entry("max_grad_norm", "gradient clipping norm"),
                 Map.entry("seed", "seed"), Map.entry("wall_seconds", "wall time"),
                 Map.entry("examples_per_second", "throughput"), Map.entry("device", "device"));

@@ -161,13 +161,15 @@ class FeatureProjectionTest {
 
     @Test
     void toJsonWritesTheContractBlockThatTheReportDraws() {
-        List<Point> points = List.of(new Point(0.5, -1.25, "joy"), new Point(-2, 3, "fear"));
+        List<Point> points = List.of(new Point(0.5, -1.25, "joy"), new Point(-2.0000049, 3.14159265e-7, "fear"));
         JsonNode block = FeatureProjection.toJson(points, FeatureProjection.METHOD);
         assertEquals("pca", block.path("method").asText());
         assertEquals("pooled encoder output", block.path("features").asText());
         assertEquals(2, block.path("points").size());
         assertEquals(-1.25, block.path("points").get(0).path("y").asDouble());
         assertEquals("fear", block.path("points").get(1).path("label").asText());
+        assertEquals(-2.0, block.path("points").get(1).path("x").asDouble(), "five significant digits");
+        assertEquals(3.1416e-7, block.path("points").get(1).path("y").asDouble());
 
         ObjectNode metrics = ReportFixtures.emotionMetrics();
         metrics.set("projection", block);
