@@ -166,11 +166,8 @@ final class TrainCommand implements Callable<Integer> {
         try (ClassifierModel classifier = ModelLoader.load(model.source, overrides, DeviceSpec.parse(model.device))) {
             TrainingResult result = FineTuner.run(classifier, train, validation, options, ConsoleProgress.onStandardError());
             TrainingProjection.addTo(result, train.labels(), seed);
-            ModelArtifact.save(classifier, artifact, result.metrics());
-            Path report = artifact.resolve(HtmlReport.FILE_NAME);
-            HtmlReport.write(result.metrics(), report);
-            // hashed after the report is in: the SHA-256 covers every file of the folder
-            printSummary(result, artifact, ModelArtifact.sha256(artifact), report);
+            String sha = ModelArtifact.save(classifier, artifact, result.metrics(), HtmlReport.asArtifactFile(result.metrics()));
+            printSummary(result, artifact, sha, artifact.resolve(HtmlReport.FILE_NAME));
         }
         return 0;
     }

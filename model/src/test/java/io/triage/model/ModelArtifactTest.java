@@ -81,6 +81,22 @@ class ModelArtifactTest {
     }
 
     @Test
+    void extraFilesAreSavedAndHashedWithTheModel() throws Exception {
+        Path dir = writeTinyArtifact("b");
+        try (ClassifierModel model = ModelLoader.loadFolder(dir, ModelOverrides.NONE, Device.cpu())) {
+            Path withReport = tmp.resolve("with-report");
+            String sha = ModelArtifact.save(model, withReport, null, Map.of("report.html", "<html></html>".getBytes()));
+
+            assertEquals("<html></html>", Files.readString(withReport.resolve("report.html")));
+            assertEquals(ModelArtifact.sha256(withReport), sha, "the returned hash covers the extra file");
+            assertNotEquals(ModelArtifact.sha256(dir), sha);
+            assertThrows(IllegalArgumentException.class, () -> ModelArtifact.save(model, tmp.resolve("escape"), null,
+                    Map.of("../outside.html", new byte[0])));
+            assertFalse(Files.exists(tmp.resolve("outside.html")));
+        }
+    }
+
+    @Test
     void refusesPickleCheckpointsAndCorruptWeights() throws Exception {
         Path pickle = Files.createDirectories(tmp.resolve("pickle"));
         Files.writeString(pickle.resolve("config.json"), "{}");

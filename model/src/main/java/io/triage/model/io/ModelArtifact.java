@@ -42,6 +42,15 @@ public final class ModelArtifact {
      * @return the artifact's SHA-256 (see {@link #sha256})
      */
     public static String save(ClassifierModel model, Path target, JsonNode metrics) throws IOException {
+        return save(model, target, metrics, Map.of());
+    }
+
+    /**
+     * As {@link #save(ClassifierModel, Path, JsonNode)}, plus {@code extraFiles} (name → content, e.g. an evaluation
+     * report) written, synced and hashed with the rest, so that the announced hash covers them.
+     */
+    public static String save(ClassifierModel model, Path target, JsonNode metrics, Map<String, byte[]> extraFiles)
+            throws IOException {
         Path dir = target.toAbsolutePath();
         if (Files.exists(dir)) {
             throw new IOException("artifact folder " + dir + " already exists; artifacts are immutable");
@@ -54,6 +63,13 @@ public final class ModelArtifact {
             writeSynced(tmp.resolve(ModelLoader.WEIGHTS), out -> SafetensorsWeights.write(weights(model), out));
             if (metrics != null) {
                 writeSynced(tmp.resolve(METRICS), out -> ConfigJson.JSON.writeValue(out, metrics));
+            }
+            for (Map.Entry<String, byte[]> extra : extraFiles.entrySet()) {
+                Path file = tmp.resolve(extra.getKey()).normalize();
+                if (!file.getParent().equals(tmp)) {
+                    throw new IllegalArgumentException("extra artifact file '" + extra.getKey() + "' must be a plain name");
+                }
+                writeSynced(file, out -> out.write(extra.getValue()));
             }
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -5,6 +5,7 @@ import io.triage.model.ClassifierModel;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.train.TrainingMode;
 import io.triage.schemas.ModelUpdate;
+import io.triage.trainer.report.HtmlReport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -64,7 +65,7 @@ final class ModelPublisher {
                         TrainingMode mode) throws IOException, ExecutionException, InterruptedException {
         String version = model.config().version();
         Path dir = modelDir.resolve(version);
-        String sha256 = ModelArtifact.save(model, dir, metrics);
+        String sha256 = ModelArtifact.save(model, dir, metrics, HtmlReport.asArtifactFile(metrics));
         ModelUpdate update = ModelUpdate.newBuilder()
                 .setModelName(modelName)
                 .setVersion(version)

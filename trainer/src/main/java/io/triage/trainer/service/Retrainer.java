@@ -18,6 +18,7 @@ import io.triage.trainer.data.ReadOptions;
 import io.triage.trainer.eval.ClassificationMetrics;
 import io.triage.trainer.eval.Evaluation;
 import io.triage.trainer.eval.MostFrequentBaseline;
+import io.triage.trainer.report.TrainingProjection;
 import io.triage.trainer.train.FineTuner;
 import io.triage.trainer.train.ModelScorer;
 import io.triage.trainer.train.TrainingListener;
@@ -101,6 +102,7 @@ final class Retrainer {
         try (ClassifierModel model = load(current, labels, version)) {
             double currentScore = currentScore(current, model, train, evaluation);
             TrainingResult result = FineTuner.run(model, train, evaluation, options(parent), TrainingListener.NONE);
+            TrainingProjection.addTo(result, labels, config.getLong(TrainerConfig.TRAIN_SEED, 0));
             double candidate = metric.of(result.evaluation().metrics());
             String compared = String.format(Locale.ROOT, "%s %s %.4f vs %s %.4f on %d evaluation examples", version,
                     metric.name().toLowerCase(Locale.ROOT), candidate, parent == null ? "majority-class guess" : parent,

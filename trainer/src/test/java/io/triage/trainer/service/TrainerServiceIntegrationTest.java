@@ -91,6 +91,7 @@ class TrainerServiceIntegrationTest {
             assertEquals(TrainingMode.HEAD, v1.getTrainingMode());
             Path artifact = Path.of(URI.create(v1.getArtifactUri()));
             assertEquals(ModelArtifact.sha256(artifact), v1.getSha256(), "the announced hash is the artifact's");
+            assertTrue(Files.readString(artifact.resolve("report.html")).contains("<svg"), "the evaluation report is in it");
             assertTrue(v1.getMetrics().get("accuracy") > 0.8, "accuracy on the held-out feedback: " + v1.getMetrics());
             assertEquals(Math.round(200 * 0.75), v1.getMetrics().get("training_examples"), 20, "a quarter is held out");
 
