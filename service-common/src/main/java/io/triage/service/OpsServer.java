@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -39,6 +41,28 @@ public final class OpsServer implements AutoCloseable {
                 return;
             }
             respond(ex, 202, action.get() + "\n", "text/plain");
+        });
+        return this;
+    }
+
+    /**
+     * Serves the files under {@code root} read-only at {@code pathPrefix} (e.g. {@code /models/}): how stream apps
+     * without a shared volume fetch the trainer's artifacts over {@code http:}. Paths leaving {@code root} get 404.
+     */
+    public OpsServer serveFolder(String pathPrefix, Path root) {
+        Path base = root.toAbsolutePath().normalize();
+        server.createContext(pathPrefix, ex -> {
+            String relative = ex.getRequestURI().getPath().substring(pathPrefix.length());
+            Path file = base.resolve(relative).normalize();
+            if (!"GET".equals(ex.getRequestMethod()) || !file.startsWith(base) || !Files.isRegularFile(file)) {
+                respond(ex, 404, "not found\n", "text/plain");
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            ex.sendResponseHeaders(200, Files.size(file));
+            try (OutputStream out = ex.getResponseBody()) {
+                Files.copy(file, out);
+            }
         });
         return this;
     }

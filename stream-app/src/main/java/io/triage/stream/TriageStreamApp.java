@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static io.triage.stream.config.StreamAppConfig.*;
 
@@ -193,7 +194,12 @@ public final class TriageStreamApp implements AutoCloseable {
                 app.close();
                 stopped.countDown();
             }, "triage-shutdown"));
-            stopped.await();
+            while (!stopped.await(1, TimeUnit.SECONDS)) {
+                if (!app.isLive()) { // Kafka Streams gave up for good: exit so that a supervisor restarts the app
+                    LOG.error("Kafka Streams is in state {}; exiting", app.state());
+                    return 1;
+                }
+            }
             return 0;
         }
     }

@@ -60,7 +60,9 @@ public final class ArtifactFetcher {
                     throw new IOException(root + file + " not found");
                 }
             }
-            get(URI.create(root + ModelArtifact.METRICS), dir.resolve(ModelArtifact.METRICS)); // optional
+            for (String file : ModelArtifact.OPTIONAL_FILES) {
+                get(URI.create(root + file), dir.resolve(file)); // a 404 is fine
+            }
             return dir;
         } catch (IOException | RuntimeException e) {
             ModelArtifact.deleteRecursively(dir);

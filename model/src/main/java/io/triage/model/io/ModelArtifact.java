@@ -31,6 +31,10 @@ import java.util.stream.Stream;
  */
 public final class ModelArtifact {
     static final String METRICS = "metrics.json";
+    /** The trainer's evaluation report, saved as an extra file of the artifact. */
+    public static final String REPORT = "report.html";
+    /** Files an artifact may have beside config, tokenizer and weights. */
+    static final List<String> OPTIONAL_FILES = List.of(METRICS, REPORT);
 
     private ModelArtifact() {}
 

@@ -1,6 +1,7 @@
 package io.triage.trainer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.triage.model.io.ModelArtifact;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,7 +28,7 @@ import java.util.UUID;
  */
 public final class HtmlReport {
     /** The report's file name beside {@code metrics.json} in a model artifact. */
-    public static final String FILE_NAME = "report.html";
+    public static final String FILE_NAME = ModelArtifact.REPORT;
 
     private static final String STYLE = """
             :root { color-scheme: light; }

@@ -30,12 +30,15 @@ final class ModelPublisher {
     private static final Pattern NUMBERED = Pattern.compile("v(\\d+)");
 
     private final Path modelDir;
+    private final String storeUrl;
     private final String modelName;
     private final Producer<String, ModelUpdate> producer;
     private final String topic;
 
-    ModelPublisher(Path store, String modelName, Producer<String, ModelUpdate> producer, String topic) {
+    /** @param storeUrl where stream apps download the store's folders from, or empty to announce {@code file:} URIs */
+    ModelPublisher(Path store, String storeUrl, String modelName, Producer<String, ModelUpdate> producer, String topic) {
         this.modelDir = store.resolve(modelName);
+        this.storeUrl = storeUrl.endsWith("/") ? storeUrl.substring(0, storeUrl.length() - 1) : storeUrl;
         this.modelName = modelName;
         this.producer = producer;
         this.topic = topic;
@@ -69,7 +72,8 @@ final class ModelPublisher {
         ModelUpdate update = ModelUpdate.newBuilder()
                 .setModelName(modelName)
                 .setVersion(version)
-                .setArtifactUri(dir.toUri().toString())
+                .setArtifactUri(storeUrl.isEmpty() ? dir.toUri().toString()
+                        : storeUrl + "/" + modelName + "/" + version + "/")
                 .setSha256(sha256)
                 .setLabels(model.config().labels())
                 .setMetrics(scores)

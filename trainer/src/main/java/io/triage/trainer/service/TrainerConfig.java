@@ -28,6 +28,7 @@ public final class TrainerConfig extends ConfigValues {
     public static final String LABELS_ALLOW_NEW = "labels.allow.new";
     public static final String MODEL_DEVICE = "model.device";
     public static final String MODEL_STORE = "model.store";
+    public static final String MODEL_STORE_URL = "model.store.url";
     public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
     public static final String DATA_DIR = "data.dir";
     public static final String TRAIN_MODE = "train.mode";
@@ -66,8 +67,11 @@ public final class TrainerConfig extends ConfigValues {
                     + "added (stream apps then need a matching `model.labels`)."),
             new Setting(MODEL_DEVICE, "auto", "`auto`, `cpu` or `gpu:N`, as for the stream app."),
             new Setting(MODEL_STORE, "/var/lib/triage/models", "Folder the versions are written to, "
-                    + "`<store>/<model.name>/<version>`; announced as `file:` URIs, so stream apps must see the "
-                    + "same folder."),
+                    + "`<store>/<model.name>/<version>`."),
+            new Setting(MODEL_STORE_URL, "", "Empty: versions are announced as `file:` URIs, so stream apps must "
+                    + "mount the store. Else the URL at which stream apps reach the trainer's `/models/` endpoint, "
+                    + "e.g. `http://triage-trainer:8090/models`: versions are announced as `<url>/<model.name>/"
+                    + "<version>/` and downloaded."),
             new Setting(MODEL_DOWNLOAD_DIR, "", "Where versions announced with `http(s)://` URIs are downloaded "
                     + "to; empty: `triage-models` in the JVM's temporary folder."),
             new Setting(DATA_DIR, "/var/lib/triage/feedback", "Folder of the durable feedback snapshot "

@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TriageTrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TriageTrainer.class);
     public static final String RETRAIN_PATH = "/retrain";
+    /** The model store, read-only, for stream apps that fetch versions over http (see model.store.url). */
+    public static final String MODELS_PATH = "/models/";
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
     private final TrainerConfig config;
@@ -98,7 +100,8 @@ public final class TriageTrainer implements AutoCloseable {
         deadLetters = new KafkaProducer<>(reliableProducer(), new ByteArraySerializer(),
                 RegistrySettings.avroSerializer(registryConfig));
         retrainer = new Retrainer(config, store, updates,
-                new ModelPublisher(Path.of(config.get(TrainerConfig.MODEL_STORE)), config.get(TrainerConfig.MODEL_NAME),
+                new ModelPublisher(Path.of(config.get(TrainerConfig.MODEL_STORE)), config.get(TrainerConfig.MODEL_STORE_URL),
+                        config.get(TrainerConfig.MODEL_NAME),
                         updateProducer, config.get(TrainerConfig.TOPIC_MODEL_UPDATES)),
                 new ArtifactFetcher(config.getFolderOrTemp(TrainerConfig.MODEL_DOWNLOAD_DIR, "triage-models")));
         knownLabels = retrainer.knownLabels();
@@ -115,7 +118,8 @@ public final class TriageTrainer implements AutoCloseable {
                     .onPost(RETRAIN_PATH, () -> {
                         requestRetrain();
                         return "retrain requested";
-                    });
+                    })
+                    .serveFolder(MODELS_PATH, Path.of(config.get(TrainerConfig.MODEL_STORE)));
         }
         runs.setDaemon(true);
         runs.start();

@@ -8,6 +8,8 @@ import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
+import io.triage.model.io.ArtifactFetcher;
+import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ClassifiedEvent;
@@ -27,7 +29,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,11 +43,18 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The loop the product is about: labeled feedback → the trainer retrains (head mode) → a model update → the running
- * stream app hot-swaps → its outputs carry the new version and the new model's predictions.
+ * stream app hot-swaps → its outputs carry the new version and the new model's predictions. The stream app shares no
+ * folder with the trainer here: it downloads the version from the trainer's {@code /models/} endpoint.
  */
 class WholeLoopIntegrationTest {
     @TempDir
     Path dir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
 
     @Test
     void feedbackRetrainsTheModelThatTheRunningStreamAppThenServes() throws Exception {
@@ -64,6 +74,9 @@ class WholeLoopIntegrationTest {
                 StreamAppConfig.HTTP_PORT, "-1"));
         app.put("kafka.state.dir", dir.resolve("streams").toString());
         Map<String, String> trainer = TrainerServiceIntegrationTest.settings(prefix, dir);
+        int trainerPort = freePort();
+        trainer.put(TrainerConfig.HTTP_PORT, String.valueOf(trainerPort)); // the stream app downloads versions from it
+        trainer.put(TrainerConfig.MODEL_STORE_URL, "http://127.0.0.1:" + trainerPort + "/models");
 
         try (TriageStreamApp streamApp = TriageStreamApp.start(StreamAppConfig.of(app));
              TriageTrainer trainerService = TriageTrainer.start(TrainerConfig.of(trainer))) {
@@ -80,6 +93,7 @@ class WholeLoopIntegrationTest {
                 v1 = updates.latest().orElseThrow();
             }
             assertEquals("v1", v1.getVersion());
+            assertEquals("http://127.0.0.1:" + trainerPort + "/models/triage/v1/", v1.getArtifactUri());
 
             Dataset fresh = PhraseData.sample(30, 99);
             List<String> texts = fresh.examples().stream().map(e -> e.input().text()).toList();
@@ -97,8 +111,10 @@ class WholeLoopIntegrationTest {
             assertEquals(texts.size(), out.size());
 
             List<Classification> expected;
-            try (TextClassifier v1Model = TextClassifier.of(ModelLoader.loadFolder(Path.of(URI.create(v1.getArtifactUri())),
-                    ModelOverrides.NONE, Device.cpu()), Precision.FP32)) {
+            Path downloaded = new ArtifactFetcher(dir.resolve("downloads")).fetch(v1.getArtifactUri());
+            assertEquals(v1.getSha256(), ModelArtifact.sha256(downloaded), "the download is the published artifact");
+            try (TextClassifier v1Model = TextClassifier.of(ModelLoader.loadFolder(downloaded, ModelOverrides.NONE,
+                    Device.cpu()), Precision.FP32)) {
                 expected = v1Model.classify(texts.stream().map(TextInput::of).toList());
             }
             int correct = 0;
