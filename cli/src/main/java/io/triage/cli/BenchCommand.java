@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** Benchmarks print figures; they never assert on time. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print tables.",
-        subcommands = {BenchModelCommand.class, BenchStreamCommand.class, BenchTrainCommand.class})
+        subcommands = {BenchModelCommand.class, BenchStreamCommand.class, BenchTrainCommand.class, BenchSwapCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {

@@ -36,6 +36,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static io.triage.stream.StreamAppIntegrationTest.assertEventually;
@@ -104,21 +106,29 @@ class HotSwapIntegrationTest {
     void aSwapUnderLoadLosesNothingAndVersionsNeverGoBackThenARestartServesTheNewVersion() throws Exception {
         String prefix = "hs1.";
         StreamAppConfig config = StreamAppConfig.of(settings(prefix));
-        int n = 400;
+        int n;
         List<ConsumerRecord<byte[], ClassifiedEvent>> results;
         try (TriageStreamApp app = TriageStreamApp.start(config)) { // no update yet: topic created, bootstrap model
             assertEventually(app::isReady, Duration.ofSeconds(60), "the app becomes ready");
             publish(prefix + "updates", update(v1));
             assertEventually(() -> app.metrics().modelUpdateCount("swapped") == 1, Duration.ofSeconds(60), "v1 serves");
 
-            Thread producer = new Thread(() -> produce(prefix + "in", "a", n, 20)); // ~8 s of steady load
+            AtomicInteger sent = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread producer = new Thread(() -> produceUntil(prefix + "in", "a", 20, stop, sent)); // steady load
             producer.start();
             try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
                     prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
-                results = KafkaClients.readUntil(reader, r -> r.size() >= n / 4, Duration.ofSeconds(120));
+                results = KafkaClients.readUntil(reader, r -> r.size() >= 100, Duration.ofSeconds(120));
                 publish(prefix + "updates", update(v2)); // mid-stream
-                KafkaClients.readUntil(reader, r -> r.size() >= n, Duration.ofSeconds(180), results);
+                // loading runs at low priority, so how long it takes depends on the machine: load until it serves
+                assertEventually(() -> app.metrics().modelUpdateCount("swapped") == 2, Duration.ofSeconds(120), "v2 serves");
+                int atSwap = sent.get();
+                assertEventually(() -> sent.get() >= atSwap + 100, Duration.ofSeconds(60), "load after the swap");
+                stop.set(true);
                 producer.join();
+                n = sent.get();
+                KafkaClients.readUntil(reader, r -> r.size() >= n, Duration.ofSeconds(180), results);
                 KafkaClients.readUntil(reader, r -> false, Duration.ofSeconds(2), results); // anything more: a duplicate
             }
             assertEquals(2, app.metrics().modelUpdateCount("swapped"));
@@ -204,6 +214,22 @@ class HotSwapIntegrationTest {
                 assertEquals(10, results.size());
                 results.forEach(r -> assertEquals("v1", r.value().getModelVersion(), "v1 keeps serving"));
             }
+        }
+    }
+
+    /** Sends events, one every {@code pauseMs}, until {@code stop} is set; counts them in {@code sent}. */
+    private static void produceUntil(String topic, String idPrefix, long pauseMs, AtomicBoolean stop, AtomicInteger sent) {
+        try (KafkaProducer<byte[], TextEvent> producer = KafkaClients.producer(kafka.bootstrapServers(),
+                KafkaClients.avroSerializer(registry.apiV2Url()))) {
+            for (int i = 0; !stop.get(); i++) {
+                TextEvent e = TextEvent.newBuilder().setId(idPrefix + i).setText("steady load text number " + i)
+                        .setEventTime(Instant.now()).setAttributes(Map.of()).build();
+                producer.send(new ProducerRecord<>(topic, ("k" + (i % 5)).getBytes(StandardCharsets.UTF_8), e));
+                sent.incrementAndGet();
+                Thread.sleep(pauseMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The inference worker's ordering guarantees, with classifiers that answer with their own version. */
@@ -66,25 +67,36 @@ class InferenceWorkerTest {
     }
 
     @Test
-    void aSwapWaitsForTheBatchInFlightAndThenClosesTheOldModel() throws Exception {
+    void aSwapWaitsForTheBatchInFlightAndThenHandsBackTheOldModelUnclosed() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
         VersionedClassifier v1 = new VersionedClassifier("v1", hold);
         VersionedClassifier v2 = new VersionedClassifier("v2", new CountDownLatch(0));
         try (InferenceWorker worker = InferenceWorker.start(v1)) {
             CompletableFuture<BatchOutcome> first = worker.submit(List.of(TextInput.of("a"), TextInput.of("b")));
             assertTrue(v1.started.await(30, TimeUnit.SECONDS));
-            CompletableFuture<Void> swapped = worker.swap(v2);
+            CompletableFuture<BatchClassifier> swapped = worker.swap(v2);
             CompletableFuture<BatchOutcome> second = worker.submit(List.of(TextInput.of("c")));
             assertFalse(swapped.isDone(), "the swap queues behind the batch in flight");
-            assertFalse(v1.closed.get());
             hold.countDown();
             assertEquals(List.of("v1", "v1"), versions(first.get(30, TimeUnit.SECONDS)));
-            swapped.get(30, TimeUnit.SECONDS);
-            assertTrue(v1.closed.get(), "the replaced model is freed");
+            assertSame(v1, swapped.get(30, TimeUnit.SECONDS), "the replaced model goes back to the caller");
+            assertFalse(v1.closed.get(), "closing it is the caller's, off the inference thread");
             assertEquals(List.of("v2"), versions(second.get(30, TimeUnit.SECONDS)));
             assertEquals(v2, worker.serving());
         }
         assertTrue(v2.closed.get(), "closing the worker frees the serving model");
+        assertFalse(v1.closed.get(), "the worker never closes a model it handed back");
+    }
+
+    @Test
+    void theFirstSwapReplacesNothing() throws Exception {
+        VersionedClassifier v1 = new VersionedClassifier("v1", new CountDownLatch(0));
+        try (InferenceWorker worker = InferenceWorker.start(null)) {
+            assertFalse(worker.isLoaded());
+            assertNull(worker.swap(v1).get(30, TimeUnit.SECONDS));
+            assertTrue(worker.isLoaded());
+            assertEquals(List.of("v1"), versions(worker.submit(List.of(TextInput.of("a"))).get(30, TimeUnit.SECONDS)));
+        }
     }
 
     @Test

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * buffering and committing, so the next batch fills up during inference instead of after it.
  *
  * <p>Model swaps go through the same queue: the batch in flight finishes on the old model, the next one runs on
- * the new model, and the old one is closed once nothing can use it any more.
+ * the new model, and the old one goes back to the caller to close: freeing a model takes milliseconds that the
+ * inference thread would otherwise take from the next batch.
  */
 public final class InferenceWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceWorker.class);
@@ -68,14 +69,12 @@ public final class InferenceWorker implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> run(inputs), executor);
     }
 
-    /** Serves {@code next} from the next batch on and closes the model it replaces; completes once swapped. */
-    public CompletableFuture<Void> swap(BatchClassifier next) {
-        return CompletableFuture.runAsync(() -> {
-            BatchClassifier old = serving.getAndSet(next);
-            if (old != null && old != next) {
-                old.close();
-            }
-        }, executor);
+    /**
+     * Serves {@code next} from the next batch on. Completes once swapped, with the model it replaced (null if none):
+     * no batch uses that one any more, and closing it is the caller's.
+     */
+    public CompletableFuture<BatchClassifier> swap(BatchClassifier next) {
+        return CompletableFuture.supplyAsync(() -> serving.getAndSet(next), executor);
     }
 
     private BatchOutcome run(List<TextInput> inputs) {

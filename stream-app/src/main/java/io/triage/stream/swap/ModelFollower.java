@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * Follows the model-update topic on a thread of its own and hands each update to the {@link ModelSwapper}. A
  * rejected update is logged, counted and reported on the dead-letter topic; the old model keeps serving.
- * Rolling back is publishing an older version again: it is just another update.
+ * Rolling back is publishing an older version again: it is just another update. The thread runs at a low CPU
+ * priority ({@link BackgroundPriority}): loading a new model must not slow down the one serving.
  */
 public final class ModelFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
@@ -70,6 +71,7 @@ public final class ModelFollower implements AutoCloseable {
     }
 
     private void follow() {
+        BackgroundPriority.lowerCurrentThread();
         while (running) {
             try {
                 for (ModelUpdateLog.Entry e : log.poll(Duration.ofSeconds(1))) {

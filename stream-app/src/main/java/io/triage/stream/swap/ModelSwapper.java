@@ -4,6 +4,7 @@ import io.triage.model.io.ArtifactFetcher;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ModelUpdate;
+import io.triage.stream.batch.BatchClassifier;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.ops.StreamMetrics;
@@ -19,8 +20,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Turns a {@link ModelUpdate} into the serving model: fetch the artifact, check its SHA-256 and labels, load it on
- * the device, warm it with one batch, then swap it in between two batches (see {@link InferenceWorker#swap}). Any
- * failure leaves the old model serving. Runs off the stream thread, so loading never pauses classification.
+ * the device, warm it with one batch, swap it in between two batches (see {@link InferenceWorker#swap}), then close
+ * the old model and give its memory back to the OS. Any failure leaves the old model serving. Runs off the stream
+ * thread, so loading never pauses classification; each step's time is logged and recorded ({@link SwapSteps}).
  */
 public final class ModelSwapper {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
@@ -63,7 +65,7 @@ public final class ModelSwapper {
         if (servedLabels != null && !servedLabels.equals(new HashSet<>(model.labels()))) {
             throw new IllegalArgumentException("model labels " + model.labels() + " differ from the configured " + servedLabels);
         }
-        swapIn(model);
+        release(swapIn(model), model);
     }
 
     /** @return false when this version already serves (a re-delivery or a restart), true once swapped */
@@ -75,15 +77,17 @@ public final class ModelSwapper {
             throw new ModelUpdateRejected(ModelUpdateRejected.Reason.INCOMPATIBLE_LABELS, "version " + update.getVersion()
                     + " has labels " + update.getLabels() + ", the app serves " + servedLabels, null);
         }
+        SwapSteps steps = new SwapSteps();
         Path folder;
         try {
             folder = fetcher.fetch(update.getArtifactUri());
         } catch (IOException | RuntimeException e) {
             throw new ModelUpdateRejected(ModelUpdateRejected.Reason.FETCH_FAILED, update.getArtifactUri() + ": " + e.getMessage(), e);
         }
+        steps.done(SwapSteps.Step.FETCH);
         ModelBatchClassifier model;
         try {
-            model = verifyAndLoad(update, folder);
+            model = verifyAndLoad(update, folder, steps);
         } finally {
             if (fetcher.isDownload(folder)) {
                 deleteQuietly(folder);
@@ -92,11 +96,16 @@ public final class ModelSwapper {
         if (servedLabels == null) {
             servedLabels = Set.copyOf(update.getLabels()); // the first version from the topic fixes them
         }
-        swapIn(model);
+        BatchClassifier replaced = swapIn(model);
+        steps.done(SwapSteps.Step.SWAP);
+        release(replaced, model);
+        steps.done(SwapSteps.Step.RELEASE);
+        steps.record(metrics.registry());
+        LOG.info("swapped to version {}: {}", update.getVersion(), steps);
         return true;
     }
 
-    private ModelBatchClassifier verifyAndLoad(ModelUpdate update, Path folder) throws ModelUpdateRejected {
+    private ModelBatchClassifier verifyAndLoad(ModelUpdate update, Path folder, SwapSteps steps) throws ModelUpdateRejected {
         String actual;
         try {
             actual = ModelArtifact.sha256(folder);
@@ -107,6 +116,7 @@ public final class ModelSwapper {
             throw new ModelUpdateRejected(ModelUpdateRejected.Reason.HASH_MISMATCH, "artifact " + update.getArtifactUri()
                     + " has SHA-256 " + actual + ", the update announced " + update.getSha256(), null);
         }
+        steps.done(SwapSteps.Step.VERIFY);
         ModelBatchClassifier model;
         try {
             model = factory.load(folder, update.getVersion());
@@ -114,12 +124,14 @@ public final class ModelSwapper {
             throw new ModelUpdateRejected(ModelUpdateRejected.Reason.LOAD_FAILED, "cannot load " + update.getArtifactUri()
                     + ": " + e.getMessage(), e);
         }
+        steps.done(SwapSteps.Step.LOAD);
         try {
             if (!model.labels().equals(update.getLabels())) {
                 throw new ModelUpdateRejected(ModelUpdateRejected.Reason.INCOMPATIBLE_LABELS, "the artifact's labels "
                         + model.labels() + " differ from the update's " + update.getLabels(), null);
             }
             model.classify(WARM_UP); // first-call costs (allocator, kernels) are paid here, not by a live batch
+            steps.done(SwapSteps.Step.WARM_UP);
             return model;
         } catch (ModelUpdateRejected e) {
             model.close();
@@ -130,15 +142,26 @@ public final class ModelSwapper {
         }
     }
 
-    private void swapIn(ModelBatchClassifier model) throws InterruptedException {
+    /** @return the model that served before (null if none); no batch uses it any more */
+    private BatchClassifier swapIn(ModelBatchClassifier model) throws InterruptedException {
+        BatchClassifier replaced;
         try {
-            worker.swap(model).get();
+            replaced = worker.swap(model).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("the inference worker failed to swap models", e.getCause());
         }
         servedVersion = model.modelVersion();
         metrics.servingModel(model.modelName(), model.modelVersion());
         LOG.info("now serving model {} version {}", model.modelName(), model.modelVersion());
+        return replaced;
+    }
+
+    /** Frees the replaced model here, off the inference thread, and gives its native memory back to the OS. */
+    private static void release(BatchClassifier replaced, BatchClassifier serving) {
+        if (replaced != null && replaced != serving) {
+            replaced.close();
+            NativeMemory.releaseFreed();
+        }
     }
 
     private static void deleteQuietly(Path folder) {
