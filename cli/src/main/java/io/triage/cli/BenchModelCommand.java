@@ -16,6 +16,7 @@ import io.triage.model.text.EncodedBatch;
 import io.triage.model.text.TextInput;
 import io.triage.model.text.TextTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -37,9 +38,8 @@ import java.util.concurrent.Callable;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Throughput of the DJL/PyTorch classifier vs ONNX Runtime, and memory over many classifications.")
 final class BenchModelCommand implements Callable<Integer> {
-    @Option(names = "--texts", defaultValue = "../shared/datasets/emotion/validation.txt",
-            description = "A 'text;label' file (default: ${DEFAULT-VALUE}).")
-    Path textsFile;
+    @Mixin
+    BenchTexts textSource;
 
     @Option(names = "--count", defaultValue = "512", description = "Texts to use (default: ${DEFAULT-VALUE}).")
     int count;
@@ -56,9 +56,9 @@ final class BenchModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<TextInput> texts = readTexts(textsFile, count);
+        List<TextInput> texts = textSource.read(count);
         System.out.printf(Locale.ROOT, "bench model: %d texts from %s, %d cores, %d timed passes per row (median)%n",
-                texts.size(), textsFile, Runtime.getRuntime().availableProcessors(), runs);
+                texts.size(), textSource.file, Runtime.getRuntime().availableProcessors(), runs);
         try (TextClassifier fp32 = TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), Precision.FP32);
                 TextClassifier fp16 = TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), Precision.FP16);
                 OnnxRuntimeEncoder ort = new OnnxRuntimeEncoder(fp32.model().tokenizer())) {
@@ -143,17 +143,6 @@ final class BenchModelCommand implements Callable<Integer> {
         int[] lengths = classifier.model().tokenizer().encodeEach(texts).stream().mapToInt(e -> e.length()).toArray();
         int[] order = LengthGrouping.groups(lengths, texts.size()).get(0); // one group = all, sorted by length
         return Arrays.stream(order).mapToObj(texts::get).toList();
-    }
-
-    static List<TextInput> readTexts(Path file, int limit) throws IOException {
-        if (!Files.exists(file)) {
-            throw new IOException(file + " not found: pass --texts FILE (lines of 'text;label')");
-        }
-        try (var lines = Files.lines(file)) {
-            return lines.filter(l -> !l.isBlank())
-                    .map(l -> l.lastIndexOf(';') > 0 ? l.substring(0, l.lastIndexOf(';')) : l)
-                    .limit(limit).map(TextInput::of).toList();
-        }
     }
 
     @FunctionalInterface

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
@@ -49,9 +50,8 @@ import static io.triage.stream.config.StreamAppConfig.*;
 final class BenchStreamCommand implements Callable<Integer> {
     private static final List<String> EMOTIONS = List.of("sadness", "joy", "love", "anger", "fear", "surprise");
 
-    @Option(names = "--texts", defaultValue = "../shared/datasets/emotion/validation.txt",
-            description = "A 'text;label' file (default: ${DEFAULT-VALUE}).")
-    Path textsFile;
+    @Mixin
+    BenchTexts textSource;
 
     @Option(names = "--count", defaultValue = "2000", description = "Events per load level (default: ${DEFAULT-VALUE}).")
     int count;
@@ -67,7 +67,7 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<TextInput> texts = BenchModelCommand.readTexts(textsFile, count);
+        List<TextInput> texts = textSource.read(count);
         Path stateDir = Files.createTempDirectory("triage-bench-state");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedRegistry registry = EmbeddedRegistry.start()) {
             Map<String, String> settings = new HashMap<>(Map.of(
@@ -78,7 +78,7 @@ final class BenchStreamCommand implements Callable<Integer> {
             settings.putAll(extra);
             StreamAppConfig config = StreamAppConfig.of(settings);
             System.out.printf(Locale.ROOT, "bench stream: %d texts from %s, %d cores; batch.max.size=%d batch.max.wait.ms=%d, "
-                            + "%s, %s partition(s), Avro + registry, read_committed consumer%n", texts.size(), textsFile,
+                            + "%s, %s partition(s), Avro + registry, read_committed consumer%n", texts.size(), textSource.file,
                     Runtime.getRuntime().availableProcessors(), batchSize, maxWaitMs, config.get(PROCESSING_GUARANTEE),
                     config.get(TOPIC_PARTITIONS));
 

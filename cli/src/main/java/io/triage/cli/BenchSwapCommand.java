@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,9 +66,8 @@ final class BenchSwapCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--texts", defaultValue = "../shared/datasets/emotion/validation.txt",
-            description = "A 'text;label' file (default: ${DEFAULT-VALUE}).")
-    Path textsFile;
+    @Mixin
+    BenchTexts textSource;
 
     @Option(names = "--rate", defaultValue = "0",
             description = "Events/s offered; 0: half of what the model alone does here, probed first (default: ${DEFAULT-VALUE}).")
@@ -93,11 +93,11 @@ final class BenchSwapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(textsFile)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), textsFile + " not found: bench swap needs the"
+        if (!Files.isRegularFile(textSource.file)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), textSource.file + " not found: bench swap needs the"
                     + " emotion validation set ('text;label' lines) or another such file via --texts FILE");
         }
-        List<TextInput> texts = BenchModelCommand.readTexts(textsFile, Integer.MAX_VALUE);
+        List<TextInput> texts = textSource.read(Integer.MAX_VALUE);
         Path work = Files.createTempDirectory("triage-bench-swap");
         try {
             Artifact v1 = save(work.resolve("v1"), "v1", 1);
@@ -120,7 +120,7 @@ final class BenchSwapCommand implements Callable<Integer> {
             StreamAppConfig config = StreamAppConfig.of(settings);
             double offered = rate > 0 ? rate : rawModelRate(settings, v1, texts) / 2;
             System.out.printf(Locale.ROOT, "bench swap: %d texts from %s, %d cores, %s; batch.max.size=%d "
-                            + "batch.max.wait.ms=%d, %s; %.1f events/s offered%s%n", texts.size(), textsFile,
+                            + "batch.max.wait.ms=%d, %s; %.1f events/s offered%s%n", texts.size(), textSource.file,
                     Runtime.getRuntime().availableProcessors(), Engine.getEngine("PyTorch").defaultDevice(), batchSize,
                     maxWaitMs, config.get(PROCESSING_GUARANTEE), offered, rate > 0 ? "" : " (half the model's own rate)");
 

@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.triage.stream.StreamsSettings;
 import io.triage.stream.config.StreamAppConfig;
 import io.triage.service.OpsServer;
+import io.triage.trainer.service.TrainerConfig;
+import io.triage.trainer.service.TriageTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -298,11 +300,14 @@ class KubernetesManifestsTest {
         }
         assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
         var ingress = policy.getSpec().getIngress();
-        assertEquals(1, ingress.size());
-        assertEquals(List.of(new IntOrString("http")),
-                ingress.get(0).getPorts().stream().map(NetworkPolicyPort::getPort).toList());
+        assertEquals(2, ingress.size());
+        for (var rule : ingress) {
+            assertEquals(List.of(new IntOrString("http")), rule.getPorts().stream().map(NetworkPolicyPort::getPort).toList());
+        }
         assertEquals("prometheus", ingress.get(0).getFrom().get(0).getPodSelector().getMatchLabels()
                 .get("app.kubernetes.io/name"));
+        assertEquals(Apps.STREAM_APP.k8sName, ingress.get(1).getFrom().get(0).getPodSelector().getMatchLabels()
+                .get("app.kubernetes.io/name"), "stream apps may fetch versions from the trainer");
 
         Set<Integer> egress = new TreeSet<>();
         for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
@@ -316,6 +321,11 @@ class KubernetesManifestsTest {
             assertTrue(egress.contains(URI.create(app.effective(env, Apps.REGISTRY_URL)).getPort()), "registry port");
         }
         assertTrue(egress.contains(53), "DNS");
+        URI store = URI.create(Apps.TRAINER.effective(env(Apps.TRAINER), TrainerConfig.MODEL_STORE_URL));
+        assertEquals(Apps.TRAINER.k8sName, store.getHost(), "the trainer's Service");
+        assertEquals(Apps.TRAINER.httpPort(env(Apps.TRAINER)), store.getPort(), "the trainer's http port");
+        assertTrue(egress.contains(store.getPort()), "stream apps reach the model store");
+        assertEquals(TriageTrainer.MODELS_PATH, store.getPath() + "/", "the trainer's /models/ endpoint");
     }
 
     private Map<String, String> env(Apps app) {

@@ -22,6 +22,7 @@ import io.triage.stream.swap.ModelSwapper;
 import io.triage.schemas.DeadLetter;
 import io.triage.service.ModelUpdateLog;
 import io.triage.service.RegistrySettings;
+import io.triage.service.ServiceRunner;
 import io.triage.service.TopicProvisioner;
 import io.triage.model.io.ArtifactFetcher;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,8 +43,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static io.triage.stream.config.StreamAppConfig.*;
 
@@ -144,6 +143,11 @@ public final class TriageStreamApp implements AutoCloseable {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
+    @Override
+    public String toString() {
+        return "stream app " + config.get(APPLICATION_ID) + " (Kafka Streams " + state() + ")";
+    }
+
     public boolean isLive() {
         KafkaStreams.State s = state();
         return s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_ERROR;
@@ -188,19 +192,8 @@ public final class TriageStreamApp implements AutoCloseable {
         @Override
         public Integer call() throws Exception {
             StreamAppConfig config = StreamAppConfig.load(configFile, System.getenv());
-            CountDownLatch stopped = new CountDownLatch(1);
             TriageStreamApp app = start(config);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                app.close();
-                stopped.countDown();
-            }, "triage-shutdown"));
-            while (!stopped.await(1, TimeUnit.SECONDS)) {
-                if (!app.isLive()) { // Kafka Streams gave up for good: exit so that a supervisor restarts the app
-                    LOG.error("Kafka Streams is in state {}; exiting", app.state());
-                    return 1;
-                }
-            }
-            return 0;
+            return ServiceRunner.runUntilStopped(app, app::isLive); // not live: Kafka Streams failed for good
         }
     }
 

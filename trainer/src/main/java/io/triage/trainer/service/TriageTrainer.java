@@ -10,6 +10,7 @@ import io.triage.service.AvroRecordDecoder;
 import io.triage.service.ModelUpdateLog;
 import io.triage.service.OpsServer;
 import io.triage.service.RegistrySettings;
+import io.triage.service.ServiceRunner;
 import io.triage.service.TopicProvisioner;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -257,14 +257,8 @@ public final class TriageTrainer implements AutoCloseable {
         @Override
         public Integer call() throws Exception {
             TrainerConfig config = TrainerConfig.load(configFile, System.getenv());
-            CountDownLatch stopped = new CountDownLatch(1);
             TriageTrainer trainer = start(config);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                trainer.close();
-                stopped.countDown();
-            }, "triage-shutdown"));
-            stopped.await();
-            return 0;
+            return ServiceRunner.runUntilStopped(trainer, () -> true);
         }
     }
 
