@@ -89,6 +89,9 @@ final class ConsumeCommand implements Callable<Integer> {
                 }
             } catch (WakeupException stopped) {
                 // Ctrl-C
+            } catch (AvroWithoutRegistry e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 1;
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(stopper);
@@ -109,12 +112,19 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         if (value.length > 5 && value[0] == WIRE_FORMAT_MAGIC) {
             if (avro == null) {
-                throw new CommandLine.ExecutionException(spec.commandLine(), topic + " holds Avro records (registry"
-                        + " wire format): pass --registry URL, e.g. http://localhost:8081/apis/registry/v2");
+                throw new AvroWithoutRegistry(topic + " holds Avro records (registry wire format): pass --registry URL,"
+                        + " e.g. http://localhost:8081/apis/registry/v2");
             }
             return avroJson((GenericRecord) avro.deserialize(r.topic(), value));
         }
         return new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** An Avro record met without a registry to decode it: the user's to fix, no stack trace. */
+    private static final class AvroWithoutRegistry extends RuntimeException {
+        AvroWithoutRegistry(String message) {
+            super(message);
+        }
     }
 
     /** Avro's own JSON encoding, on one line. */

@@ -1,5 +1,6 @@
 package io.triage.cli.demo;
 
+import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Log: " + log);
             out.flush();
             return run(out, home, runDir, sizes, start);
-        } catch (InterruptedException | org.apache.kafka.common.errors.InterruptException stopped) {
+        } catch (InterruptedException | InterruptException stopped) {
             return INTERRUPTED;
         } catch (Exception e) {
             if (stop.requested()) {

@@ -1,6 +1,7 @@
 package io.triage.cli.demo;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ record DemoSplit(List<LabeledMail> bootstrap, List<LabeledMail> stream, List<Lab
         List<List<LabeledMail>> parts = new ArrayList<>();
         for (int size : new int[] {sizes.bootstrap(), sizes.stream(), sizes.feedback(), sizes.evaluation()}) {
             List<LabeledMail> part = new ArrayList<>(ordered.subList(at, at + size));
-            java.util.Collections.shuffle(part, random); // the interleaving is regular; a stream should not be
+            Collections.shuffle(part, random); // the interleaving is regular; a stream should not be
             parts.add(List.copyOf(part));
             at += size;
         }
@@ -62,7 +63,7 @@ record DemoSplit(List<LabeledMail> bootstrap, List<LabeledMail> stream, List<Lab
         List<Placed> placed = new ArrayList<>(mails.size());
         byLabel.keySet().stream().sorted().forEach(label -> {
             List<LabeledMail> group = byLabel.get(label);
-            java.util.Collections.shuffle(group, random);
+            Collections.shuffle(group, random);
             for (int i = 0; i < group.size(); i++) {
                 placed.add(new Placed((i + 0.5) / group.size(), label, group.get(i)));
             }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -67,61 +69,76 @@ final class DemoStory implements AutoCloseable {
 
     /** Runs the script and prints its summary; then, unless {@code exitWhenDone}, keeps the view up until interrupted. */
     void run(boolean exitWhenDone, long startNanos) throws Exception {
-        DemoSplit split = setting.split();
-        try (LiveView view = new LiveView(out, ansi, this::statusLines)) {
-            view.start(Duration.ofSeconds(5));
-
-            view.println(step(3, "bootstrap: " + split.bootstrap().size() + " labeled e-mails go to the trainer as feedback;"
-                    + " it trains v1 (head mode) and the stream app swaps to it"));
-            phase = () -> "bootstrap: " + split.bootstrap().size() + " labeled e-mails sent";
-            long t = System.nanoTime();
-            traffic.sendFeedback(split.bootstrap());
-            Trained v1 = retrain(view, split.bootstrap().size(), t);
-            view.println(String.format(Locale.ROOT, "      %s serves, %.1f s after the feedback was sent: trained on %s e-mails,"
-                            + " accuracy %s on the trainer's held-out feedback", v1.version, v1.seconds, v1.trainedOn(),
-                    percent(v1.outcome.candidate())));
-
-            view.println(step(4, "v1 scores the " + split.evaluation().size() + " held-back e-mails (never trained on),"
-                    + " sent as fast as they go"));
-            HeldBack before = scoreHeldBack(HELD_BACK_V1, v1.version);
-            view.println(String.format(Locale.ROOT, "      v1: %s; %s events/s flat out", describe(before.score),
-                    number(before.eventsPerSecond)));
-
-            double rate = setting.rate() > 0 ? setting.rate()
-                    : Math.min(AUTO_RATE_MAX, Math.max(0.5, AUTO_RATE_SHARE * before.eventsPerSecond));
-            String why = setting.rate() > 0 ? "" : String.format(Locale.ROOT, " (%.0f%% of flat out, at most %s/s, so"
-                    + " that the trainer gets CPU too; --rate sets it)", 100 * AUTO_RATE_SHARE, number(AUTO_RATE_MAX));
-            view.println(step(5, String.format(Locale.ROOT, "streaming %d e-mails at %s/s%s; at %.0f%% of them the %d"
-                            + " feedback e-mails go to the trainer, it trains v2 and the stream app hot-swaps to it",
-                    split.stream().size(), number(rate), why, FEEDBACK_AT * 100, split.feedback().size())));
-            StreamRun stream = streamWithRetrain(view, rate);
-
-            view.println(step(6, "v2 scores the same " + split.evaluation().size() + " held-back e-mails"));
-            HeldBack after = scoreHeldBack(HELD_BACK_V2, stream.v2.version);
-            view.println("      v2: " + describe(after.score));
-            phase = () -> exitWhenDone ? "done" : "done; still running: produce events to see them here (Ctrl-C stops)";
-            activeKind = ResultTracker.OTHER;
-            view.close(); // the summary goes below the last status block
-            printSummary(v1, stream, before.score, after.score, startNanos);
-            if (!exitWhenDone) {
-                out.println();
-                out.println("Still running. Try, in another terminal:");
-                out.println("  ./triage produce --bootstrap " + stack.bootstrapServers() + " --topic "
-                        + stack.appConfig().get(StreamAppConfig.TOPIC_INPUT) + " --format avro --registry "
-                        + stack.registryUrl() + " \"WIN a FREE cruise, click now\"");
-                out.println("  ./triage consume --bootstrap " + stack.bootstrapServers() + " --topic "
-                        + stack.appConfig().get(StreamAppConfig.TOPIC_OUTPUT) + " --registry " + stack.registryUrl() + " -n 5");
-                out.println("Ctrl-C stops everything.");
-                out.flush();
-                try (LiveView idle = new LiveView(out, ansi, this::statusLines)) {
-                    idle.start(Duration.ofSeconds(5));
-                    while (true) {
-                        Thread.sleep(1000);
-                        tracker.check();
-                    }
+        LiveView view = new LiveView(out, ansi, this::statusLines);
+        view.start(Duration.ofSeconds(5));
+        Outcome outcome;
+        try {
+            outcome = tell(view);
+        } catch (Exception | Error e) {
+            view.abandon(); // e.g. Ctrl-C: the terminal printed below the block, a redraw would land in the wrong place
+            throw e;
+        }
+        phase = () -> exitWhenDone ? "done" : "done; still running: produce events to see them here (Ctrl-C stops)";
+        activeKind = ResultTracker.OTHER;
+        view.close(); // the summary goes below the last status block
+        printSummary(outcome, startNanos);
+        if (!exitWhenDone) {
+            out.println();
+            out.println("Still running. Try, in another terminal:");
+            out.println("  ./triage produce --bootstrap " + stack.bootstrapServers() + " --topic "
+                    + stack.appConfig().get(StreamAppConfig.TOPIC_INPUT) + " --format avro --registry "
+                    + stack.registryUrl() + " \"WIN a FREE cruise, click now\"");
+            out.println("  ./triage consume --bootstrap " + stack.bootstrapServers() + " --topic "
+                    + stack.appConfig().get(StreamAppConfig.TOPIC_OUTPUT) + " --registry " + stack.registryUrl() + " -n 5");
+            out.println("Ctrl-C stops everything.");
+            out.flush();
+            LiveView idle = new LiveView(out, ansi, this::statusLines);
+            idle.start(Duration.ofSeconds(5));
+            try {
+                while (true) {
+                    Thread.sleep(1000);
+                    tracker.check();
                 }
+            } finally {
+                idle.abandon();
             }
         }
+    }
+
+    /** What the story found. */
+    private record Outcome(Trained v1, StreamRun stream, Score before, Score after) {}
+
+    private Outcome tell(LiveView view) throws Exception {
+        DemoSplit split = setting.split();
+        view.println(step(3, "bootstrap: " + split.bootstrap().size() + " labeled e-mails go to the trainer as feedback;"
+                + " it trains v1 (head mode) and the stream app swaps to it"));
+        phase = () -> "bootstrap: " + split.bootstrap().size() + " labeled e-mails sent";
+        long t = System.nanoTime();
+        traffic.sendFeedback(split.bootstrap());
+        Trained v1 = retrain(view, split.bootstrap().size(), t);
+        view.println(String.format(Locale.ROOT, "      %s serves, %.1f s after the feedback was sent: trained on %s e-mails,"
+                        + " accuracy %s on the trainer's held-out feedback", v1.version, v1.seconds, v1.trainedOn(),
+                percent(v1.outcome.candidate())));
+
+        view.println(step(4, "v1 scores the " + split.evaluation().size() + " held-back e-mails (never trained on),"
+                + " sent as fast as they go"));
+        HeldBack before = scoreHeldBack(HELD_BACK_V1, v1.version);
+        view.println(String.format(Locale.ROOT, "      v1: %s; %s events/s flat out", describe(before.score),
+                number(before.eventsPerSecond)));
+
+        double rate = setting.rate() > 0 ? setting.rate()
+                : Math.min(AUTO_RATE_MAX, Math.max(0.5, AUTO_RATE_SHARE * before.eventsPerSecond));
+        String why = setting.rate() > 0 ? "" : String.format(Locale.ROOT, " (%.0f%% of flat out, at most %s/s, so"
+                + " that the trainer gets CPU too; --rate sets it)", 100 * AUTO_RATE_SHARE, number(AUTO_RATE_MAX));
+        view.println(step(5, String.format(Locale.ROOT, "streaming %d e-mails at %s/s%s; at %.0f%% of them the %d"
+                        + " feedback e-mails go to the trainer, it trains v2 and the stream app hot-swaps to it",
+                split.stream().size(), number(rate), why, FEEDBACK_AT * 100, split.feedback().size())));
+        StreamRun stream = streamWithRetrain(view, rate);
+
+        view.println(step(6, "v2 scores the same " + split.evaluation().size() + " held-back e-mails"));
+        HeldBack after = scoreHeldBack(HELD_BACK_V2, stream.v2.version);
+        view.println("      v2: " + describe(after.score));
+        return new Outcome(v1, stream, before.score, after.score);
     }
 
     /** A published version: the run's outcome and its update. */
@@ -201,26 +218,20 @@ final class DemoStory implements AutoCloseable {
         activeKind = STREAM;
         phase = () -> String.format(Locale.ROOT, "streaming: %d/%d e-mails sent at %s/s", sent.get(), total,
                 number(rate));
-        long[] sendNanos = new long[1];
-        Thread sender = new Thread(() -> {
+        FutureTask<Double> sending = new FutureTask<>(() -> {
             long start = System.nanoTime();
-            try {
-                traffic.sendEvents(STREAM, split.stream(), rate, sent);
-            } catch (InterruptedException stopped) {
-                return;
-            }
-            sendNanos[0] = System.nanoTime() - start;
-        }, "demo-stream-sender");
-        List<Throwable> senderFailure = new ArrayList<>();
-        sender.setUncaughtExceptionHandler((thread, e) -> senderFailure.add(e));
+            traffic.sendEvents(STREAM, split.stream(), rate, sent);
+            return seconds(start);
+        });
+        Thread sender = new Thread(sending, "demo-stream-sender");
         sender.start();
         try {
-            await(() -> sent.get() >= Math.max(1, Math.round(total * BAD_RECORDS_AT)), "the stream to get going");
+            awaitSent(sending, sent, Math.max(1, Math.round(total * BAD_RECORDS_AT)));
             traffic.sendBadRecords();
             view.println("      " + DemoTraffic.BAD_RECORDS + " bad records sent on purpose (not Avro; empty text):"
                     + " they become dead letters, the stream goes on");
 
-            await(() -> sent.get() >= Math.round(total * FEEDBACK_AT), "the stream to reach the feedback point");
+            awaitSent(sending, sent, Math.round(total * FEEDBACK_AT));
             view.println("      " + split.feedback().size() + " labeled e-mails go to the trainer as feedback");
             long t = System.nanoTime();
             traffic.sendFeedback(split.feedback());
@@ -229,15 +240,28 @@ final class DemoStory implements AutoCloseable {
                             + " stream never stopped: trained on %s e-mails, %s on the trainer's held-out feedback vs %s"
                             + " for v1", v2.version, v2.seconds, v2.trainedOn(), percent(v2.outcome.candidate()),
                     percent(v2.outcome.current())));
-            sender.join();
-            if (!senderFailure.isEmpty()) {
-                throw new IllegalStateException("sending the stream failed", senderFailure.get(0));
-            }
+            double sendSeconds = sendingResult(sending);
             await(() -> tracker.stats(STREAM).results() >= total, "the results of the streamed e-mails");
-            return new StreamRun(v2, sendNanos[0] / 1e9);
+            return new StreamRun(v2, sendSeconds);
         } finally {
-            sender.interrupt();
+            sending.cancel(true);
             sender.join();
+        }
+    }
+
+    /** Waits until {@code n} stream events are sent; fails at once if the sending failed. */
+    private void awaitSent(FutureTask<Double> sending, AtomicInteger sent, long n) throws InterruptedException {
+        await(() -> sent.get() >= n || sending.isDone(), "the stream to reach event " + n);
+        if (sending.isDone()) {
+            sendingResult(sending);
+        }
+    }
+
+    private static double sendingResult(FutureTask<Double> sending) throws InterruptedException {
+        try {
+            return sending.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("sending the stream failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -278,7 +302,11 @@ final class DemoStory implements AutoCloseable {
         return lines;
     }
 
-    private void printSummary(Trained v1, StreamRun stream, Score before, Score after, long startNanos) {
+    private void printSummary(Outcome outcome, long startNanos) {
+        Trained v1 = outcome.v1();
+        StreamRun stream = outcome.stream();
+        Score before = outcome.before();
+        Score after = outcome.after();
         DemoSplit split = setting.split();
         KindStats s = tracker.stats(STREAM);
         String perVersion = s.perVersion().entrySet().stream()

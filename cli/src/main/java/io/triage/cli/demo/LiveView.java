@@ -54,6 +54,9 @@ final class LiveView implements AutoCloseable {
     }
 
     private synchronized void refresh() {
+        if (closed) {
+            return;
+        }
         try {
             if (ansi) {
                 eraseBlock();
@@ -87,6 +90,16 @@ final class LiveView implements AutoCloseable {
             }
             drawnLines = lines.size();
         }
+        out.flush();
+    }
+
+    /**
+     * Stops refreshing and leaves the screen as it is: for when something else printed below the block (a Ctrl-C
+     * echo, an error), where a redraw would overwrite it.
+     */
+    synchronized void abandon() {
+        closed = true;
+        refresher.shutdownNow();
         out.flush();
     }
 
