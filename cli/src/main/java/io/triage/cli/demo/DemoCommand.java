@@ -1,5 +1,6 @@
 package io.triage.cli.demo;
 
+import io.triage.stream.config.StreamAppConfig;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -154,7 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
                 });
              DemoStory story = new DemoStory(stack, new DemoStory.Setting(split, rate == null ? 0 : rate, description), out, isTerminal())) {
             out.println("      watch the results: ./triage consume --bootstrap " + stack.bootstrapServers()
-                    + " --topic triage.classified --registry " + stack.registryUrl());
+                    + " --topic " + stack.appConfig().get(StreamAppConfig.TOPIC_OUTPUT) + " --registry " + stack.registryUrl());
             out.flush();
             story.run(exitWhenDone, start);
         }

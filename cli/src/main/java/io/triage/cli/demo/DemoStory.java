@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
  * stream app hot-swaps to → v2 scores the held-back part → summary.
  */
 final class DemoStory implements AutoCloseable {
-    static final String STREAM = "stream";
-    static final String HELD_BACK_V1 = "eval-before";
-    static final String HELD_BACK_V2 = "eval-after";
+    /** Kinds of input, the first part of the event ids: the stream part, the held-back part before and after v2. */
+    private static final String STREAM = "stream";
+    private static final String HELD_BACK_V1 = "eval-before";
+    private static final String HELD_BACK_V2 = "eval-after";
     /** The feedback part goes to the trainer once this share of the stream part is sent. */
     private static final double FEEDBACK_AT = 0.1;
     /** The bad records go in once this share of the stream part is sent. */
