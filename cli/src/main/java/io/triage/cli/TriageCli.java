@@ -1,5 +1,6 @@
 package io.triage.cli;
 
+import io.triage.cli.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,10 @@ import picocli.CommandLine.Command;
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
         description = "Real-time text classification on Kafka with transformer models.",
         subcommands = {SummaryCommand.class, ClassifyCommand.class, TrainCommand.class, ReportCommand.class,
-            BenchCommand.class})
+            BenchCommand.class,
+            DemoCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class})
 public final class TriageCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

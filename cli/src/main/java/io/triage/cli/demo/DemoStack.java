@@ -1,0 +1,206 @@
+package io.triage.cli.demo;
+
+import io.micrometer.core.instrument.Gauge;
+import io.triage.embedded.EmbeddedKafka;
+import io.triage.embedded.EmbeddedRegistry;
+import io.triage.schemas.ModelUpdate;
+import io.triage.service.ModelUpdateLog;
+import io.triage.service.RegistrySettings;
+import io.triage.stream.TriageStreamApp;
+import io.triage.stream.config.StreamAppConfig;
+import io.triage.trainer.service.TrainerConfig;
+import io.triage.trainer.service.TriageTrainer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The demo's running system, all in this JVM but the registry: a KRaft broker, Apicurio Registry (a child JVM), the
+ * stream app and the trainer service, on the apps' default topic names, with their state under one folder.
+ * {@link #close()} stops them in reverse order, so each one still has what it needs while it stops.
+ */
+final class DemoStack implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private EmbeddedKafka kafka;
+    private EmbeddedRegistry registry;
+    private TriageStreamApp app;
+    private TriageTrainer trainer;
+    private StreamAppConfig appConfig;
+    private TrainerConfig trainerConfig;
+    private Admin admin;
+    private ModelUpdateLog updates;
+
+    private DemoStack() {}
+
+    /**
+     * Starts everything and waits until the stream app and the trainer are ready.
+     *
+     * @param stateDir  the streams state, the trainer's feedback snapshot and its model store go under it
+     * @param kafkaPort the broker's port for clients; 0 picks a free one
+     * @param progress  gets one line per component once it is up
+     */
+    static DemoStack start(Path stateDir, int kafkaPort, int registryPort, List<String> labels, Consumer<String> progress)
+            throws Exception {
+        DemoStack stack = new DemoStack();
+        try {
+            stack.startAll(stateDir, kafkaPort, registryPort, labels, progress);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Path stateDir, int kafkaPort, int registryPort, List<String> labels, Consumer<String> progress)
+            throws Exception {
+        long t = System.nanoTime();
+        kafka = started(EmbeddedKafka.start(kafkaPort));
+        progress.accept(String.format(Locale.ROOT, "Kafka broker (KRaft, in-process) at %s  %s", kafka.bootstrapServers(), since(t)));
+        t = System.nanoTime();
+        registry = started(EmbeddedRegistry.start(registryPort));
+        progress.accept(String.format(Locale.ROOT, "Apicurio Registry (child JVM) at %s  %s", registry.apiV2Url(), since(t)));
+        admin = started(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())));
+
+        String labelList = String.join(",", labels);
+        Map<String, String> appSettings = new HashMap<>(Map.of(
+                StreamAppConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                StreamAppConfig.REGISTRY_URL, registry.apiV2Url(),
+                StreamAppConfig.MODEL_LABELS, labelList,
+                StreamAppConfig.HTTP_PORT, "0",
+                "kafka.state.dir", stateDir.resolve("streams").toString()));
+        appConfig = StreamAppConfig.of(appSettings);
+        t = System.nanoTime();
+        app = started(TriageStreamApp.start(appConfig));
+        await(app::isReady, "the stream app to be ready");
+        progress.accept(String.format(Locale.ROOT, "stream app (Kafka Streams, exactly-once, MiniLM) /metrics on port %d  %s",
+                app.httpPort(), since(t)));
+
+        Map<String, String> trainerSettings = new HashMap<>(Map.of(
+                TrainerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                TrainerConfig.REGISTRY_URL, registry.apiV2Url(),
+                TrainerConfig.MODEL_LABELS, labelList,
+                TrainerConfig.MODEL_STORE, stateDir.resolve("models").toString(),
+                TrainerConfig.DATA_DIR, stateDir.resolve("feedback").toString(),
+                // only the demo's requests start runs: v1 after the bootstrap part, v2 after the feedback part
+                TrainerConfig.RETRAIN_MIN_EXAMPLES, String.valueOf(Integer.MAX_VALUE),
+                TrainerConfig.HTTP_PORT, "0"));
+        trainerConfig = TrainerConfig.of(trainerSettings);
+        t = System.nanoTime();
+        trainer = started(TriageTrainer.start(trainerConfig));
+        await(trainer::isReady, "the trainer to read feedback");
+        progress.accept(String.format(Locale.ROOT, "trainer service (head mode) /metrics and POST /retrain on port %d  %s",
+                trainer.httpPort(), since(t)));
+        updates = started(new ModelUpdateLog(trainerConfig.clientConfig(),
+                RegistrySettings.confluentWireFormat(registry.apiV2Url()), trainerConfig.get(TrainerConfig.TOPIC_MODEL_UPDATES),
+                trainerConfig.get(TrainerConfig.MODEL_NAME)));
+    }
+
+    private <T extends AutoCloseable> T started(T component) {
+        started.add(component);
+        return component;
+    }
+
+    private static String since(long startNanos) {
+        return String.format(Locale.ROOT, "(%.1f s)", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("gave up waiting for " + what + " after " + READY_TIMEOUT.toMinutes()
+                        + " minutes");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    String registryUrl() {
+        return registry.apiV2Url();
+    }
+
+    StreamAppConfig appConfig() {
+        return appConfig;
+    }
+
+    TrainerConfig trainerConfig() {
+        return trainerConfig;
+    }
+
+    TriageStreamApp app() {
+        return app;
+    }
+
+    TriageTrainer trainer() {
+        return trainer;
+    }
+
+    /** The model version the stream app serves now, from its {@code triage.model.serving} gauge. */
+    String servingVersion() {
+        return app.metrics().registry().find("triage.model.serving").gauges().stream()
+                .filter(g -> g.value() == 1).map(g -> g.getId().getTag("version")).findFirst().orElse("none");
+    }
+
+    /**
+     * Feedback records the trainer has stored: it commits its consumer offsets only once the records are in its
+     * snapshot on disk, so the committed offsets count them.
+     */
+    long storedFeedback() throws InterruptedException {
+        try {
+            Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(trainerConfig.get(TrainerConfig.GROUP_ID))
+                    .partitionsToOffsetAndMetadata().get();
+            return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the trainer's committed offsets", e.getCause());
+        }
+    }
+
+    /** The newest version announced on the model-update topic. */
+    Optional<ModelUpdate> latestUpdate() {
+        return updates.latest();
+    }
+
+    /** Stops the trainer (a run in progress finishes first), the stream app, the registry, then the broker. */
+    @Override
+    public void close() {
+        // after Ctrl-C the caller's thread may still be flagged: the components must be able to wait while they stop
+        boolean interrupted = Thread.interrupted();
+        RuntimeException failure = null;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("stopping the demo failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        started.clear();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
