@@ -1,5 +1,6 @@
 package io.triage.service;
 
+import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -20,6 +21,8 @@ public final class RegistrySettings {
         c.put("apicurio.registry.url", registryUrl);
         c.put("apicurio.registry.headers.enabled", false);
         c.put("apicurio.registry.as-confluent", true);
+        // what as-confluent selects; named too, or the 2.6 serdes see their default handler and warn of a conflict
+        c.put("apicurio.registry.id-handler", Legacy4ByteIdHandler.class.getName());
         c.put("apicurio.registry.use-id", "contentId");
         c.put("apicurio.registry.auto-register", true);
         c.put("apicurio.registry.use-specific-avro-reader", true);

@@ -325,8 +325,9 @@ final class DemoStory implements AutoCloseable {
                         split.bootstrap().size(), split.stream().size(), split.feedback().size(), split.evaluation().size()),
                 String.format(Locale.ROOT, "  v1            trained on %s of the %d bootstrap e-mails, serving %.1f s after"
                         + " they were sent", v1.trainedOn(), split.bootstrap().size(), v1.seconds),
-                String.format(Locale.ROOT, "  v2            trained on %s e-mails (+%d feedback), hot-swapped %.1f s after the"
-                        + " feedback, %s", stream.v2.trainedOn(), split.feedback().size(), stream.v2.seconds, swapPoint),
+                String.format(Locale.ROOT, "  v2            trained on %s of the %d bootstrap + feedback e-mails, hot-swapped %.1f s after"
+                        + " the feedback, %s", stream.v2.trainedOn(), split.bootstrap().size() + split.feedback().size(),
+                        stream.v2.seconds, swapPoint),
                 String.format(Locale.ROOT, "  held back     %d e-mails never trained on: accuracy v1 %s -> v2 %s (%+.1f points)",
                         split.evaluation().size(), percent(before.accuracy()), percent(after.accuracy()),
                         100 * (after.accuracy() - before.accuracy())),

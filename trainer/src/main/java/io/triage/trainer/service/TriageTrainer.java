@@ -171,6 +171,10 @@ public final class TriageTrainer implements AutoCloseable {
         try {
             outcome = retrainer.run();
         } catch (Exception e) {
+            if (!running) { // stopped by close(): not recorded as a run, so these examples train after a restart
+                LOG.info("training run stopped by the shutdown; it runs again after the next start");
+                return;
+            }
             LOG.error("training run failed; nothing was published", e);
             outcome = new RunOutcome(RunOutcome.Status.FAILED, null, Double.NaN, Double.NaN, String.valueOf(e.getMessage()));
         }
@@ -228,7 +232,9 @@ public final class TriageTrainer implements AutoCloseable {
             if (ingester != null) {
                 ingester.close();
             }
-            runs.join(Duration.ofMinutes(2).toMillis()); // a run in progress finishes: its artifact is atomic anyway
+            // a run in progress stops at its next batch; an artifact being written is atomic anyway
+            runs.interrupt();
+            runs.join(Duration.ofMinutes(1).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -74,6 +74,8 @@ public final class FineTuner {
      *
      * @param validation evaluated after every epoch; null for none (metrics.json then has no validation block)
      * @param listener progress callbacks, e.g. {@link ConsoleProgress}, or {@link TrainingListener#NONE}
+     * @throws java.util.concurrent.CancellationException when the calling thread is interrupted (checked between
+     *         batches); the model is then partly trained and should be dropped
      */
     public static TrainingResult run(ClassifierModel model, Dataset train, Dataset validation, TrainingOptions options,
             TrainingListener listener) throws IOException {
@@ -148,6 +150,7 @@ public final class FineTuner {
                 int done = 0;
                 int skippedInARow = 0;
                 for (int[] batch : batches) {
+                    ModelScorer.stopIfInterrupted();
                     int[] y = pick(trainLabels, batch);
                     float loss = head
                             ? training.stepOnFeatures(rows(trainFeatures, batch), y)
@@ -196,6 +199,7 @@ public final class FineTuner {
         float[][] out = new float[tokens.size()][];
         int done = doneBefore;
         for (int[] group : LengthGrouping.groups(tokens.stream().mapToInt(Encoded::length).toArray(), options.evalBatchSize())) {
+            ModelScorer.stopIfInterrupted();
             float[][] f = pass.features(EncodedBatch.pad(pick(tokens, group), padId));
             for (int i = 0; i < group.length; i++) {
                 out[group[i]] = f[i];

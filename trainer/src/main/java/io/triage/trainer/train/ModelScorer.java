@@ -10,6 +10,7 @@ import io.triage.trainer.eval.Evaluation;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /** Whole-model forward passes over many examples, in length-grouped batches, restored to the examples' order. */
 public final class ModelScorer {
@@ -29,6 +30,7 @@ public final class ModelScorer {
         float[][] features = new float[tokens.size()][];
         float[][] logits = new float[tokens.size()][];
         for (int[] group : LengthGrouping.groups(tokens.stream().mapToInt(Encoded::length).toArray(), batchSize)) {
+            stopIfInterrupted();
             EvaluationPass.Outputs out = pass.run(EncodedBatch.pad(Arrays.stream(group).mapToObj(tokens::get).toList(), padId));
             for (int i = 0; i < group.length; i++) {
                 features[group[i]] = out.features()[i];
@@ -36,5 +38,15 @@ public final class ModelScorer {
             }
         }
         return new EvaluationPass.Outputs(features, logits);
+    }
+
+    /**
+     * Long passes stop between batches when their thread is interrupted, so that a service shutting down does not wait
+     * for a whole training run. Between batches, never inside one: native calls are not interruptible.
+     */
+    static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("stopped: the thread was interrupted");
+        }
     }
 }
