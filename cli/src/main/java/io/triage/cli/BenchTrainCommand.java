@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.config.Pooling;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.train.TrainingMode;
 import io.triage.trainer.data.Dataset;
@@ -50,6 +51,10 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Option(names = "--head-lr", description = "Full mode: peak learning rate of the head. Default: the mode's.")
     Double headLearningRate;
+
+    @Option(names = "--pooling", converter = ModelOptions.PoolingConverter.class,
+            description = "first_token (the default: the head reads [CLS]) or mean (all-MiniLM-L6-v2 was trained mean-pooled).")
+    Pooling pooling;
 
     @Option(names = "--datasets", defaultValue = "../shared/datasets", description = "Default: ${DEFAULT-VALUE}.")
     Path datasets;
@@ -97,8 +102,10 @@ final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench train: %s, %s mode, %d train / %d validation examples, %d epochs, %d cores%n",
                 dataset, mode, train.size(), validation.size(), options.epochs(), Runtime.getRuntime().availableProcessors());
         TrainingResult result;
-        try (ClassifierModel model = ModelLoader.load(ModelLoader.BUNDLED, ModelOverrides.NONE.withLabels(train.labels()),
-                DeviceSpec.parse(device))) {
+        String poolingUsed;
+        ModelOverrides overrides = new ModelOverrides(null, null, train.labels(), pooling, null);
+        try (ClassifierModel model = ModelLoader.load(ModelLoader.BUNDLED, overrides, DeviceSpec.parse(device))) {
+            poolingUsed = model.config().pooling().name().toLowerCase(Locale.ROOT);
             result = FineTuner.run(model, train, validation, options, ConsoleProgress.onStandardError());
         }
         JsonNode t = result.metrics().get("training");
@@ -106,6 +113,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         String[][] rows = {
             {"dataset", dataset},
             {"mode", mode},
+            {"pooling", poolingUsed},
             {"train / validation examples", train.size() + " / " + validation.size()},
             {"epochs", String.valueOf(options.epochs())},
             {"device", t.get("device").asText()},
