@@ -53,7 +53,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     Double headLearningRate;
 
     @Option(names = "--pooling", converter = ModelOptions.PoolingConverter.class,
-            description = "first_token (the default: the head reads [CLS]) or mean (all-MiniLM-L6-v2 was trained mean-pooled).")
+            description = "first_token ([CLS]) or mean (the default: all-MiniLM-L6-v2 was trained mean-pooled).")
     Pooling pooling;
 
     @Option(names = "--datasets", defaultValue = "../shared/datasets", description = "Default: ${DEFAULT-VALUE}.")
