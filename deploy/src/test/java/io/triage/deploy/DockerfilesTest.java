@@ -85,6 +85,14 @@ class DockerfilesTest {
 
     @ParameterizedTest
     @EnumSource(Apps.class)
+    void capsGlibcMallocArenasSoThatFreedNativeMemoryIsReturned(Apps app) {
+        String arenas = Dockerfile.read(app.dockerfile()).runtime().pairs("ENV").get("MALLOC_ARENA_MAX");
+        assertNotNull(arenas, "the runtime sets MALLOC_ARENA_MAX");
+        assertTrue(Integer.parseInt(arenas) <= 4, "a few arenas, not glibc's 8 per core: " + arenas);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Apps.class)
     void bakesThePyTorchNativesIntoTheDjlCacheItReadsAtRunTime(Apps app) {
         Dockerfile df = Dockerfile.read(app.dockerfile());
         String cache = df.runtime().pairs("ENV").get("DJL_CACHE_DIR");
