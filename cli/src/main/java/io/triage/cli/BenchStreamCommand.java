@@ -1,7 +1,5 @@
 package io.triage.cli;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.model.text.TextInput;
@@ -10,15 +8,11 @@ import io.triage.schemas.TextEvent;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.config.StreamAppConfig;
-import io.triage.service.RegistrySettings;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.triage.service.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,8 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
@@ -174,24 +166,9 @@ final class BenchStreamCommand implements Callable<Integer> {
         private int round;
 
         Load(EmbeddedKafka kafka, EmbeddedRegistry registry, StreamAppConfig config) {
-            Map<String, Object> serde = RegistrySettings.confluentWireFormat(registry.apiV2Url());
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-            AvroKafkaSerializer<TextEvent> values = new AvroKafkaSerializer<>();
-            values.configure(serde, false);
-            producer = new KafkaProducer<>(p, new ByteArraySerializer(), values);
-
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + UUID.randomUUID());
-            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-            AvroKafkaDeserializer<ClassifiedEvent> results = new AvroKafkaDeserializer<>();
-            results.configure(serde, false);
-            consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), results);
-            consumer.subscribe(List.of(config.get(TOPIC_OUTPUT)));
+            producer = KafkaClients.producer(kafka.bootstrapServers(), KafkaClients.avroSerializer(registry.apiV2Url()));
+            consumer = KafkaClients.timingReader(kafka.bootstrapServers(), config.get(TOPIC_OUTPUT),
+                    KafkaClients.avroDeserializer(registry.apiV2Url()), "latest");
             input = config.get(TOPIC_INPUT);
             while (consumer.assignment().isEmpty()) {
                 consumer.poll(Duration.ofMillis(100));

@@ -2,7 +2,6 @@ package io.triage.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.micrometer.core.instrument.Timer;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
@@ -13,16 +12,14 @@ import io.triage.model.io.ModelLoader;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TrainingMode;
-import io.triage.service.RegistrySettings;
+import io.triage.service.KafkaClients;
 import io.triage.service.TopicProvisioner;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.config.StreamAppConfig;
 import io.triage.stream.swap.SwapSteps;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -366,12 +362,7 @@ final class BenchSwapCommand implements Callable<Integer> {
         private final byte[] key;
 
         Updates(String bootstrap, String registryUrl, StreamAppConfig config) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            AvroKafkaSerializer<ModelUpdate> values = new AvroKafkaSerializer<>();
-            values.configure(RegistrySettings.confluentWireFormat(registryUrl), false);
-            producer = new KafkaProducer<>(p, new ByteArraySerializer(), values);
+            producer = KafkaClients.producer(bootstrap, KafkaClients.avroSerializer(registryUrl));
             topic = config.get(TOPIC_MODEL_UPDATES);
             key = config.get(MODEL_NAME).getBytes(StandardCharsets.UTF_8);
         }

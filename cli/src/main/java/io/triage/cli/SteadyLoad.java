@@ -1,19 +1,13 @@
 package io.triage.cli;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.TextEvent;
-import io.triage.service.RegistrySettings;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.triage.service.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -36,7 +28,7 @@ final class SteadyLoad implements AutoCloseable {
     record Output(long classifiedAtMs, long receivedAtMs, long latencyMs, String version) {}
 
     private final String bootstrap;
-    private final Map<String, Object> serde;
+    private final String registryUrl;
     private final String inputTopic;
     private final String outputTopic;
     private final List<TextInput> texts;
@@ -52,7 +44,7 @@ final class SteadyLoad implements AutoCloseable {
     SteadyLoad(String bootstrap, String registryUrl, String inputTopic, String outputTopic, List<TextInput> texts,
                double rate) {
         this.bootstrap = bootstrap;
-        this.serde = RegistrySettings.confluentWireFormat(registryUrl);
+        this.registryUrl = registryUrl;
         this.inputTopic = inputTopic;
         this.outputTopic = outputTopic;
         this.texts = texts;
@@ -113,12 +105,7 @@ final class SteadyLoad implements AutoCloseable {
     }
 
     private void produce() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        AvroKafkaSerializer<TextEvent> values = new AvroKafkaSerializer<>();
-        values.configure(serde, false);
-        try (KafkaProducer<byte[], TextEvent> out = new KafkaProducer<>(p, new ByteArraySerializer(), values)) {
+        try (KafkaProducer<byte[], TextEvent> out = KafkaClients.producer(bootstrap, KafkaClients.avroSerializer(registryUrl))) {
             long start = System.nanoTime();
             for (long i = 0; running; ) {
                 if (paused) {
@@ -139,16 +126,8 @@ final class SteadyLoad implements AutoCloseable {
     }
 
     private void read() {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-swap-reader-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-        AvroKafkaDeserializer<ClassifiedEvent> values = new AvroKafkaDeserializer<>();
-        values.configure(serde, false);
-        try (KafkaConsumer<byte[], ClassifiedEvent> in = new KafkaConsumer<>(c, new ByteArrayDeserializer(), values)) {
-            in.subscribe(List.of(outputTopic));
+        try (KafkaConsumer<byte[], ClassifiedEvent> in = KafkaClients.timingReader(bootstrap, outputTopic,
+                KafkaClients.<ClassifiedEvent>avroDeserializer(registryUrl), "earliest")) {
             while (running) {
                 List<Output> batch = new ArrayList<>();
                 for (ConsumerRecord<byte[], ClassifiedEvent> r : in.poll(Duration.ofMillis(50))) {
