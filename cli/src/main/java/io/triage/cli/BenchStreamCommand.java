@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,9 @@ import static io.triage.stream.config.StreamAppConfig.*;
 @Command(name = "stream", mixinStandardHelpOptions = true,
         description = "End-to-end throughput and latency of the stream app vs the raw model, on an embedded broker.")
 final class BenchStreamCommand implements Callable<Integer> {
+    private static final int WARM_UP_PASSES = 8;
+    /** JIT time per wall time below which a warm-up pass counts as steady state. */
+    private static final double SETTLED_JIT_SHARE = 0.10;
     private static final List<String> EMOTIONS = List.of("sadness", "joy", "love", "anger", "fear", "surprise");
 
     @Mixin
@@ -75,16 +80,23 @@ final class BenchStreamCommand implements Callable<Integer> {
                     config.get(TOPIC_PARTITIONS));
 
             double raw = rawModelRate(config, texts);
+            ThreadCpu cpu = new ThreadCpu(BenchStreamCommand::cpuGroup, Map.of("registry", registry.pid()));
             try (TriageStreamApp app = TriageStreamApp.start(config); Load load = new Load(kafka, registry, config)) {
                 while (!app.isReady()) {
                     Thread.sleep(100);
                 }
-                load.run(texts.subList(0, Math.min(200, texts.size())), 0); // warm-up: JIT, registry lookups, first batches
+                warmUp(load, texts.subList(0, Math.min(500, texts.size())), 0);
                 ModelUse beforeFull = ModelUse.of(app);
+                ThreadCpu.Snapshot cpuBeforeFull = cpu.snapshot();
                 Result full = load.run(texts, 0);
+                ThreadCpu.Snapshot cpuAfterFull = cpu.snapshot();
                 String fullThread = threadTimeSplit(app);
                 ModelUse afterFull = ModelUse.of(app);
+                warmUp(load, texts.subList(0, Math.min(300, texts.size())), full.eventsPerSecond / 2);
+                ThreadCpu.Snapshot cpuBeforeHalf = cpu.snapshot();
+                ModelUse beforeHalf = ModelUse.of(app);
                 Result half = load.run(texts, full.eventsPerSecond / 2);
+                ThreadCpu.Snapshot cpuAfterHalf = cpu.snapshot();
                 String halfThread = threadTimeSplit(app);
                 ModelUse afterHalf = ModelUse.of(app);
                 System.out.printf(Locale.ROOT, "%-34s %10s %8s %8s %8s %8s%n", "", "events/s", "vs raw", "p50 ms", "p99 ms", "max ms");
@@ -93,10 +105,53 @@ final class BenchStreamCommand implements Callable<Integer> {
                 print(String.format(Locale.ROOT, "end-to-end, 50%% load (%.0f/s offered)", full.eventsPerSecond / 2), half, raw);
                 System.out.printf(Locale.ROOT, "dead letters: %.0f%n", app.metrics().deadLetterCount());
                 System.out.printf(Locale.ROOT, "full load: %s; stream thread: %s%n", afterFull.since(beforeFull, full), fullThread);
-                System.out.printf(Locale.ROOT, "50%% load: %s; stream thread: %s%n", afterHalf.since(afterFull, half), halfThread);
+                System.out.printf(Locale.ROOT, "50%% load: %s; stream thread: %s%n", afterHalf.since(beforeHalf, half), halfThread);
+                System.out.printf(Locale.ROOT, "cores used, full load: %s%n", cpu.describe(cpuBeforeFull, cpuAfterFull));
+                System.out.printf(Locale.ROOT, "cores used, 50%% load: %s%n", cpu.describe(cpuBeforeHalf, cpuAfterHalf));
             }
         }
         return 0;
+    }
+
+    /**
+     * Runs {@code texts} through at {@code rate} until the JIT has settled: broker, clients and app share this JVM,
+     * and the broker's code alone keeps a compiler thread busy for a minute or more after start, which would
+     * take CPU from the model during the timed runs. At most {@value #WARM_UP_PASSES} passes.
+     */
+    private static void warmUp(Load load, List<TextInput> texts, double rate) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        double jitShare = 1;
+        int pass = 0;
+        while (pass < WARM_UP_PASSES && jitShare > SETTLED_JIT_SHARE) {
+            long jitBefore = jit.getTotalCompilationTime();
+            Result r = load.run(texts, rate);
+            jitShare = (jit.getTotalCompilationTime() - jitBefore) / 1000.0 / r.wallSeconds();
+            pass++;
+        }
+        System.out.printf(Locale.ROOT, "warm-up at %s: %d pass(es) of %d events; JIT busy %.0f%% of a core in the last%n",
+                rate > 0 ? String.format(Locale.ROOT, "%.0f/s", rate) : "full load", pass, texts.size(), 100 * jitShare);
+    }
+
+    /**
+     * Which part of this one-process setup a thread belongs to, by its kernel name. PyTorch's OpenMP workers take
+     * the name of the thread that started them: the inference worker's are "triage-inferenc", the raw model
+     * run's are "java" like the main thread, which during the load levels only reads results.
+     */
+    private static String cpuGroup(String thread) {
+        if (thread.startsWith("triage-")) {
+            return "model";
+        }
+        if (thread.startsWith("bench-stream") || thread.startsWith("kafka-producer") || thread.equals("bench-producer")
+                || thread.equals("java")) {
+            return "clients (stream app, load)";
+        }
+        if (thread.startsWith("C1 ") || thread.startsWith("C2 ")) {
+            return "jit";
+        }
+        if (thread.startsWith("G1 ") || thread.startsWith("GC ") || thread.startsWith("VM ")) {
+            return "gc";
+        }
+        return "broker, other";
     }
 
     private static void print(String name, Result r, double raw) {

@@ -141,6 +141,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     /** The registry's v2 REST API, which Apicurio's 2.x serdes talk to. Still served by 3.x. */
+    /** The registry's process id, for benchmarks that account for its CPU time. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String apiV2Url() {
         return url + "/apis/registry/v2";
     }

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.infer.CpuThreads;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelLoader;
@@ -101,7 +102,8 @@ public final class TriageStreamApp implements AutoCloseable {
     private List<String> startModel() throws Exception {
         Map<String, Object> registryConfig = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
         new TopicProvisioner(config.clientConfig()).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
-        worker = InferenceWorker.start(null);
+        int cpuThreads = CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0));
+        worker = InferenceWorker.start(null, () -> CpuThreads.useOnThisThread(cpuThreads));
         swapper = new ModelSwapper(worker,
                 (folder, version) -> load(config, folder.toString(), ModelOverrides.NONE.withVersion(version)),
                 new ArtifactFetcher(config.getFolderOrTemp(MODEL_DOWNLOAD_DIR, "triage-models")), metrics, config.getList(MODEL_LABELS));

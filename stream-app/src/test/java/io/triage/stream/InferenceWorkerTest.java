@@ -114,6 +114,16 @@ class InferenceWorkerTest {
         }
     }
 
+    @Test
+    void theThreadSetupRunsOnTheWorkerThreadBeforeTheFirstBatch() throws Exception {
+        VersionedClassifier model = new VersionedClassifier("v1", new CountDownLatch(0));
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (InferenceWorker worker = InferenceWorker.start(model, () -> log.add("setup on " + Thread.currentThread().getName()))) {
+            worker.submit(List.of(TextInput.of("a"))).thenRun(() -> log.add("batch")).get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("setup on triage-inference", "batch"), log);
+    }
+
     private static List<String> versions(BatchOutcome outcome) {
         return outcome.results().stream().map(Classification::modelVersion).toList();
     }

@@ -39,11 +39,20 @@ public final class InferenceWorker implements AutoCloseable {
 
     /** A worker thread serving {@code initial} (null: nothing serves until the first {@link #swap}). */
     public static InferenceWorker start(BatchClassifier initial) {
+        return start(initial, () -> {});
+    }
+
+    /**
+     * A worker thread serving {@code initial}, that first runs {@code threadSetup}: engine settings that hold per
+     * thread, such as PyTorch's CPU threads.
+     */
+    public static InferenceWorker start(BatchClassifier initial, Runnable threadSetup) {
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "triage-inference");
             t.setDaemon(true);
             return t;
         });
+        thread.execute(threadSetup);
         return new InferenceWorker(thread, initial);
     }
 

@@ -1,6 +1,5 @@
 package io.triage.stream.batch;
 
-import io.triage.stream.batch.InferenceWorker.BatchOutcome;
 import io.triage.model.infer.Classification;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ClassifiedEvent;
