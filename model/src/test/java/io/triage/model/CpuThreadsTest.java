@@ -15,9 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class CpuThreadsTest {
 
     @Test
-    void autoLeavesOneCoreToTheRestOfTheService() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        assertEquals(Math.max(1, cores - 1), CpuThreads.resolve(0));
+    void zeroMeansEveryCore() {
+        assertEquals(Runtime.getRuntime().availableProcessors(), CpuThreads.resolve(0));
         assertEquals(3, CpuThreads.resolve(3));
         assertThrows(IllegalArgumentException.class, () -> CpuThreads.resolve(-1));
     }

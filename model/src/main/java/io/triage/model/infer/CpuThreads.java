@@ -6,20 +6,21 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * How many cores one forward pass spreads over on the CPU (PyTorch's intra-op threads).
  *
- * <p>Why not all of them by default: PyTorch's OpenMP threads meet at a barrier after every operator, so when
- * another thread of the service (Kafka clients, the JIT, the garbage collector) takes one of their cores, the
- * whole pass waits for it. Measured with {@code bench stream} on 2 cores, one thread gave the same end-to-end
- * throughput as two and a third of the latency at 50% load. A core left to the rest of the service avoids that.
+ * <p>The trade-off: PyTorch's OpenMP threads meet at a barrier after every operator, so when another thread of
+ * the service (Kafka clients, the JIT, the garbage collector) takes one of their cores, the whole pass waits for
+ * it; leaving a core free avoids that, but caps the model at the cores it keeps. Measured with
+ * {@code bench stream} on 2 cores, all cores (the default) gave the model more CPU and the higher throughput;
+ * one thread gave lower latency at 50% load in most runs, not all.
  */
 public final class CpuThreads {
     private CpuThreads() {}
 
-    /** {@code requested}, or when it is 0 all cores but one (at least one). */
+    /** {@code requested}, or when it is 0 every core this process may use. */
     public static int resolve(int requested) {
         if (requested < 0) {
-            throw new IllegalArgumentException("threads must be 0 (auto) or positive, not " + requested);
+            throw new IllegalArgumentException("threads must be 0 (all cores) or positive, not " + requested);
         }
-        return requested > 0 ? requested : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        return requested > 0 ? requested : Runtime.getRuntime().availableProcessors();
     }
 
     /**

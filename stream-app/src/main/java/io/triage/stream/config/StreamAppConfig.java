@@ -87,8 +87,8 @@ public final class StreamAppConfig extends ConfigValues {
             new Setting(MODEL_DEVICE, "auto", "`auto` (the first GPU if PyTorch sees one, else the CPU), `cpu` or "
                     + "`gpu:N`."),
             new Setting(MODEL_PRECISION, "fp32", "`fp32` or `fp16`."),
-            new Setting(MODEL_CPU_THREADS, "0", "Cores one forward pass uses on the CPU; `0`: all but one, which "
-                    + "is left to Kafka and the JVM (PyTorch's threads stall when one of their cores is taken)."),
+            new Setting(MODEL_CPU_THREADS, "0", "Cores one forward pass uses on the CPU; `0`: all of them. Fewer "
+                    + "leave cores to Kafka and the JVM: lower latency on a busy CPU, lower peak throughput."),
             new Setting(HTTP_PORT, "8080", "Port of `/metrics` (Prometheus), `/health` and `/ready`; `-1` turns "
                     + "them off."),
             new Setting(TOPIC_MODEL_UPDATES, "triage.model-updates", "Compacted topic of `ModelUpdate`s keyed by "
