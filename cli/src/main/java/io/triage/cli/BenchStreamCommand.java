@@ -134,11 +134,11 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     /**
      * Which part of this one-process setup a thread belongs to, by its kernel name. PyTorch's OpenMP workers take
-     * the name of the thread that started them: the inference worker's are "triage-inferenc", the raw model
+     * the name of the thread that started them: the inference worker's are "triage-inferenc" like it, the raw model
      * run's are "java" like the main thread, which during the load levels only reads results.
      */
     private static String cpuGroup(String thread) {
-        if (thread.startsWith("triage-")) {
+        if (thread.equals("triage-inferenc")) {
             return "model";
         }
         if (thread.startsWith("bench-stream") || thread.startsWith("kafka-producer") || thread.equals("bench-producer")

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -26,23 +27,23 @@ final class ThreadCpu {
 
     /**
      * @param groupOf maps a thread's name (the kernel's: at most 15 characters) to the group it counts in
-     * @param processes other processes to count whole, by group name
+     * @param processes other processes to count whole: group name to process id
      */
     ThreadCpu(Function<String, String> groupOf, Map<String, Long> processes) {
-        this.groupOf = name -> processes.containsKey(name) ? name : groupOf.apply(name);
+        this.groupOf = groupOf;
         this.processes = processes;
     }
 
-    /** CPU seconds per thread id, with the thread's name. */
-    record Snapshot(Map<String, Long> ticks, Map<String, String> names, long nanos) {
-        /** CPU seconds per group since {@code before}, as a share of one core over the wall time between the two. */
-        Map<String, Double> coresSince(Snapshot before, Function<String, String> groupOf) {
+    /** CPU time in clock ticks and the group it counts in, per thread id (or process, as "pid" + id). */
+    record Snapshot(Map<String, Long> ticks, Map<String, String> groups, long nanos) {
+        /** CPU time per group since {@code before}, as a share of one core over the wall time between the two. */
+        Map<String, Double> coresSince(Snapshot before) {
             double wall = (nanos - before.nanos) / 1e9;
             Map<String, Double> out = new TreeMap<>();
-            ticks.forEach((tid, t) -> {
-                long used = t - before.ticks.getOrDefault(tid, 0L); // threads born since then started at 0
+            ticks.forEach((id, t) -> {
+                long used = t - before.ticks.getOrDefault(id, 0L); // threads born since then started at 0
                 if (used > 0) {
-                    out.merge(groupOf.apply(names.get(tid)), used / TICKS_PER_SECOND / wall, Double::sum);
+                    out.merge(groups.get(id), used / TICKS_PER_SECOND / wall, Double::sum);
                 }
             });
             return out;
@@ -51,34 +52,42 @@ final class ThreadCpu {
 
     Snapshot snapshot() {
         Map<String, Long> ticks = new HashMap<>();
-        Map<String, String> names = new HashMap<>();
+        Map<String, String> groups = new HashMap<>();
         try (Stream<Path> tasks = Files.list(TASKS)) {
             for (Path task : tasks.toList()) {
-                read(task.resolve("stat"), task.getFileName().toString(), null, ticks, names);
+                read(task.resolve("stat")).ifPresent(stat -> {
+                    ticks.put(task.getFileName().toString(), stat.ticks());
+                    groups.put(task.getFileName().toString(), groupOf.apply(stat.name()));
+                });
             }
-            processes.forEach((group, pid) -> read(Path.of("/proc", pid.toString(), "stat"), "pid" + pid, group, ticks, names));
+            processes.forEach((group, pid) -> read(Path.of("/proc", pid.toString(), "stat")).ifPresent(stat -> {
+                ticks.put("pid" + pid, stat.ticks());
+                groups.put("pid" + pid, group);
+            }));
         } catch (IOException notLinux) {
             // no /proc: an empty snapshot
         }
-        return new Snapshot(ticks, names, System.nanoTime());
+        return new Snapshot(ticks, groups, System.nanoTime());
     }
 
-    /** utime + stime from a stat file; {@code name}, when null, is the thread's own. */
-    private static void read(Path stat, String id, String name, Map<String, Long> ticks, Map<String, String> names) {
+    private record Stat(String name, long ticks) {}
+
+    /** The name and utime + stime of a thread or process; empty when it has ended meanwhile. */
+    private static Optional<Stat> read(Path stat) {
         try {
             String line = Files.readString(stat);
             // the name sits in parentheses and may hold spaces: the fields to count start after the last ')'
             String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            ticks.put(id, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
-            names.put(id, name != null ? name : line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')));
+            return Optional.of(new Stat(line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')),
+                    Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
         } catch (IOException | RuntimeException ended) {
-            // the thread ended between listing and reading: its time is lost either way
+            return Optional.empty(); // its time is lost either way
         }
     }
 
     /** "model 1.62, stream 0.11, ..." cores used per group between two snapshots, largest first. */
     String describe(Snapshot before, Snapshot after) {
-        Map<String, Double> cores = after.coresSince(before, groupOf);
+        Map<String, Double> cores = after.coresSince(before);
         if (cores.isEmpty()) {
             return "n/a (no /proc)";
         }

@@ -140,12 +140,12 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return url + "/apis/registry/v3";
     }
 
-    /** The registry's v2 REST API, which Apicurio's 2.x serdes talk to. Still served by 3.x. */
     /** The registry's process id, for benchmarks that account for its CPU time. */
     public long pid() {
         return process.pid();
     }
 
+    /** The registry's v2 REST API, which Apicurio's 2.x serdes talk to. Still served by 3.x. */
     public String apiV2Url() {
         return url + "/apis/registry/v2";
     }

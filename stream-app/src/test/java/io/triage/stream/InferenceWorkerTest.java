@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,7 +118,7 @@ class InferenceWorkerTest {
     @Test
     void theThreadSetupRunsOnTheWorkerThreadBeforeTheFirstBatch() throws Exception {
         VersionedClassifier model = new VersionedClassifier("v1", new CountDownLatch(0));
-        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> log = new CopyOnWriteArrayList<>();
         try (InferenceWorker worker = InferenceWorker.start(model, () -> log.add("setup on " + Thread.currentThread().getName()))) {
             worker.submit(List.of(TextInput.of("a"))).thenRun(() -> log.add("batch")).get(30, TimeUnit.SECONDS);
         }
