@@ -130,6 +130,34 @@ class StreamAppIntegrationTest {
         }
     }
 
+    @Test
+    void resultsAreCommittedAfterEachBatchWithoutWaitingForTheCommitInterval() throws Exception {
+        String prefix = "it2.";
+        Map<String, String> settings = new HashMap<>(KafkaFixture.appSettings(kafka.bootstrapServers(), registry.apiV2Url(), "it2"));
+        settings.putAll(Map.of(TOPIC_INPUT, prefix + "in", TOPIC_OUTPUT, prefix + "out", TOPIC_DEAD_LETTER, prefix + "dlq",
+                MODEL_LABELS, String.join(",", LABELS), HTTP_PORT, "-1",
+                "kafka.state.dir", stateDir.toString(),
+                // ten minutes (transactions must be allowed to last as long): only the commit the processor asks
+                // for after each batch can make results visible within the minute the reader waits
+                "kafka.commit.interval.ms", "600000", "kafka.producer.transaction.timeout.ms", "900000"));
+        int n = 20;
+        try (TriageStreamApp app = TriageStreamApp.start(StreamAppConfig.of(settings))) {
+            assertEventually(app::isReady, Duration.ofSeconds(60), "the app becomes ready");
+            try (KafkaProducer<byte[], TextEvent> producer = KafkaClients.producer(kafka.bootstrapServers(),
+                    KafkaClients.avroSerializer(registry.apiV2Url()))) {
+                for (int i = 0; i < n; i++) {
+                    producer.send(new ProducerRecord<>(prefix + "in", key(i), TextEvent.newBuilder().setId("c" + i)
+                            .setText("text " + i).setEventTime(Instant.now()).setAttributes(Map.of()).build()));
+                }
+            }
+            try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                var results = KafkaClients.readUntil(reader, r -> r.size() >= n, Duration.ofSeconds(60));
+                assertEquals(n, results.size(), "results readable with read_committed long before the commit interval");
+            }
+        }
+    }
+
     private static byte[] key(int k) {
         return ("key-" + k).getBytes(StandardCharsets.UTF_8);
     }

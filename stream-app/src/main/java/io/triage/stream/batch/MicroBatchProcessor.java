@@ -50,7 +50,9 @@ import java.util.function.LongSupplier;
  * {@code maxWaitMs}: checked on every arriving record and by a wall-clock punctuator, so a quiet topic still gets
  * its results out. One batch per task is with the model at a time; meanwhile the next one fills. Once
  * {@code maxSize} more are pending, the task waits for the model (backpressure keeps the buffer bounded).
- * Results are forwarded on the stream thread, the only one allowed to use the processor context.
+ * Results are forwarded on the stream thread, the only one allowed to use the processor context, and a commit is
+ * requested right after each batch: under exactly-once that is when they become visible to read_committed readers.
+ * At full load batches are large, so this means fewer commits than a short commit interval would.
  *
  * <p>Time is read from {@code wallClock}, not from Streams' cached per-iteration time, which lags by however long
  * the iteration took.
@@ -190,6 +192,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             store.delete(batch.keys().get(i));
         }
         metrics.batch(size, outcome.modelNanos());
+        // commit now rather than at the next commit interval: a read_committed reader sees results only then
+        context.commit();
     }
 
     private void forwardResult(BufferedEvent event, Classification result, String modelName, long started,
