@@ -25,16 +25,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
-import java.util.function.ToLongFunction;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToLongFunction;
 
 import static io.triage.stream.config.StreamAppConfig.*;
 
@@ -234,32 +233,27 @@ final class BenchStreamCommand implements Callable<Integer> {
     }
 
     record Result(double eventsPerSecond, List<Latency> latencies, double wallSeconds) {
+        private static final List<Map.Entry<String, ToLongFunction<Latency>>> STAGES = List.of(
+                Map.entry("in", Latency::in), Map.entry("queue", Latency::queue),
+                Map.entry("model", Latency::model), Map.entry("out", Latency::out));
+
         double percentile(double p) {
-            return percentile(latencies.stream().mapToLong(Latency::total).toArray(), p);
+            return Percentiles.of(latencies.stream().mapToLong(Latency::total).toArray(), p);
         }
 
+        /** "in 9 / 41 / 14; queue ...": each stage's p50, p99 and its mean over the slowest 1% of events. */
         String stages() {
             List<Latency> slowest = latencies.stream()
                     .sorted(Comparator.comparingLong(Latency::total).reversed())
                     .limit(Math.max(1, latencies.size() / 100)).toList();
-            StringBuilder out = new StringBuilder();
-            Map<String, ToLongFunction<Latency>> stages = new LinkedHashMap<>();
-            stages.put("in", Latency::in);
-            stages.put("queue", Latency::queue);
-            stages.put("model", Latency::model);
-            stages.put("out", Latency::out);
-            stages.forEach((name, stage) -> out.append(String.format(Locale.ROOT, "%s %.0f / %.0f / %.0f; ", name,
-                    percentile(latencies.stream().mapToLong(stage).toArray(), 50),
-                    percentile(latencies.stream().mapToLong(stage).toArray(), 99),
-                    slowest.stream().mapToLong(stage).average().orElse(0))));
-            return out.substring(0, out.length() - 2);
-        }
-
-        private static double percentile(long[] values, double p) {
-            long[] sorted = values.clone();
-            Arrays.sort(sorted);
-            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+            StringJoiner out = new StringJoiner("; ");
+            for (Map.Entry<String, ToLongFunction<Latency>> stage : STAGES) {
+                long[] sorted = latencies.stream().mapToLong(stage.getValue()).sorted().toArray();
+                out.add(String.format(Locale.ROOT, "%s %.0f / %.0f / %.0f", stage.getKey(),
+                        Percentiles.ofSorted(sorted, 50), Percentiles.ofSorted(sorted, 99),
+                        slowest.stream().mapToLong(stage.getValue()).average().orElse(0)));
+            }
+            return out.toString();
         }
     }
 

@@ -50,10 +50,6 @@ final class OutputWindow {
 
     /** The p-th percentile latency (nearest rank); NaN for an empty window. */
     double latencyPercentile(double p) {
-        if (sortedLatenciesMs.length == 0) {
-            return Double.NaN;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sortedLatenciesMs.length) - 1;
-        return sortedLatenciesMs[Math.max(0, Math.min(sortedLatenciesMs.length - 1, i))];
+        return Percentiles.ofSorted(sortedLatenciesMs, p);
     }
 }

@@ -22,7 +22,7 @@ public final class StreamsSettings {
         p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, config.getInt(BATCH_MAX_WAIT_MS, 0)));
         // Under exactly-once, results become visible to read_committed consumers only at a commit. The processor
         // asks for a commit after each batch it forwards, so results do not wait for this interval; the interval
-        // only bounds how long dead letters and buffered events wait. Streams' EOS default: each commit is a
+        // only bounds how long dead letters wait to become visible. Streams' EOS default: each commit is a
         // transaction, work for the broker, and the fewer of them at full load the more CPU stays with the model.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.producerPrefix("linger.ms"), 1);

@@ -1,5 +1,7 @@
 package io.triage.cli.demo;
 
+import io.triage.cli.Percentiles;
+
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.service.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -130,12 +132,12 @@ final class ResultTracker implements AutoCloseable {
 
         /** The p-th percentile (0-100] of all latencies, in ms; NaN when there are none. */
         double latencyPercentile(double p) {
-            return percentile(latenciesMs, p);
+            return Percentiles.of(latenciesMs, p);
         }
 
         /** The p-th percentile of the latest {@code n} results' latencies: what the system does now. */
         double recentLatencyPercentile(double p, int n) {
-            return percentile(Arrays.copyOfRange(latenciesMs, Math.max(0, latenciesMs.length - n), latenciesMs.length), p);
+            return Percentiles.of(Arrays.copyOfRange(latenciesMs, Math.max(0, latenciesMs.length - n), latenciesMs.length), p);
         }
     }
 
@@ -159,16 +161,6 @@ final class ResultTracker implements AutoCloseable {
             long n = recentArrivals.stream().filter(t -> t >= now - RATE_WINDOW_MS).count();
             return n * 1000.0 / RATE_WINDOW_MS;
         }
-    }
-
-    private static double percentile(long[] values, double p) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     /** Rethrows what stopped the reader, if anything did. */
