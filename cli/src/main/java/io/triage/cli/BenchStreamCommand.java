@@ -9,6 +9,7 @@ import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.config.StreamAppConfig;
 import io.triage.service.KafkaClients;
+import io.triage.service.trust.SigningKeys;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -74,7 +75,9 @@ final class BenchStreamCommand implements Callable<Integer> {
                     BOOTSTRAP_SERVERS, kafka.bootstrapServers(), REGISTRY_URL, registry.apiV2Url(),
                     APPLICATION_ID, "bench-stream", MODEL_LABELS, String.join(",", EMOTIONS),
                     BATCH_MAX_SIZE, String.valueOf(batchSize), BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs),
-                    HTTP_PORT, "-1", "kafka.state.dir", stateDir.toString()));
+                    HTTP_PORT, "-1", "kafka.state.dir", stateDir.toString(),
+                    // no update is published here; the app still needs a key to check them with
+                    UPDATE_TRUSTED_KEYS, SigningKeys.inline(SigningKeys.generate().getPublic())));
             settings.putAll(extra);
             StreamAppConfig config = StreamAppConfig.of(settings);
             System.out.printf(Locale.ROOT, "bench stream: %d texts from %s, %d cores; batch.max.size=%d batch.max.wait.ms=%d, "

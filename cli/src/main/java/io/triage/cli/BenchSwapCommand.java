@@ -13,6 +13,8 @@ import io.triage.model.text.TextInput;
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TrainingMode;
 import io.triage.service.KafkaClients;
+import io.triage.service.trust.SigningKeys;
+import io.triage.service.trust.UpdateSigner;
 import io.triage.service.TopicProvisioner;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
@@ -106,12 +108,14 @@ final class BenchSwapCommand implements Callable<Integer> {
     }
 
     private void run(List<TextInput> texts, Artifact v1, Artifact v2, Path work) throws Exception {
+        UpdateSigner signer = new UpdateSigner(SigningKeys.generate().getPrivate()); // signs as the trainer does
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedRegistry registry = EmbeddedRegistry.start()) {
             Map<String, String> settings = new HashMap<>(Map.of(
                     BOOTSTRAP_SERVERS, kafka.bootstrapServers(), REGISTRY_URL, registry.apiV2Url(),
                     APPLICATION_ID, "bench-swap", MODEL_LABELS, String.join(",", EMOTIONS),
                     BATCH_MAX_SIZE, String.valueOf(batchSize), BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs),
-                    HTTP_PORT, "-1", "kafka.state.dir", work.resolve("state").toString()));
+                    HTTP_PORT, "-1", "kafka.state.dir", work.resolve("state").toString(),
+                    UPDATE_TRUSTED_KEYS, SigningKeys.inline(signer.publicKey()), ARTIFACT_ALLOWED_URIS, work.toString()));
             settings.putAll(extra);
             StreamAppConfig config = StreamAppConfig.of(settings);
             double offered = rate > 0 ? rate : rawModelRate(settings, v1, texts) / 2;
@@ -121,7 +125,7 @@ final class BenchSwapCommand implements Callable<Integer> {
                     maxWaitMs, config.get(PROCESSING_GUARANTEE), offered, rate > 0 ? "" : " (half the model's own rate)");
 
             new TopicProvisioner(config.clientConfig()).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
-            try (Updates updates = new Updates(kafka.bootstrapServers(), registry.apiV2Url(), config);
+            try (Updates updates = new Updates(kafka.bootstrapServers(), registry.apiV2Url(), config, signer);
                     ProcessMemory memory = new ProcessMemory()) {
                 updates.publish(v1); // the app starts on it
                 try (TriageStreamApp app = TriageStreamApp.start(config);
@@ -360,8 +364,10 @@ final class BenchSwapCommand implements Callable<Integer> {
         private final KafkaProducer<byte[], ModelUpdate> producer;
         private final String topic;
         private final byte[] key;
+        private final UpdateSigner signer;
 
-        Updates(String bootstrap, String registryUrl, StreamAppConfig config) {
+        Updates(String bootstrap, String registryUrl, StreamAppConfig config, UpdateSigner signer) {
+            this.signer = signer;
             producer = KafkaClients.producer(bootstrap, KafkaClients.avroSerializer(registryUrl));
             topic = config.get(TOPIC_MODEL_UPDATES);
             key = config.get(MODEL_NAME).getBytes(StandardCharsets.UTF_8);
@@ -372,7 +378,7 @@ final class BenchSwapCommand implements Callable<Integer> {
                     .setVersion(a.version()).setArtifactUri(a.dir().toUri().toString()).setSha256(a.sha256())
                     .setLabels(EMOTIONS).setMetrics(Map.of()).setTrainingMode(TrainingMode.HEAD)
                     .setCreatedAt(Instant.now()).build();
-            producer.send(new ProducerRecord<>(topic, key, update)).get();
+            producer.send(new ProducerRecord<>(topic, key, signer.sign(update))).get();
         }
 
         @Override

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             DemoCommand.class,
             ProduceCommand.class,
-            ConsumeCommand.class})
+            ConsumeCommand.class,
+            KeysCommand.class})
 public final class TriageCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -24,6 +24,10 @@ import java.util.function.Predicate;
  * that wait for all replicas, read_committed readers from the beginning, and the registry's Avro serdes.
  */
 public final class KafkaClients {
+    static {
+        AvroLimits.install();
+    }
+
     private KafkaClients() {}
 
     public static <V> KafkaProducer<byte[], V> producer(String bootstrap, Serializer<V> values) {

@@ -1,47 +1,63 @@
 package io.triage.service;
 
 import io.triage.schemas.ModelUpdate;
+import io.triage.service.ModelUpdateRejected.Reason;
+import io.triage.service.trust.UpdateVerifier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads the model-update topic (compacted, keyed by model name). Every reader sees every update: partitions are
  * assigned, not subscribed through a consumer group, so each stream-app instance follows all of them. Records of
- * other model names are skipped; records that do not decode are handed back so the caller can report them.
+ * other model names are skipped. Each record is decoded, its signature checked ({@link UpdateVerifier}) and refused
+ * if it was signed no later than an update already accepted (a replay); what fails is handed back with the reason,
+ * so the caller can report it. Nothing a record holds can make a read throw: only a transient failure (the registry
+ * unreachable) does, and then the same record is read again by the next poll instead of being skipped.
  *
  * <p>Not thread-safe (a Kafka consumer): use it from one thread.
  */
 public final class ModelUpdateLog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelUpdateLog.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** Accepted updates kept for {@link #acceptedNewestFirst()}: start-up falls back through them. */
+    private static final int HISTORY = 20;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AvroRecordDecoder<ModelUpdate> decoder;
-    private final String topic;
+    private final UpdateVerifier verifier;
     private final String modelName;
-    /** The newest decoded update seen by any read, so that {@link #latest()} is right on every call. */
-    private ModelUpdate newest;
+    private final Deque<ModelUpdate> accepted = new ArrayDeque<>();
+    /** The latest signing time accepted so far; an update signed no later is a replay. */
+    private Instant newestSignedAt;
 
-    /** One record of the topic: the update, or why it could not be read. */
-    public record Entry(ConsumerRecord<byte[], byte[]> record, ModelUpdate update, UndecodableRecordException error) {}
+    /** One record of the topic: the accepted update, or why it was refused. */
+    public record Entry(ConsumerRecord<byte[], byte[]> record, ModelUpdate update, ModelUpdateRejected error) {}
 
     /**
      * @param clientConfig bootstrap servers plus any security settings
      * @param modelName    only updates with this key are returned
      */
     public ModelUpdateLog(Map<String, Object> clientConfig, Map<String, Object> registryConfig, String topic,
-                          String modelName) {
+                          String modelName, UpdateVerifier verifier) {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -49,7 +65,7 @@ public final class ModelUpdateLog implements AutoCloseable {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.decoder = new AvroRecordDecoder<>(ModelUpdate.class, registryConfig);
-        this.topic = topic;
+        this.verifier = verifier;
         this.modelName = modelName;
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -69,30 +85,96 @@ public final class ModelUpdateLog implements AutoCloseable {
         return out;
     }
 
-    /** The newest decodable update for this model name read so far, after reading up to the current end. */
+    /** The newest accepted update for this model name, after reading up to the current end. */
     public Optional<ModelUpdate> latest() {
         readToEnd();
-        return Optional.ofNullable(newest);
+        return Optional.ofNullable(accepted.peekLast());
     }
 
-    /** New records for this model name, waiting at most {@code timeout}. */
+    /** The last accepted updates (at most {@value #HISTORY}), newest first, after reading up to the current end. */
+    public List<ModelUpdate> acceptedNewestFirst() {
+        readToEnd();
+        List<ModelUpdate> out = new ArrayList<>(accepted);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * New records for this model name, waiting at most {@code timeout}.
+     *
+     * @throws RuntimeException only for a transient failure (e.g. the registry unreachable) before any record of
+     *                          this poll was handled; the records from the failed one on are read again next time
+     */
     public List<Entry> poll(Duration timeout) {
         List<Entry> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-            if (r.key() == null || !modelName.equals(new String(r.key(), StandardCharsets.UTF_8))) {
-                continue;
-            }
-            if (r.value() == null) {
-                continue; // a tombstone: compaction's way of deleting a model name, not an update
-            }
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        consumer.poll(timeout).forEach(records::add);
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<byte[], byte[]> r = records.get(i);
             try {
-                newest = decoder.decode(r.topic(), r.headers(), r.value());
-                out.add(new Entry(r, newest, null));
-            } catch (UndecodableRecordException e) {
-                out.add(new Entry(r, null, e));
+                read(r).ifPresent(out::add);
+            } catch (RuntimeException transientFailure) {
+                rewindTo(records.subList(i, records.size()));
+                if (out.isEmpty()) {
+                    throw transientFailure;
+                }
+                LOG.warn("reading model update {}-{}@{} failed; it is read again next time: {}", r.topic(),
+                        r.partition(), r.offset(), transientFailure.getMessage());
+                break;
             }
         }
         return out;
+    }
+
+    private Optional<Entry> read(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null || !modelName.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+            return Optional.empty();
+        }
+        if (r.value() == null) {
+            return Optional.empty(); // a tombstone: compaction's way of deleting a model name, not an update
+        }
+        ModelUpdate update;
+        try {
+            update = decoder.decode(r.topic(), r.headers(), r.value());
+        } catch (UndecodableRecordException e) {
+            return Optional.of(new Entry(r, null, new ModelUpdateRejected(Reason.UNDECODABLE, e.getMessage(), e)));
+        }
+        try {
+            verifier.verify(update);
+            checkNotReplayed(update);
+        } catch (ModelUpdateRejected e) {
+            return Optional.of(new Entry(r, null, e));
+        }
+        if (update.getSignedAt() != null) {
+            newestSignedAt = update.getSignedAt();
+        }
+        accepted.addLast(update);
+        while (accepted.size() > HISTORY) {
+            accepted.removeFirst();
+        }
+        return Optional.of(new Entry(r, update, null));
+    }
+
+    private void checkNotReplayed(ModelUpdate u) throws ModelUpdateRejected {
+        if (u.getSignedAt() != null && newestSignedAt != null && !u.getSignedAt().isAfter(newestSignedAt)) {
+            throw new ModelUpdateRejected(Reason.REPLAYED, "version " + u.getVersion() + " was signed at "
+                    + u.getSignedAt() + ", not after the newest accepted update (signed at " + newestSignedAt + ")");
+        }
+    }
+
+    /** Seeks each partition back to its first record not handled yet, so the next poll returns it again. */
+    private void rewindTo(List<ConsumerRecord<byte[], byte[]>> unhandled) {
+        Set<TopicPartition> done = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : unhandled) {
+            TopicPartition p = new TopicPartition(r.topic(), r.partition());
+            if (done.add(p)) {
+                consumer.seek(p, r.offset());
+            }
+        }
+    }
+
+    public boolean allowsUnsigned() {
+        return verifier.allowsUnsigned();
     }
 
     /** Makes a blocked {@link #poll} return early, from any thread. */

@@ -25,7 +25,11 @@ import io.triage.service.ModelUpdateLog;
 import io.triage.service.RegistrySettings;
 import io.triage.service.ServiceRunner;
 import io.triage.service.TopicProvisioner;
+import io.triage.model.io.AllowedLocations;
 import io.triage.model.io.ArtifactFetcher;
+import io.triage.service.AvroLimits;
+import io.triage.service.trust.UpdateTrust;
+import io.triage.service.trust.UpdateVerifier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,6 +47,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import static io.triage.stream.config.StreamAppConfig.*;
@@ -98,19 +103,33 @@ public final class TriageStreamApp implements AutoCloseable {
         return new ModelBatchClassifier(classifier, config.getInt(BATCH_LENGTH_GROUP_SIZE, 1));
     }
 
+    /** Only updates pointing into these locations are fetched, within the download caps. */
+    private static ArtifactFetcher fetcher(StreamAppConfig config) {
+        AllowedLocations allowed = new AllowedLocations(config.getList(ARTIFACT_ALLOWED_URIS));
+        if (allowed.isEmpty()) {
+            LOG.warn("{} is empty: every model update will be refused; set it to the model store's location",
+                    ARTIFACT_ALLOWED_URIS);
+        }
+        return new ArtifactFetcher(config.getFolderOrTemp(MODEL_DOWNLOAD_DIR, "triage-models"), allowed,
+                config.getLong(ARTIFACT_MAX_BYTES, 1), Duration.ofMillis(config.getLong(ARTIFACT_FETCH_TIMEOUT_MS, 1)));
+    }
+
     /** @return the labels the routing topics are made for: the fixed ones, else the bootstrap model's */
     private List<String> startModel() throws Exception {
+        UpdateVerifier verifier = UpdateTrust.verifier(config.getList(UPDATE_TRUSTED_KEYS), Optional.empty(),
+                config.getBoolean(UPDATE_ALLOW_UNSIGNED), UPDATE_TRUSTED_KEYS, UPDATE_ALLOW_UNSIGNED);
         Map<String, Object> registryConfig = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
         new TopicProvisioner(config.clientConfig()).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
         int cpuThreads = CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0));
         worker = InferenceWorker.start(null, () -> CpuThreads.useOnThisThread(cpuThreads));
         swapper = new ModelSwapper(worker,
                 (folder, version) -> load(config, folder.toString(), ModelOverrides.NONE.withVersion(version)),
-                new ArtifactFetcher(config.getFolderOrTemp(MODEL_DOWNLOAD_DIR, "triage-models")), metrics, config.getList(MODEL_LABELS));
+                fetcher(config), metrics, config.getList(MODEL_LABELS));
         Producer<byte[], DeadLetter> deadLetters = new KafkaProducer<>(config.clientConfig(), new ByteArraySerializer(),
                 OutputSerializers.<DeadLetter>create(config.getEnum(OUTPUT_FORMAT, OutputFormat.class), registryConfig));
         follower = new ModelFollower(
-                new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TOPIC_MODEL_UPDATES), config.get(MODEL_NAME)),
+                new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TOPIC_MODEL_UPDATES), config.get(MODEL_NAME),
+                        verifier),
                 swapper, deadLetters, config.get(TOPIC_DEAD_LETTER), metrics);
         if (follower.serveLatest()) {
             return swapper.servedLabels();
@@ -200,6 +219,7 @@ public final class TriageStreamApp implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        AvroLimits.install(); // before anything decodes a record
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

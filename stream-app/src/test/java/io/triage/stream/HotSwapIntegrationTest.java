@@ -82,13 +82,15 @@ class HotSwapIntegrationTest {
         s.putAll(Map.of(TOPIC_INPUT, prefix + "in", TOPIC_OUTPUT, prefix + "out", TOPIC_DEAD_LETTER, prefix + "dlq",
                 TOPIC_MODEL_UPDATES, prefix + "updates", TOPIC_PARTITIONS, "2", MODEL_LABELS, String.join(",", LABELS),
                 BATCH_MAX_SIZE, "16", HTTP_PORT, "-1", "kafka.state.dir", stateDir.toString()));
+        s.put(ARTIFACT_ALLOWED_URIS, models.toString());
         return s;
     }
 
+    /** Publishes {@code update} signed by the trainer's key, as the trainer would. */
     private static void publish(String topic, ModelUpdate update) {
         try (KafkaProducer<byte[], ModelUpdate> p = KafkaClients.producer(kafka.bootstrapServers(),
                 KafkaClients.avroSerializer(registry.apiV2Url()))) {
-            p.send(new ProducerRecord<>(topic, "triage".getBytes(StandardCharsets.UTF_8), update));
+            p.send(new ProducerRecord<>(topic, "triage".getBytes(StandardCharsets.UTF_8), KafkaFixture.TRAINER.sign(update)));
         }
     }
 

@@ -1,15 +1,23 @@
 package io.triage.stream;
 
+import io.triage.service.trust.SigningKeys;
+import io.triage.service.trust.UpdateSigner;
+import io.triage.stream.config.StreamAppConfig;
+
 import java.util.Map;
 
 /** Settings for a stream app under test against the embedded broker and registry. */
 final class KafkaFixture {
+    /** Signs updates as the trainer would; the apps under test trust its key. */
+    static final UpdateSigner TRAINER = new UpdateSigner(SigningKeys.generate().getPrivate());
+
     private KafkaFixture() {}
 
     static Map<String, String> appSettings(String bootstrap, String registryUrl, String appId) {
         return Map.of(
-                io.triage.stream.config.StreamAppConfig.BOOTSTRAP_SERVERS, bootstrap,
-                io.triage.stream.config.StreamAppConfig.REGISTRY_URL, registryUrl,
-                io.triage.stream.config.StreamAppConfig.APPLICATION_ID, appId);
+                StreamAppConfig.BOOTSTRAP_SERVERS, bootstrap,
+                StreamAppConfig.REGISTRY_URL, registryUrl,
+                StreamAppConfig.APPLICATION_ID, appId,
+                StreamAppConfig.UPDATE_TRUSTED_KEYS, SigningKeys.inline(TRAINER.publicKey()));
     }
 }

@@ -5,6 +5,8 @@ import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.schemas.ModelUpdate;
 import io.triage.service.ModelUpdateLog;
+import io.triage.service.trust.SigningKeys;
+import io.triage.service.trust.UpdateVerifier;
 import io.triage.service.RegistrySettings;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.config.StreamAppConfig;
@@ -15,6 +17,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,7 +79,11 @@ final class DemoStack implements AutoCloseable {
         admin = started(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())));
 
         String labelList = String.join(",", labels);
+        KeyPair updateKeys = SigningKeys.generate(); // the demo's own: only its trainer can change what the app serves
+        Path models = stateDir.resolve("models");
         Map<String, String> appSettings = new HashMap<>(Map.of(
+                StreamAppConfig.UPDATE_TRUSTED_KEYS, SigningKeys.inline(updateKeys.getPublic()),
+                StreamAppConfig.ARTIFACT_ALLOWED_URIS, models.toString(),
                 StreamAppConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 StreamAppConfig.REGISTRY_URL, registry.apiV2Url(),
                 StreamAppConfig.MODEL_LABELS, labelList,
@@ -93,7 +100,8 @@ final class DemoStack implements AutoCloseable {
                 TrainerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 TrainerConfig.REGISTRY_URL, registry.apiV2Url(),
                 TrainerConfig.MODEL_LABELS, labelList,
-                TrainerConfig.MODEL_STORE, stateDir.resolve("models").toString(),
+                TrainerConfig.UPDATE_SIGNING_KEY, SigningKeys.inline(updateKeys.getPrivate()),
+                TrainerConfig.MODEL_STORE, models.toString(),
                 TrainerConfig.DATA_DIR, stateDir.resolve("feedback").toString(),
                 // only the demo's requests start runs: v1 after the bootstrap part, v2 after the feedback part
                 TrainerConfig.RETRAIN_MIN_EXAMPLES, String.valueOf(Integer.MAX_VALUE),
@@ -106,7 +114,7 @@ final class DemoStack implements AutoCloseable {
                 trainer.httpPort(), since(t)));
         updates = started(new ModelUpdateLog(trainerConfig.clientConfig(),
                 RegistrySettings.confluentWireFormat(registry.apiV2Url()), trainerConfig.get(TrainerConfig.TOPIC_MODEL_UPDATES),
-                trainerConfig.get(TrainerConfig.MODEL_NAME)));
+                trainerConfig.get(TrainerConfig.MODEL_NAME), new UpdateVerifier(List.of(updateKeys.getPublic()), false)));
     }
 
     private <T extends AutoCloseable> T started(T component) {

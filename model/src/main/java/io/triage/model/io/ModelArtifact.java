@@ -7,11 +7,14 @@ import io.triage.model.ClassifierModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -94,10 +97,7 @@ public final class ModelArtifact {
      */
     public static String sha256(Path dir) throws IOException {
         MessageDigest digest = newSha256();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(p -> dir.relativize(p).toString())).toList();
-        }
+        List<Path> files = regularFiles(dir);
         byte[] buffer = new byte[1 << 16];
         for (Path f : files) {
             digest.update(dir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
@@ -110,6 +110,32 @@ public final class ModelArtifact {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * The folder's regular files in path order. A symbolic link anywhere in it is refused (an artifact is plain files:
+     * a link could make it read, or serve, what lies outside it), and so is an entry that cannot be read: both are
+     * an IOException, never an unchecked one.
+     */
+    private static List<Path> regularFiles(Path dir) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            throw new IOException("artifact folder " + dir + " is a symbolic link");
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> all = walk.toList();
+            for (Path p : all) {
+                if (Files.isSymbolicLink(p)) {
+                    throw new IOException("artifact folder " + dir + " holds a symbolic link: " + dir.relativize(p));
+                }
+            }
+            return all.stream().filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .sorted(Comparator.comparing(p -> dir.relativize(p).toString())).toList();
+        } catch (UncheckedIOException e) {
+            IOException cause = e.getCause();
+            String why = cause instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                    : cause.getClass().getSimpleName();
+            throw new IOException("cannot read artifact folder " + dir + ": " + why, cause);
+        }
     }
 
     private static Map<String, NDArray> weights(ClassifierModel model) {

@@ -49,6 +49,14 @@ public final class StreamAppConfig extends ConfigValues {
     public static final String MODEL_NAME = "model.name";
     /** Where artifacts announced with http(s): URIs are downloaded to. */
     public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
+    /** Public keys whose signatures on model updates the app accepts. */
+    public static final String UPDATE_TRUSTED_KEYS = "model.update.trusted.keys";
+    /** The insecure mode: unsigned updates are accepted too. */
+    public static final String UPDATE_ALLOW_UNSIGNED = "model.update.allow.unsigned";
+    /** Folders and URL prefixes that announced artifacts may lie in. */
+    public static final String ARTIFACT_ALLOWED_URIS = "model.artifact.allowed.uris";
+    public static final String ARTIFACT_MAX_BYTES = "model.artifact.max.bytes";
+    public static final String ARTIFACT_FETCH_TIMEOUT_MS = "model.artifact.fetch.timeout.ms";
 
     /**
      * Every setting with its default and meaning, in the order docs/configuration.md lists them (generated from
@@ -95,7 +103,18 @@ public final class StreamAppConfig extends ConfigValues {
                     + "model name; every instance reads all of it and hot-swaps to the latest version."),
             new Setting(MODEL_NAME, "triage", "This app's model on the update topic (the record key)."),
             new Setting(MODEL_DOWNLOAD_DIR, "", "Where artifacts announced with `http(s)://` URIs are downloaded "
-                    + "before loading; empty: `triage-models` in the JVM's temporary folder.")),
+                    + "before loading; empty: `triage-models` in the JVM's temporary folder."),
+            new Setting(UPDATE_TRUSTED_KEYS, "", "Comma-separated Ed25519 public keys of the trainer (PEM file paths, "
+                    + "or the base64 between the PEM lines); only updates signed by one of them are loaded. Required "
+                    + "unless `model.update.allow.unsigned` is on; list the old and new key while rotating."),
+            new Setting(UPDATE_ALLOW_UNSIGNED, "false", "`true`: also load unsigned updates. Insecure, for local "
+                    + "experiments only: anyone who can write the update topic then decides what the app serves."),
+            new Setting(ARTIFACT_ALLOWED_URIS, "", "Comma-separated locations updates may point to: model store "
+                    + "folders (path or `file:`) and `http(s)://host[:port]/path/` prefixes; empty: every update is "
+                    + "refused."),
+            new Setting(ARTIFACT_MAX_BYTES, "4294967296", "The most one artifact download may bring, all files "
+                    + "together."),
+            new Setting(ARTIFACT_FETCH_TIMEOUT_MS, "600000", "The longest one artifact download may take.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win.")));

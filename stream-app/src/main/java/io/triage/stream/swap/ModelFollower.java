@@ -5,6 +5,7 @@ import io.triage.schemas.FailureStage;
 import io.triage.schemas.ModelUpdate;
 import io.triage.service.DeadLetters;
 import io.triage.service.ModelUpdateLog;
+import io.triage.service.ModelUpdateRejected;
 import io.triage.stream.ops.StreamMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Follows the model-update topic on a thread of its own and hands each update to the {@link ModelSwapper}. A
@@ -45,24 +46,32 @@ public final class ModelFollower implements AutoCloseable {
     }
 
     /**
-     * Serves the newest version on the topic, if there is one and it can be loaded.
+     * Serves the newest valid version on the topic: the newest accepted update that fetches, verifies and loads,
+     * falling back to older accepted ones when it does not. Refused records of the history are logged and counted
+     * (not dead-lettered again on every start).
      *
      * @return false when nothing on the topic could be served (the caller serves its bootstrap model)
      */
     public boolean serveLatest() throws InterruptedException {
-        Optional<ModelUpdate> latest = log.latest();
-        if (latest.isEmpty()) {
-            return false;
+        for (ModelUpdateLog.Entry e : log.readToEnd()) {
+            if (e.error() != null) {
+                LOG.warn("model update at {}-{}@{} refused: {}", e.record().topic(), e.record().partition(),
+                        e.record().offset(), e.error().getMessage());
+                metrics.modelUpdate(e.error().reason().name());
+            }
         }
-        try {
-            swapper.apply(latest.get());
-            metrics.modelUpdate("swapped");
-            return true;
-        } catch (ModelUpdateRejected e) {
-            LOG.error("the latest model update cannot be served: {}", e.getMessage(), e);
-            metrics.modelUpdate(e.reason().name());
-            return false;
+        for (ModelUpdate candidate : log.acceptedNewestFirst()) {
+            try {
+                swapper.apply(candidate);
+                metrics.modelUpdate("swapped");
+                return true;
+            } catch (ModelUpdateRejected e) {
+                LOG.error("model version {} cannot be served, trying an older one: {}", candidate.getVersion(),
+                        e.getMessage(), e);
+                metrics.modelUpdate(e.reason().name());
+            }
         }
+        return false;
     }
 
     /** Starts following updates published from now on. */
@@ -90,7 +99,7 @@ public final class ModelFollower implements AutoCloseable {
 
     private void handle(ModelUpdateLog.Entry e) throws InterruptedException {
         if (e.error() != null) {
-            reject(e.record(), e.error(), ModelUpdateRejected.Reason.UNDECODABLE.name());
+            reject(e.record(), e.error());
             return;
         }
         try {
@@ -98,18 +107,28 @@ public final class ModelFollower implements AutoCloseable {
                 metrics.modelUpdate("swapped");
             }
         } catch (ModelUpdateRejected rejected) {
-            reject(e.record(), rejected, rejected.reason().name());
+            reject(e.record(), rejected);
         }
     }
 
-    private void reject(ConsumerRecord<byte[], byte[]> record, Exception error, String reason) {
+    /** Logs, counts and dead-letters a refused update; a dead letter that cannot be sent is retried, never dropped. */
+    private void reject(ConsumerRecord<byte[], byte[]> record, ModelUpdateRejected error) throws InterruptedException {
+        String reason = error.reason().name();
         LOG.error("model update at {}-{}@{} rejected, the current model keeps serving: {}", record.topic(),
                 record.partition(), record.offset(), error.getMessage());
         metrics.modelUpdate(reason);
         DeadLetter letter = DeadLetters.of(record.key(), record.value(), record.topic(), record.partition(),
                 record.offset(), FailureStage.MODEL_UPDATE, error, reason, System.currentTimeMillis());
-        deadLetters.send(new ProducerRecord<>(deadLetterTopic, record.key(), letter));
-        deadLetters.flush();
+        while (running) {
+            try {
+                deadLetters.send(new ProducerRecord<>(deadLetterTopic, record.key(), letter)).get();
+                return;
+            } catch (ExecutionException | RuntimeException sendFailed) {
+                LOG.error("cannot send the dead letter for {}-{}@{}; retrying in a second", record.topic(),
+                        record.partition(), record.offset(), sendFailed);
+                Thread.sleep(1000);
+            }
+        }
     }
 
     private static void sleepQuietly() {

@@ -1,9 +1,12 @@
 package io.triage.stream.swap;
 
 import io.triage.model.io.ArtifactFetcher;
-import io.triage.model.io.ModelArtifact;
+import io.triage.model.io.ArtifactRejectedException;
+import io.triage.model.io.FetchedArtifact;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ModelUpdate;
+import io.triage.service.ModelUpdateRejected;
+import io.triage.service.ModelUpdateRejected.Reason;
 import io.triage.stream.batch.BatchClassifier;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
@@ -68,30 +71,28 @@ public final class ModelSwapper {
         release(swapIn(model), model);
     }
 
-    /** @return false when this version already serves (a re-delivery or a restart), true once swapped */
+    /**
+     * Fetches, verifies, loads and warms the update's artifact, then swaps it in. Whatever goes wrong on the way —
+     * checked or unchecked, in our code or a library's — is a {@link ModelUpdateRejected}: nothing an update holds
+     * can stop the app, and the old model keeps serving.
+     *
+     * @return false when this version already serves (a re-delivery or a restart), true once swapped
+     */
     public boolean apply(ModelUpdate update) throws ModelUpdateRejected, InterruptedException {
         if (update.getVersion().equals(servedVersion)) {
             return false;
         }
         if (servedLabels != null && !servedLabels.equals(new HashSet<>(update.getLabels()))) {
-            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.INCOMPATIBLE_LABELS, "version " + update.getVersion()
+            throw new ModelUpdateRejected(Reason.INCOMPATIBLE_LABELS, "version " + update.getVersion()
                     + " has labels " + update.getLabels() + ", the app serves " + servedLabels, null);
         }
         SwapSteps steps = new SwapSteps();
-        Path folder;
-        try {
-            folder = fetcher.fetch(update.getArtifactUri());
-        } catch (IOException | RuntimeException e) {
-            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.FETCH_FAILED, update.getArtifactUri() + ": " + e.getMessage(), e);
-        }
-        steps.done(SwapSteps.Step.FETCH);
         ModelBatchClassifier model;
-        try {
-            model = verifyAndLoad(update, folder, steps);
-        } finally {
-            if (fetcher.isDownload(folder)) {
-                deleteQuietly(folder);
-            }
+        try (FetchedArtifact artifact = fetch(update)) { // closing deletes a download once loaded
+            steps.done(SwapSteps.Step.FETCH);
+            verify(update, artifact);
+            steps.done(SwapSteps.Step.VERIFY);
+            model = load(update, artifact, steps);
         }
         if (servedLabels == null) {
             servedLabels = Set.copyOf(update.getLabels()); // the first version from the topic fixes them
@@ -105,29 +106,39 @@ public final class ModelSwapper {
         return true;
     }
 
-    private ModelBatchClassifier verifyAndLoad(ModelUpdate update, Path folder, SwapSteps steps) throws ModelUpdateRejected {
-        String actual;
+    private FetchedArtifact fetch(ModelUpdate update) throws ModelUpdateRejected {
         try {
-            actual = ModelArtifact.sha256(folder);
-        } catch (IOException e) {
-            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.FETCH_FAILED, "cannot read " + folder + ": " + e.getMessage(), e);
+            return fetcher.fetch(update.getArtifactUri());
+        } catch (ArtifactRejectedException e) {
+            throw new ModelUpdateRejected(Reason.URI_NOT_ALLOWED, e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelUpdateRejected(Reason.FETCH_FAILED, update.getArtifactUri() + ": " + e.getMessage(), e);
         }
-        if (!actual.equalsIgnoreCase(update.getSha256())) {
-            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.HASH_MISMATCH, "artifact " + update.getArtifactUri()
-                    + " has SHA-256 " + actual + ", the update announced " + update.getSha256(), null);
+    }
+
+    private static void verify(ModelUpdate update, FetchedArtifact artifact) throws ModelUpdateRejected {
+        try {
+            ArtifactFetcher.verify(artifact, update.getArtifactUri(), update.getSha256());
+        } catch (ArtifactRejectedException e) {
+            throw new ModelUpdateRejected(Reason.HASH_MISMATCH, e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelUpdateRejected(Reason.FETCH_FAILED, "cannot read " + artifact.folder() + ": " + e.getMessage(), e);
         }
-        steps.done(SwapSteps.Step.VERIFY);
+    }
+
+    private ModelBatchClassifier load(ModelUpdate update, FetchedArtifact artifact, SwapSteps steps)
+            throws ModelUpdateRejected {
         ModelBatchClassifier model;
         try {
-            model = factory.load(folder, update.getVersion());
+            model = factory.load(artifact.folder(), update.getVersion());
         } catch (IOException | RuntimeException e) {
-            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.LOAD_FAILED, "cannot load " + update.getArtifactUri()
+            throw new ModelUpdateRejected(Reason.LOAD_FAILED, "cannot load " + update.getArtifactUri()
                     + ": " + e.getMessage(), e);
         }
         steps.done(SwapSteps.Step.LOAD);
         try {
             if (!model.labels().equals(update.getLabels())) {
-                throw new ModelUpdateRejected(ModelUpdateRejected.Reason.INCOMPATIBLE_LABELS, "the artifact's labels "
+                throw new ModelUpdateRejected(Reason.INCOMPATIBLE_LABELS, "the artifact's labels "
                         + model.labels() + " differ from the update's " + update.getLabels(), null);
             }
             model.classify(WARM_UP); // first-call costs (allocator, kernels) are paid here, not by a live batch
@@ -138,7 +149,7 @@ public final class ModelSwapper {
             throw e;
         } catch (RuntimeException e) {
             model.close();
-            throw new ModelUpdateRejected(ModelUpdateRejected.Reason.LOAD_FAILED, "warm-up failed: " + e.getMessage(), e);
+            throw new ModelUpdateRejected(Reason.LOAD_FAILED, "warm-up failed: " + e.getMessage(), e);
         }
     }
 
@@ -161,14 +172,6 @@ public final class ModelSwapper {
         if (replaced != null && replaced != serving) {
             replaced.close();
             NativeMemory.releaseFreed();
-        }
-    }
-
-    private static void deleteQuietly(Path folder) {
-        try {
-            ModelArtifact.deleteRecursively(folder);
-        } catch (IOException e) {
-            LOG.warn("could not delete downloaded artifact {}", folder, e);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.triage.model.ClassifierModel;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
+import io.triage.model.io.AllowedLocations;
 import io.triage.model.io.ArtifactFetcher;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.ModelLoader;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,8 @@ class ModelSwapperTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (InferenceWorker worker = InferenceWorker.start(null)) {
             ModelSwapper swapper = new ModelSwapper(worker, ModelSwapperTest::load,
-                    new ArtifactFetcher(models.resolve("downloads")), new StreamMetrics(registry), LABELS);
+                    new ArtifactFetcher(models.resolve("downloads"), new AllowedLocations(List.of(models.toString())),
+                            Long.MAX_VALUE, Duration.ofMinutes(1)), new StreamMetrics(registry), LABELS);
             assertTrue(swapper.apply(v1));
             ModelBatchClassifier first = (ModelBatchClassifier) worker.serving();
             int oneModel = liveArrays();

@@ -5,6 +5,7 @@ import io.triage.model.ClassifierModel;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.train.TrainingMode;
 import io.triage.schemas.ModelUpdate;
+import io.triage.service.trust.UpdateSigner;
 import io.triage.trainer.report.HtmlReport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,14 +35,20 @@ final class ModelPublisher {
     private final String modelName;
     private final Producer<String, ModelUpdate> producer;
     private final String topic;
+    private final Optional<UpdateSigner> signer;
 
-    /** @param storeUrl where stream apps download the store's folders from, or empty to announce {@code file:} URIs */
-    ModelPublisher(Path store, String storeUrl, String modelName, Producer<String, ModelUpdate> producer, String topic) {
+    /**
+     * @param storeUrl where stream apps download the store's folders from, or empty to announce {@code file:} URIs
+     * @param signer   signs every update; empty only in the insecure mode (unsigned updates)
+     */
+    ModelPublisher(Path store, String storeUrl, String modelName, Producer<String, ModelUpdate> producer, String topic,
+                   Optional<UpdateSigner> signer) {
         this.modelDir = store.resolve(modelName);
         this.storeUrl = storeUrl.endsWith("/") ? storeUrl.substring(0, storeUrl.length() - 1) : storeUrl;
         this.modelName = modelName;
         this.producer = producer;
         this.topic = topic;
+        this.signer = signer;
     }
 
     /**
@@ -82,6 +89,9 @@ final class ModelPublisher {
                         : io.triage.schemas.TrainingMode.FULL)
                 .setCreatedAt(Instant.now())
                 .build();
+        if (signer.isPresent()) {
+            update = signer.get().sign(update);
+        }
         producer.send(new ProducerRecord<>(topic, modelName, update)).get();
         return update;
     }

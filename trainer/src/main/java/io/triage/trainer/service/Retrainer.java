@@ -6,7 +6,7 @@ import ai.djl.engine.Engine;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.ArtifactFetcher;
-import io.triage.model.io.ModelArtifact;
+import io.triage.model.io.FetchedArtifact;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.train.TrainingMode;
 import io.triage.schemas.ModelUpdate;
@@ -168,13 +168,9 @@ final class Retrainer {
             Engine.getEngine("PyTorch").setRandomSeed(config.getInt(TrainerConfig.TRAIN_SEED, 0)); // the fresh head
             return ModelLoader.load(config.get(TrainerConfig.MODEL_BASE), overrides, device);
         }
-        Path folder = fetcher.fetch(current.get().getArtifactUri());
-        String actual = ModelArtifact.sha256(folder);
-        if (!actual.equals(current.get().getSha256())) {
-            throw new IllegalStateException("version " + current.get().getVersion() + " at " + folder
-                    + " has SHA-256 " + actual + ", but its update says " + current.get().getSha256());
+        try (FetchedArtifact artifact = fetcher.fetchVerified(current.get().getArtifactUri(), current.get().getSha256())) {
+            return ModelLoader.load(artifact.folder().toString(), overrides, device); // a download is deleted once loaded
         }
-        return ModelLoader.load(folder.toString(), overrides, device);
     }
 
     /**

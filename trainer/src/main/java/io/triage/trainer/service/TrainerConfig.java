@@ -30,6 +30,12 @@ public final class TrainerConfig extends ConfigValues {
     public static final String MODEL_STORE = "model.store";
     public static final String MODEL_STORE_URL = "model.store.url";
     public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
+    public static final String UPDATE_SIGNING_KEY = "model.update.signing.key";
+    public static final String UPDATE_TRUSTED_KEYS = "model.update.trusted.keys";
+    public static final String UPDATE_ALLOW_UNSIGNED = "model.update.allow.unsigned";
+    public static final String ARTIFACT_ALLOWED_URIS = "model.artifact.allowed.uris";
+    public static final String ARTIFACT_MAX_BYTES = "model.artifact.max.bytes";
+    public static final String ARTIFACT_FETCH_TIMEOUT_MS = "model.artifact.fetch.timeout.ms";
     public static final String DATA_DIR = "data.dir";
     public static final String TRAIN_MODE = "train.mode";
     public static final String TRAIN_EPOCHS = "train.epochs";
@@ -74,6 +80,19 @@ public final class TrainerConfig extends ConfigValues {
                     + "<version>/` and downloaded."),
             new Setting(MODEL_DOWNLOAD_DIR, "", "Where versions announced with `http(s)://` URIs are downloaded "
                     + "to; empty: `triage-models` in the JVM's temporary folder."),
+            new Setting(UPDATE_SIGNING_KEY, "", "The Ed25519 private key that signs every published update (a "
+                    + "PKCS#8 PEM file's path, or the base64 between its PEM lines, e.g. from a Secret); `triage keys "
+                    + "generate` makes a pair. Required unless `model.update.allow.unsigned` is on."),
+            new Setting(UPDATE_TRUSTED_KEYS, "", "Comma-separated public keys (PEM paths or base64) whose updates "
+                    + "the trainer also accepts as the version to continue from, besides its own key's: the "
+                    + "previous key while rotating."),
+            new Setting(UPDATE_ALLOW_UNSIGNED, "false", "`true`: publish unsigned updates when no signing key is "
+                    + "set, and accept unsigned ones. Insecure, for local experiments only."),
+            new Setting(ARTIFACT_ALLOWED_URIS, "", "Comma-separated locations (folders, `file:` or `http(s)://` "
+                    + "prefixes) the versions it continues from may lie in, besides `model.store` and "
+                    + "`model.store.url`."),
+            new Setting(ARTIFACT_MAX_BYTES, "4294967296", "The most one artifact download may bring."),
+            new Setting(ARTIFACT_FETCH_TIMEOUT_MS, "600000", "The longest one artifact download may take."),
             new Setting(DATA_DIR, "/var/lib/triage/feedback", "Folder of the durable feedback snapshot "
                     + "(`feedback.jsonl`); keep it on a persistent volume."),
             new Setting(TRAIN_MODE, "head", "`head` (frozen encoder, fast on a CPU) or `full` (everything "

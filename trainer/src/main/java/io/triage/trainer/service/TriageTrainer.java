@@ -2,7 +2,12 @@ package io.triage.trainer.service;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.triage.model.io.AllowedLocations;
 import io.triage.model.io.ArtifactFetcher;
+import io.triage.service.AvroLimits;
+import io.triage.service.trust.SigningKeys;
+import io.triage.service.trust.UpdateSigner;
+import io.triage.service.trust.UpdateTrust;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.LabeledExample;
 import io.triage.schemas.ModelUpdate;
@@ -27,6 +32,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -93,8 +99,11 @@ public final class TriageTrainer implements AutoCloseable {
         metrics = new TrainerMetrics(registry, store::size);
         trigger = RetrainTrigger.load(dataDir, config.getLong(TrainerConfig.RETRAIN_MIN_EXAMPLES, 1),
                 config.getLong(TrainerConfig.RETRAIN_INTERVAL_MS, 0), System.currentTimeMillis());
+        Optional<UpdateSigner> signer = signer();
         updates = new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TrainerConfig.TOPIC_MODEL_UPDATES),
-                config.get(TrainerConfig.MODEL_NAME));
+                config.get(TrainerConfig.MODEL_NAME), UpdateTrust.verifier(config.getList(TrainerConfig.UPDATE_TRUSTED_KEYS),
+                        signer.map(UpdateSigner::publicKey), config.getBoolean(TrainerConfig.UPDATE_ALLOW_UNSIGNED),
+                        TrainerConfig.UPDATE_TRUSTED_KEYS, TrainerConfig.UPDATE_ALLOW_UNSIGNED));
         updateProducer = new KafkaProducer<>(reliableProducer(), new StringSerializer(),
                 RegistrySettings.avroSerializer(registryConfig));
         deadLetters = new KafkaProducer<>(reliableProducer(), new ByteArraySerializer(),
@@ -102,8 +111,8 @@ public final class TriageTrainer implements AutoCloseable {
         retrainer = new Retrainer(config, store, updates,
                 new ModelPublisher(Path.of(config.get(TrainerConfig.MODEL_STORE)), config.get(TrainerConfig.MODEL_STORE_URL),
                         config.get(TrainerConfig.MODEL_NAME),
-                        updateProducer, config.get(TrainerConfig.TOPIC_MODEL_UPDATES)),
-                new ArtifactFetcher(config.getFolderOrTemp(TrainerConfig.MODEL_DOWNLOAD_DIR, "triage-models")));
+                        updateProducer, config.get(TrainerConfig.TOPIC_MODEL_UPDATES), signer),
+                fetcher());
         knownLabels = retrainer.knownLabels();
         LOG.info("{} examples in the feedback snapshot at {}; labels {}", store.size(), dataDir,
                 knownLabels.isEmpty() ? "not fixed yet" : knownLabels);
@@ -123,6 +132,39 @@ public final class TriageTrainer implements AutoCloseable {
         }
         runs.setDaemon(true);
         runs.start();
+    }
+
+    /** The key every update is signed with; none only in the insecure mode, which must be asked for. */
+    private Optional<UpdateSigner> signer() {
+        String key = config.get(TrainerConfig.UPDATE_SIGNING_KEY);
+        if (!key.isBlank()) {
+            try {
+                UpdateSigner signer = new UpdateSigner(SigningKeys.privateKey(key));
+                LOG.info("model updates are signed with key {}", signer.keyId());
+                return Optional.of(signer);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("setting '" + TrainerConfig.UPDATE_SIGNING_KEY + "': " + e.getMessage(), e);
+            }
+        }
+        if (!config.getBoolean(TrainerConfig.UPDATE_ALLOW_UNSIGNED)) {
+            throw new IllegalArgumentException("no key to sign model updates with: set '" + TrainerConfig.UPDATE_SIGNING_KEY
+                    + "' (`triage keys generate` makes a pair), or, for local experiments only, '"
+                    + TrainerConfig.UPDATE_ALLOW_UNSIGNED + "=true'");
+        }
+        LOG.warn("INSECURE: no {}: model updates are published unsigned", TrainerConfig.UPDATE_SIGNING_KEY);
+        return Optional.empty();
+    }
+
+    /** Versions to continue from are fetched only from the store, its URL, and the locations configured. */
+    private ArtifactFetcher fetcher() {
+        List<String> allowed = new ArrayList<>(config.getList(TrainerConfig.ARTIFACT_ALLOWED_URIS));
+        allowed.add(config.get(TrainerConfig.MODEL_STORE));
+        if (!config.get(TrainerConfig.MODEL_STORE_URL).isBlank()) {
+            allowed.add(config.get(TrainerConfig.MODEL_STORE_URL));
+        }
+        return new ArtifactFetcher(config.getFolderOrTemp(TrainerConfig.MODEL_DOWNLOAD_DIR, "triage-models"),
+                new AllowedLocations(allowed), config.getLong(TrainerConfig.ARTIFACT_MAX_BYTES, 1),
+                Duration.ofMillis(config.getLong(TrainerConfig.ARTIFACT_FETCH_TIMEOUT_MS, 1)));
     }
 
     private Map<String, Object> reliableProducer() {
@@ -269,6 +311,7 @@ public final class TriageTrainer implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        AvroLimits.install(); // before anything decodes a record
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

@@ -11,6 +11,8 @@ import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TrainingMode;
 import io.triage.service.KafkaClients;
 import io.triage.service.ModelUpdateLog;
+import io.triage.service.trust.SigningKeys;
+import io.triage.service.trust.UpdateVerifier;
 import io.triage.service.RegistrySettings;
 import io.triage.trainer.train.PhraseData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -50,8 +53,16 @@ class TrainerServiceIntegrationTest {
         registry = SharedInfrastructure.registry();
     }
 
+    /** The trainer under test signs with this pair's private key; readers trust its public key. */
+    static final KeyPair UPDATE_KEYS = SigningKeys.generate();
+
+    static UpdateVerifier verifier() {
+        return new UpdateVerifier(List.of(UPDATE_KEYS.getPublic()), false);
+    }
+
     static Map<String, String> settings(String prefix, Path dir) {
         Map<String, String> s = new HashMap<>();
+        s.put(TrainerConfig.UPDATE_SIGNING_KEY, SigningKeys.inline(UPDATE_KEYS.getPrivate()));
         s.put(TrainerConfig.BOOTSTRAP_SERVERS, SharedInfrastructure.kafka().bootstrapServers());
         s.put(TrainerConfig.REGISTRY_URL, SharedInfrastructure.registry().apiV2Url());
         s.put(TrainerConfig.TOPIC_FEEDBACK, prefix + "feedback");
@@ -69,7 +80,7 @@ class TrainerServiceIntegrationTest {
 
     private ModelUpdateLog updates(String prefix) {
         return new ModelUpdateLog(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                RegistrySettings.confluentWireFormat(registry.apiV2Url()), prefix + "updates", "triage");
+                RegistrySettings.confluentWireFormat(registry.apiV2Url()), prefix + "updates", "triage", verifier());
     }
 
     @Test

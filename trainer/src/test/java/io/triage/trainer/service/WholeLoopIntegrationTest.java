@@ -8,7 +8,9 @@ import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
+import io.triage.model.io.AllowedLocations;
 import io.triage.model.io.ArtifactFetcher;
+import io.triage.model.io.FetchedArtifact;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.text.TextInput;
@@ -16,6 +18,7 @@ import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.ModelUpdate;
 import io.triage.service.KafkaClients;
 import io.triage.service.ModelUpdateLog;
+import io.triage.service.trust.SigningKeys;
 import io.triage.service.RegistrySettings;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.config.StreamAppConfig;
@@ -73,8 +76,10 @@ class WholeLoopIntegrationTest {
                 StreamAppConfig.MODEL_LABELS, String.join(",", PhraseData.LABELS),
                 StreamAppConfig.HTTP_PORT, "-1"));
         app.put("kafka.state.dir", dir.resolve("streams").toString());
+        app.put(StreamAppConfig.UPDATE_TRUSTED_KEYS, SigningKeys.inline(TrainerServiceIntegrationTest.UPDATE_KEYS.getPublic()));
         Map<String, String> trainer = TrainerServiceIntegrationTest.settings(prefix, dir);
         int trainerPort = freePort();
+        app.put(StreamAppConfig.ARTIFACT_ALLOWED_URIS, "http://127.0.0.1:" + trainerPort + "/models/");
         trainer.put(TrainerConfig.HTTP_PORT, String.valueOf(trainerPort)); // the stream app downloads versions from it
         trainer.put(TrainerConfig.MODEL_STORE_URL, "http://127.0.0.1:" + trainerPort + "/models");
 
@@ -89,7 +94,8 @@ class WholeLoopIntegrationTest {
 
             ModelUpdate v1;
             try (ModelUpdateLog updates = new ModelUpdateLog(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                    RegistrySettings.confluentWireFormat(registry.apiV2Url()), prefix + "updates", "triage")) {
+                    RegistrySettings.confluentWireFormat(registry.apiV2Url()), prefix + "updates", "triage",
+                    TrainerServiceIntegrationTest.verifier())) {
                 v1 = updates.latest().orElseThrow();
             }
             assertEquals("v1", v1.getVersion());
@@ -111,10 +117,13 @@ class WholeLoopIntegrationTest {
             assertEquals(texts.size(), out.size());
 
             List<Classification> expected;
-            Path downloaded = new ArtifactFetcher(dir.resolve("downloads")).fetch(v1.getArtifactUri());
-            assertEquals(v1.getSha256(), ModelArtifact.sha256(downloaded), "the download is the published artifact");
-            try (TextClassifier v1Model = TextClassifier.of(ModelLoader.loadFolder(downloaded, ModelOverrides.NONE,
+            try (FetchedArtifact downloaded = new ArtifactFetcher(dir.resolve("downloads"),
+                    new AllowedLocations(List.of("http://127.0.0.1:" + trainerPort + "/models/")), Long.MAX_VALUE,
+                    Duration.ofMinutes(1)).fetch(v1.getArtifactUri());
+                 TextClassifier v1Model = TextClassifier.of(ModelLoader.loadFolder(downloaded.folder(), ModelOverrides.NONE,
                     Device.cpu()), Precision.FP32)) {
+                assertTrue(downloaded.downloaded());
+                assertEquals(v1.getSha256(), ModelArtifact.sha256(downloaded.folder()), "the download is the published artifact");
                 expected = v1Model.classify(texts.stream().map(TextInput::of).toList());
             }
             int correct = 0;
