@@ -32,6 +32,7 @@ final class TinyCheckpoint {
     final int padId;
     final Map<String, float[]> tensors = new LinkedHashMap<>();
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
+    private final Map<String, long[]> int64Tensors = new LinkedHashMap<>();
     private final Random random;
 
     TinyCheckpoint(String type, long seed) {
@@ -72,6 +73,29 @@ final class TinyCheckpoint {
             s[i] = shape[i];
         }
         tensor(name, 0.1f, s);
+        return this;
+    }
+
+    /** Adds a one-dimensional I64 tensor, e.g. the position_ids buffer older BERT checkpoints carry. */
+    TinyCheckpoint withInt64Extra(String name, long... values) {
+        int64Tensors.put(name, values);
+        return this;
+    }
+
+    /** Drops a tensor, as a checkpoint of another architecture would lack it. */
+    TinyCheckpoint without(String name) {
+        tensors.remove(name);
+        shapes.remove(name);
+        return this;
+    }
+
+    /** Replaces a tensor by zeros of another shape, e.g. one that does not match the config. */
+    TinyCheckpoint reshaped(String name, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        put(name, new float[(int) n], shape);
         return this;
     }
 
@@ -119,6 +143,14 @@ final class TinyCheckpoint {
             t.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }
+        for (Map.Entry<String, long[]> e : int64Tensors.entrySet()) {
+            ObjectNode t = header.putObject(prefix + e.getKey());
+            t.put("dtype", "I64");
+            t.putArray("shape").add(e.getValue().length);
+            long end = offset + 8L * e.getValue().length;
+            t.putArray("data_offsets").add(offset).add(end);
+            offset = end;
+        }
         byte[] head = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(head.length).array());
@@ -126,6 +158,11 @@ final class TinyCheckpoint {
             for (float[] data : tensors.values()) {
                 ByteBuffer buf = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
                 buf.asFloatBuffer().put(data);
+                out.write(buf.array());
+            }
+            for (long[] data : int64Tensors.values()) {
+                ByteBuffer buf = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asLongBuffer().put(data);
                 out.write(buf.array());
             }
         }

@@ -23,7 +23,7 @@ public record EncoderConfig(
         int padTokenId) {
 
     public EncoderConfig {
-        if (hiddenSize % numHeads != 0) {
+        if (numHeads <= 0 || hiddenSize % numHeads != 0) {
             throw new IllegalArgumentException(
                     "hidden size " + hiddenSize + " is not a multiple of the head count " + numHeads);
         }
@@ -43,39 +43,71 @@ public record EncoderConfig(
         return modelType == ModelType.ROBERTA ? maxPositions - padTokenId - 1 : maxPositions;
     }
 
-    /** Reads a Hugging Face config.json; refuses activations other than exact GELU. */
+    /** How many weights the encoder has (embeddings and layers, not the head). */
+    public long parameterCount() {
+        long h = hiddenSize;
+        long embeddings = ((long) vocabSize + maxPositions + typeVocabSize) * h + 2 * h;
+        long layer = 4 * h * h + 2 * h * intermediateSize + 9 * h + intermediateSize;
+        return embeddings + numLayers * layer;
+    }
+
+    /**
+     * Reads a Hugging Face config.json; refuses activations other than exact GELU, and sizes outside
+     * {@link ModelLimits} (an error naming the field, before any memory is allocated for the model).
+     */
     public static EncoderConfig fromHfConfig(JsonNode c) {
-        ModelType type = ModelType.fromHfName(required(c, "model_type").asText());
-        String act = type == ModelType.DISTILBERT ? c.path("activation").asText("gelu") : c.path("hidden_act").asText("gelu");
+        if (c == null || !c.isObject()) {
+            throw new IllegalArgumentException("config.json is not a JSON object");
+        }
+        ModelType type = ModelType.fromHfName(ConfigFields.text(c, "model_type"));
+        boolean distil = type == ModelType.DISTILBERT;
+        String act = ConfigFields.text(c, distil ? "activation" : "hidden_act", "gelu");
         if (!"gelu".equals(act)) {
             throw new IllegalArgumentException("Unsupported activation '" + act + "': only exact (erf) gelu is implemented");
         }
-        if (type == ModelType.DISTILBERT) {
-            return new EncoderConfig(type,
-                    required(c, "vocab_size").asInt(),
-                    required(c, "dim").asInt(),
-                    required(c, "n_layers").asInt(),
-                    required(c, "n_heads").asInt(),
-                    required(c, "hidden_dim").asInt(),
-                    c.path("max_position_embeddings").asInt(512),
-                    0,
-                    1e-12f, // fixed in Hugging Face's DistilBERT
-                    (float) c.path("dropout").asDouble(0.1),
-                    (float) c.path("attention_dropout").asDouble(0.1),
-                    c.path("pad_token_id").asInt(0));
+        String hiddenField = distil ? "dim" : "hidden_size";
+        String headsField = distil ? "n_heads" : "num_attention_heads";
+        String intermediateField = distil ? "hidden_dim" : "intermediate_size";
+        int vocab = ConfigFields.integer(c, "vocab_size", 1, ModelLimits.MAX_VOCAB_SIZE);
+        int hidden = ConfigFields.integer(c, hiddenField, 1, ModelLimits.MAX_HIDDEN_SIZE);
+        int layers = ConfigFields.integer(c, distil ? "n_layers" : "num_hidden_layers", 1, ModelLimits.MAX_LAYERS);
+        int heads = ConfigFields.integer(c, headsField, 1, ModelLimits.MAX_HEADS);
+        int intermediate = ConfigFields.integer(c, intermediateField, 1, ModelLimits.MAX_INTERMEDIATE_SIZE);
+        int positions = ConfigFields.integer(c, "max_position_embeddings", 512, 1, ModelLimits.MAX_POSITIONS);
+        int typeVocab = distil ? 0 : ConfigFields.integer(c, "type_vocab_size", 2, 1, ModelLimits.MAX_TYPE_VOCAB_SIZE);
+        int padId = ConfigFields.integer(c, "pad_token_id", type == ModelType.ROBERTA ? 1 : 0, 0, vocab - 1);
+        if (hidden % heads != 0) {
+            throw new IllegalArgumentException("config.json field '" + hiddenField + "' (" + hidden
+                    + ") is not a multiple of '" + headsField + "' (" + heads + ")");
         }
-        return new EncoderConfig(type,
-                required(c, "vocab_size").asInt(),
-                required(c, "hidden_size").asInt(),
-                required(c, "num_hidden_layers").asInt(),
-                required(c, "num_attention_heads").asInt(),
-                required(c, "intermediate_size").asInt(),
-                c.path("max_position_embeddings").asInt(512),
-                c.path("type_vocab_size").asInt(2),
-                (float) c.path("layer_norm_eps").asDouble(1e-12),
-                (float) c.path("hidden_dropout_prob").asDouble(0.1),
-                (float) c.path("attention_probs_dropout_prob").asDouble(0.1),
-                c.path("pad_token_id").asInt(type == ModelType.ROBERTA ? 1 : 0));
+        EncoderConfig config = new EncoderConfig(type, vocab, hidden, layers, heads, intermediate, positions, typeVocab,
+                distil ? 1e-12f : ConfigFields.number(c, "layer_norm_eps", 1e-12, Float.MIN_NORMAL, 1), // fixed in DistilBERT
+                ConfigFields.number(c, distil ? "dropout" : "hidden_dropout_prob", 0.1, 0, 1),
+                ConfigFields.number(c, distil ? "attention_dropout" : "attention_probs_dropout_prob", 0.1, 0, 1),
+                padId);
+        if (config.maxTextPositions() < 3) {
+            throw new IllegalArgumentException("config.json field 'max_position_embeddings' (" + positions
+                    + ") leaves no room for text after pad_token_id " + padId);
+        }
+        requireTensorFits(vocab, "vocab_size", hidden, hiddenField);
+        requireTensorFits(positions, "max_position_embeddings", hidden, hiddenField);
+        requireTensorFits(intermediate, intermediateField, hidden, hiddenField);
+        long bytes = config.parameterCount() * Float.BYTES;
+        if (bytes > ModelLimits.MAX_WEIGHT_BYTES) {
+            throw new IllegalArgumentException("config.json describes an encoder of " + config.parameterCount()
+                    + " parameters (" + (bytes >> 20) + " MiB as float32), more than the limit of "
+                    + (ModelLimits.MAX_WEIGHT_BYTES >> 20) + " MiB");
+        }
+        return config;
+    }
+
+    /** A [rows, hidden] weight must fit one tensor ({@link ModelLimits#MAX_TENSOR_VALUES}). */
+    private static void requireTensorFits(int rows, String rowsField, int hidden, String hiddenField) {
+        if ((long) rows * hidden > ModelLimits.MAX_TENSOR_VALUES) {
+            throw new IllegalArgumentException("config.json fields '" + rowsField + "' × '" + hiddenField + "' ("
+                    + rows + " × " + hidden + ") make a tensor of more than the " + ModelLimits.MAX_TENSOR_VALUES
+                    + " values one tensor may hold");
+        }
     }
 
     /** Writes the Hugging Face fields of this config into {@code out}. */
@@ -103,13 +135,5 @@ public record EncoderConfig(
         out.put("hidden_act", "gelu");
         out.put("hidden_dropout_prob", hiddenDropout);
         out.put("attention_probs_dropout_prob", attentionDropout);
-    }
-
-    private static JsonNode required(JsonNode c, String field) {
-        JsonNode v = c.get(field);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("config.json lacks required field '" + field + "'");
-        }
-        return v;
     }
 }

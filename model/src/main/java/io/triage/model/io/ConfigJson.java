@@ -6,15 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.triage.model.config.ClassifierConfig;
+import io.triage.model.config.ConfigFields;
 import io.triage.model.config.EncoderConfig;
+import io.triage.model.config.ModelLimits;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.config.Pooling;
 
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * config.json of a model folder: the Hugging Face fields (so Triage artifacts stay readable by Hugging Face
@@ -46,7 +48,8 @@ final class ConfigJson {
     }
 
     /**
-     * Reads a config.json; overrides win, then the {@code triage} section, then the defaults given.
+     * Reads a config.json; overrides win, then the {@code triage} section, then the defaults given. The file's own
+     * values are checked even where overrides replace them: a malformed one is an error naming its field.
      *
      * @param defaultPooling pooling when neither overrides nor the file say
      */
@@ -54,37 +57,86 @@ final class ConfigJson {
             int defaultMaxLength) {
         EncoderConfig encoder = EncoderConfig.fromHfConfig(root);
         JsonNode triage = root.path(TRIAGE);
-        String name = first(o.name(), text(triage, "name"), defaultName);
-        String version = first(o.version(), text(triage, "version"), "0");
-        Pooling pooling = first(o.pooling(),
-                triage.has("pooling") ? Pooling.valueOf(triage.get("pooling").asText().toUpperCase(Locale.ROOT)) : null,
-                defaultPooling);
-        int maxLength = first(o.maxLength(), triage.has("max_length") ? triage.get("max_length").asInt() : null,
-                Math.min(defaultMaxLength, encoder.maxTextPositions()));
-        List<String> labels = first(o.labels(), labels(root.path("id2label")), null);
+        if (!triage.isMissingNode() && !triage.isObject()) {
+            throw new IllegalArgumentException("config.json field '" + TRIAGE + "' is not an object");
+        }
+        Integer fileMaxLength = triage.hasNonNull("max_length")
+                ? ConfigFields.integer(triage, "max_length", 3, encoder.maxTextPositions()) : null;
+        String name = first(o.name(), ConfigFields.text(triage, "name", null), defaultName);
+        String version = first(o.version(), ConfigFields.text(triage, "version", null), "0");
+        Pooling pooling = first(o.pooling(), pooling(ConfigFields.text(triage, "pooling", null)), defaultPooling);
+        int maxLength = first(o.maxLength(), fileMaxLength, Math.min(defaultMaxLength, encoder.maxTextPositions()));
+        List<String> labels = first(o.labels(), labels(root), null);
         if (labels == null) {
             throw new IllegalArgumentException("config.json has no id2label: give the model's labels explicitly");
         }
         return new ClassifierConfig(name, version, encoder, labels, pooling, maxLength);
     }
 
-    private static List<String> labels(JsonNode id2label) {
+    private static Pooling pooling(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (Pooling p : Pooling.values()) {
+            if (p.name().equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("config.json field '" + TRIAGE + ".pooling' is '" + abbreviated(name)
+                + "', not one of " + Arrays.stream(Pooling.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    /** id2label as a list (checked against num_labels when the file has both), or {@code null} when there is none. */
+    private static List<String> labels(JsonNode root) {
+        JsonNode id2label = root.path("id2label");
+        if (!id2label.isMissingNode() && !id2label.isNull() && !id2label.isObject()) {
+            throw new IllegalArgumentException("config.json field 'id2label' is not an object");
+        }
+        Integer numLabels = root.hasNonNull("num_labels")
+                ? ConfigFields.integer(root, "num_labels", 1, ModelLimits.MAX_LABELS) : null;
         if (!id2label.isObject() || id2label.isEmpty()) {
             return null;
         }
-        Map<Integer, String> byId = new TreeMap<>();
-        id2label.fields().forEachRemaining(e -> byId.put(Integer.parseInt(e.getKey()), e.getValue().asText()));
-        List<String> labels = new ArrayList<>(byId.values());
-        for (int i = 0; i < labels.size(); i++) {
-            if (!byId.containsKey(i)) {
-                throw new IllegalArgumentException("id2label ids are not 0.." + (labels.size() - 1) + ": " + byId.keySet());
-            }
+        if (id2label.size() > ModelLimits.MAX_LABELS) {
+            throw new IllegalArgumentException("config.json field 'id2label' has " + id2label.size()
+                    + " labels, more than " + ModelLimits.MAX_LABELS);
         }
-        return labels;
+        if (numLabels != null && numLabels != id2label.size()) {
+            throw new IllegalArgumentException("config.json field 'num_labels' is " + numLabels + " but 'id2label' has "
+                    + id2label.size() + " labels");
+        }
+        String[] labels = new String[id2label.size()];
+        for (Iterator<Map.Entry<String, JsonNode>> it = id2label.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int id = labelId(e.getKey(), labels.length);
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException("config.json id2label[" + id + "] is not a string: "
+                        + ConfigFields.abbreviated(e.getValue()));
+            }
+            if (labels[id] != null) { // "1" and "01", say
+                throw new IllegalArgumentException("config.json id2label has id " + id + " twice");
+            }
+            labels[id] = e.getValue().asText();
+        }
+        return List.of(labels);
     }
 
-    private static String text(JsonNode node, String field) {
-        return node.hasNonNull(field) ? node.get(field).asText() : null;
+    /** An id2label key, an id in 0..n-1. */
+    private static int labelId(String key, int count) {
+        try {
+            int id = Integer.parseInt(key);
+            if (id >= 0 && id < count) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // not a number: refused below, as an id out of range is
+        }
+        throw new IllegalArgumentException("config.json id2label key '" + abbreviated(key) + "' is not an id in 0.."
+                + (count - 1));
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
     }
 
     @SafeVarargs

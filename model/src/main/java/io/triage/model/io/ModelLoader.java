@@ -1,7 +1,6 @@
 package io.triage.model.io;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.model.ClassifierModel;
@@ -16,7 +15,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Loads classifiers from the two places weights come from: the bundled all-MiniLM-L6-v2 (ONNX in a Maven
@@ -38,6 +36,9 @@ public final class ModelLoader {
     /** sentence-transformers trained all-MiniLM-L6-v2 on 128-token inputs. */
     private static final int MINILM_MAX_LENGTH = 128;
     private static final int HF_MAX_LENGTH = 512;
+    /** A Hugging Face config.json takes a few KiB, tokenizer.json a few MiB (tens for multilingual vocabularies). */
+    private static final long MAX_CONFIG_BYTES = 16L << 20;
+    private static final long MAX_TOKENIZER_BYTES = 256L << 20;
 
     private ModelLoader() {}
 
@@ -89,17 +90,29 @@ public final class ModelLoader {
         requireFile(dir.resolve(CONFIG), "config.json");
         requireFile(dir.resolve(TOKENIZER), "tokenizer.json (the fast-tokenizer file; vocab.txt alone is not enough)");
 
-        ClassifierConfig config = ConfigJson.read(ConfigJson.JSON.readTree(dir.resolve(CONFIG).toFile()), overrides,
-                dir.getFileName().toString(), Pooling.FIRST_TOKEN, HF_MAX_LENGTH);
-        ClassifierModel model = ClassifierModel.create(config, Files.readAllBytes(dir.resolve(TOKENIZER)), device);
-        try (NDManager scratch = NDManager.newBaseManager(device, "PyTorch")) {
-            Map<String, NDArray> tensors = SafetensorsWeights.read(weights, scratch);
-            report(model.importWeights(tensors), weights.toString());
-            return model;
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
+        ClassifierConfig config = ConfigJson.read(ConfigJson.JSON.readTree(readBounded(dir.resolve(CONFIG), MAX_CONFIG_BYTES)),
+                overrides, dir.getFileName().toString(), Pooling.FIRST_TOKEN, HF_MAX_LENGTH);
+        byte[] tokenizerJson = readBounded(dir.resolve(TOKENIZER), MAX_TOKENIZER_BYTES);
+        // the weights' header is checked before the model is built, their names and shapes before any is read
+        try (SafetensorsWeights checkpoint = SafetensorsWeights.open(weights)) {
+            ClassifierModel model = ClassifierModel.create(config, tokenizerJson, device);
+            try (NDManager scratch = NDManager.newBaseManager(device, "PyTorch")) {
+                report(model.importWeights(checkpoint, scratch), weights.toString());
+                return model;
+            } catch (IOException | RuntimeException e) {
+                model.close();
+                throw e;
+            }
         }
+    }
+
+    /** Reads a small file whole, refusing one larger than {@code max} bytes before reading it. */
+    private static byte[] readBounded(Path file, long max) throws IOException {
+        long size = Files.size(file);
+        if (size > max) {
+            throw new IOException(file + " is " + size + " bytes, more than the " + max + " Triage reads");
+        }
+        return Files.readAllBytes(file);
     }
 
     private static void report(WeightImporter.Report report, String source) {

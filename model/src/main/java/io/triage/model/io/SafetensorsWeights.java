@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.triage.model.config.ModelLimits;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,8 +16,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,67 +28,141 @@ import java.util.TreeMap;
  *
  * <p>Written here rather than with DJL's {@code NDList.decode}: DJL hands a BF16 tensor to its PyTorch JNI,
  * which has no BF16 mapping and aborts the JVM — and Hugging Face checkpoints are often BF16. Half-precision
- * tensors are widened to float32 in Java; the header is validated so that a truncated or corrupt file gives
- * an {@link IOException}, not garbage weights.
+ * tensors are widened to float32 in Java.
+ *
+ * <p>A weights file may come from anyone. {@link #open} reads and checks only the header (see
+ * {@link SafetensorsHeader}) and the file's size, so that a caller can check names and shapes against its model
+ * and then {@link #read(String, NDManager)} just the tensors it needs: a corrupt or crafted file gives an {@link IOException} before
+ * any tensor is read, never garbage weights, an overflow or an attempt to allocate more than the file can hold.
  */
-public final class SafetensorsWeights {
+public final class SafetensorsWeights implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The format's own bound on the header. */
     private static final long MAX_HEADER = 100L << 20;
+    /** Bytes read at a time: a tensor is never held as raw bytes and floats at once. */
+    private static final int CHUNK = 1 << 20;
 
-    private SafetensorsWeights() {}
+    private final Path file;
+    private final FileChannel channel;
+    private final long dataStart;
+    private final Map<String, SafetensorsHeader.Tensor> tensors;
 
-    public static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    private SafetensorsWeights(Path file, FileChannel channel, long dataStart, Map<String, SafetensorsHeader.Tensor> tensors) {
+        this.file = file;
+        this.channel = channel;
+        this.dataStart = dataStart;
+        this.tensors = tensors;
+    }
+
+    /** Opens {@code file} and checks its header, refusing more than {@link ModelLimits#MAX_WEIGHT_BYTES} of tensor data. */
+    public static SafetensorsWeights open(Path file) throws IOException {
+        return open(file, ModelLimits.MAX_WEIGHT_BYTES);
+    }
+
+    /** Opens {@code file} and checks its header, refusing more than {@code maxDataBytes} of tensor data. */
+    public static SafetensorsWeights open(Path file, long maxDataBytes) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
             long size = channel.size();
-            ByteBuffer lengthBytes = readFully(channel, 0, 8, file);
-            long headerLength = lengthBytes.order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLength <= 1 || headerLength > MAX_HEADER || 8 + headerLength > size) {
+            if (size < 8) {
+                throw new IOException(file + " is not a safetensors file (" + size + " bytes)");
+            }
+            long headerLength = readFully(channel, 0, ByteBuffer.allocate(8), file).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (headerLength <= 1 || headerLength > MAX_HEADER || headerLength > size - 8) {
                 throw new IOException(file + " is not a safetensors file (header length " + headerLength + ")");
             }
-            JsonNode header = JSON.readTree(new String(readFully(channel, 8, (int) headerLength, file).array(),
-                    StandardCharsets.UTF_8));
             long dataStart = 8 + headerLength;
+            long dataLength = size - dataStart;
+            if (dataLength > maxDataBytes) {
+                throw new IOException(file + " holds " + dataLength + " bytes of tensors, more than the limit of "
+                        + maxDataBytes);
+            }
+            byte[] header = readFully(channel, 8, ByteBuffer.allocate((int) headerLength), file).array();
+            return new SafetensorsWeights(file, channel, dataStart, SafetensorsHeader.parse(header, dataLength, file));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Reads every tensor of {@code file}, each widened to float32. */
+    public static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
+        try (SafetensorsWeights weights = open(file)) {
+            weights.requireReadable(weights.tensors.keySet());
             Map<String, NDArray> out = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getKey().equals("__metadata__")) {
-                    out.put(e.getKey(), tensor(channel, dataStart, size, e.getKey(), e.getValue(), manager, file));
-                }
+            for (String name : weights.tensors.keySet()) {
+                out.put(name, weights.read(name, manager));
             }
             return out;
         }
     }
 
-    private static NDArray tensor(FileChannel channel, long dataStart, long fileSize, String name, JsonNode meta,
-            NDManager manager, Path file) throws IOException {
-        String dtype = meta.path("dtype").asText();
-        long[] shape = new long[meta.path("shape").size()];
-        long count = 1;
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = meta.path("shape").get(i).asLong();
-            count *= shape[i];
+    /** Every tensor's shape, in header order; nothing is read. */
+    public Map<String, Shape> shapes() {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> out.put(name, t.shape()));
+        return out;
+    }
+
+    /**
+     * Checks, without reading them, that the named tensors exist and can be {@linkplain #read(String, NDManager) read}: a float dtype
+     * and no more values than one tensor may hold ({@link ModelLimits#MAX_TENSOR_VALUES}).
+     */
+    public void requireReadable(Collection<String> names) throws IOException {
+        for (String name : names) {
+            SafetensorsHeader.Tensor t = tensors.get(name);
+            if (t == null) {
+                throw new IOException(file + " has no tensor '" + name + "'");
+            }
+            if (!t.dtype().equals("F32") && !t.dtype().equals("F16") && !t.dtype().equals("BF16")) {
+                throw new IOException(file + ": tensor '" + name + "' is " + t.dtype() + "; Triage reads F32, F16 and BF16");
+            }
+            if (t.values() > ModelLimits.MAX_TENSOR_VALUES) {
+                throw new IOException(file + ": tensor '" + name + "' has " + t.values() + " values, more than the "
+                        + ModelLimits.MAX_TENSOR_VALUES + " one tensor may hold");
+            }
         }
-        long begin = meta.path("data_offsets").path(0).asLong(-1);
-        long end = meta.path("data_offsets").path(1).asLong(-1);
-        int width = switch (dtype) {
-            case "F32" -> 4;
-            case "F16", "BF16" -> 2;
-            default -> throw new IOException(file + ": tensor '" + name + "' has unsupported dtype " + dtype);
-        };
-        if (begin < 0 || end - begin != count * width || dataStart + end > fileSize || count > Integer.MAX_VALUE) {
-            throw new IOException(file + ": tensor '" + name + "' has offsets [" + begin + ", " + end
-                    + ") that do not fit its shape or the file (truncated or corrupt?)");
+    }
+
+    /** Reads one tensor, widened to float32; see {@link #requireReadable} for what it refuses. */
+    public NDArray read(String name, NDManager manager) throws IOException {
+        requireReadable(List.of(name));
+        SafetensorsHeader.Tensor t = tensors.get(name);
+        int width = SafetensorsHeader.width(t.dtype());
+        float[] values = new float[(int) t.values()];
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        long position = dataStart + t.begin();
+        int filled = 0;
+        while (filled < values.length) {
+            int count = Math.min(CHUNK / width, values.length - filled);
+            chunk.clear().limit(count * width);
+            readFully(channel, position, chunk, file);
+            decode(t.dtype(), chunk, values, filled, count);
+            position += (long) count * width;
+            filled += count;
         }
-        ByteBuffer bytes = readFully(channel, dataStart + begin, (int) (end - begin), file).order(ByteOrder.LITTLE_ENDIAN);
-        float[] values = new float[(int) count];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = switch (dtype) {
-                case "F32" -> bytes.getFloat();
-                case "F16" -> halfToFloat(bytes.getShort());
-                default -> Float.intBitsToFloat((bytes.getShort() & 0xffff) << 16); // BF16: the top half of an fp32
-            };
+        return manager.create(values, t.shape());
+    }
+
+    private static void decode(String dtype, ByteBuffer bytes, float[] out, int offset, int count) {
+        switch (dtype) {
+            case "F32" -> bytes.asFloatBuffer().get(out, offset, count);
+            case "F16" -> {
+                for (int i = 0; i < count; i++) {
+                    out[offset + i] = halfToFloat(bytes.getShort());
+                }
+            }
+            default -> { // BF16: the top half of an fp32
+                for (int i = 0; i < count; i++) {
+                    out[offset + i] = Float.intBitsToFloat((bytes.getShort() & 0xffff) << 16);
+                }
+            }
         }
-        return manager.create(values, new Shape(shape));
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
     }
 
     /** Writes float32 tensors under their map keys, header keys sorted: the same tensors give the same bytes. */
@@ -138,8 +213,8 @@ public final class SafetensorsWeights {
         return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
-    private static ByteBuffer readFully(FileChannel channel, long position, int length, Path file) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
+    /** Fills {@code buffer}, which starts at position 0, from {@code position} of the file on; returns it flipped. */
+    private static ByteBuffer readFully(FileChannel channel, long position, ByteBuffer buffer, Path file) throws IOException {
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
                 throw new IOException(file + " ends early: truncated safetensors file");

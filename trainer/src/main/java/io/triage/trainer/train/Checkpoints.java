@@ -100,8 +100,9 @@ final class Checkpoints {
 
     /** Loads a checkpoint's weights into {@code model}, which must have the same architecture and labels. */
     static void restoreWeights(ClassifierModel model, Path artifact) throws IOException {
-        try (NDManager scratch = model.djlModel().getNDManager().newSubManager()) {
-            var report = model.importWeights(SafetensorsWeights.read(artifact.resolve("model.safetensors"), scratch));
+        try (SafetensorsWeights weights = SafetensorsWeights.open(artifact.resolve("model.safetensors"));
+                NDManager scratch = model.djlModel().getNDManager().newSubManager()) {
+            var report = model.importWeights(weights, scratch);
             if (!report.headImported()) {
                 throw new IOException("checkpoint " + artifact + " has no head matching the model's "
                         + model.config().numLabels() + " labels: it belongs to another run");
