@@ -34,8 +34,8 @@ final class ServedFolder {
                 return Optional.empty();
             }
             // Resolved from the root's real path, the file's real path is the same unless a link lies on the way.
-            if (!file.toRealPath().equals(file)
-                    || !Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+            if (!file.toRealPath().equals(file) || !Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
                 return Optional.empty();
             }
             return Optional.of(file);

@@ -80,8 +80,9 @@ class OpsServerFolderTest {
      */
     @Test
     void ambiguousPathsAreBadRequests() throws IOException {
-        for (String path : List.of("/models/triage/../../../../../../etc/passwd", "/models/%2e%2e/outside/secret.txt", "/models/..%2Foutside%2Fsecret.txt",
-                "/models/" + dir.resolve("outside/secret.txt"), "/models/triage/v1/..%5C..%5C..%5Coutside%5Csecret.txt")) {
+        for (String path : List.of("/models/triage/../../../../../../etc/passwd", "/models/%2e%2e/outside/secret.txt",
+                "/models/..%2Foutside%2Fsecret.txt", "/models/" + dir.resolve("outside/secret.txt"),
+                "/models/triage/v1/..%5C..%5C..%5Coutside%5Csecret.txt")) {
             RawHttp.Answer answer = get(path);
             assertEquals(400, answer.status(), path + ": " + answer.head());
             assertFalse(answer.body().contains(SECRET), path);
