@@ -36,6 +36,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The manifests under k8s/ against the apps, their images and each other. */
 class KubernetesManifestsTest {
     static final String SECRET_EXAMPLE = "k8s/examples/kafka-sasl-secret.yaml";
+    /** Optional: without it the trainer's POST /retrain stays disabled. */
+    static final String RETRAIN_SECRET_EXAMPLE = "k8s/examples/trainer-retrain-token-secret.yaml";
+    static final List<String> SECRET_EXAMPLES = List.of(SECRET_EXAMPLE, RETRAIN_SECRET_EXAMPLE);
     static final String GPU = "nvidia.com/gpu";
 
     private final Manifests k8s = Manifests.load();
@@ -73,7 +77,9 @@ class KubernetesManifestsTest {
             assertEquals(List.of(), UnknownFields.in(r), r.getKind() + " " + r.getMetadata().getName());
             assertNull(r.getMetadata().getNamespace(), "namespace-less: " + r.getMetadata().getName());
         }
-        assertEquals(List.of(), UnknownFields.in(Manifests.parse(SECRET_EXAMPLE)), SECRET_EXAMPLE);
+        for (String example : SECRET_EXAMPLES) {
+            assertEquals(List.of(), UnknownFields.in(Manifests.parse(example)), example);
+        }
     }
 
     @ParameterizedTest
@@ -263,21 +269,42 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void secretsComeFromTheDocumentedExampleSecret() {
-        Secret example = secretExample();
-        assertFalse(Manifests.kustomizationResources().contains("examples/kafka-sasl-secret.yaml"),
-                "an example, never applied");
-        example.getStringData().values().forEach(v -> assertTrue(!v.contains("password=\"") || v.contains("CHANGE_ME"),
-                "placeholders only: " + v));
+    void secretsComeFromTheDocumentedExampleSecrets() {
+        Map<String, Secret> examples = new HashMap<>();
+        for (String file : SECRET_EXAMPLES) {
+            Secret example = (Secret) Manifests.parse(file);
+            examples.put(example.getMetadata().getName(), example);
+            assertFalse(Manifests.kustomizationResources().contains(file.substring(Manifests.DIR.length())),
+                    "an example, never applied: " + file);
+            example.getStringData().values().forEach(v -> assertTrue(
+                    !v.contains("password=\"") || v.contains("CHANGE_ME"), "placeholders only: " + v));
+        }
         for (Apps app : Apps.values()) {
             var refs = Manifests.container(deployment(app)).getEnv().stream()
                     .filter(v -> v.getValueFrom() != null).map(v -> v.getValueFrom().getSecretKeyRef()).toList();
-            assertFalse(refs.isEmpty(), app + " reads the SASL login from the Secret");
+            assertTrue(refs.stream().anyMatch(r -> r.getName().equals(secretExample().getMetadata().getName())),
+                    app + " reads the SASL login from the Secret");
             for (var ref : refs) {
-                assertEquals(example.getMetadata().getName(), ref.getName());
+                Secret example = examples.get(ref.getName());
+                assertNotNull(example, "no example of the Secret " + ref.getName());
                 assertTrue(example.getStringData().containsKey(ref.getKey()), ref.getKey());
             }
         }
+    }
+
+    @Test
+    void theRetrainTokenComesFromAnOptionalSecret() {
+        Secret example = (Secret) Manifests.parse(RETRAIN_SECRET_EXAMPLE);
+        assertEquals(Map.of("token", "CHANGE_ME"), example.getStringData(), "a placeholder only");
+        String variable = Apps.TRAINER.settings.envVar(TrainerConfig.RETRAIN_TOKEN);
+        var token = Manifests.container(deployment(Apps.TRAINER)).getEnv().stream()
+                .filter(v -> v.getName().equals(variable)).findFirst()
+                .orElseThrow(() -> new AssertionError("the trainer does not read " + variable));
+        var ref = token.getValueFrom().getSecretKeyRef();
+        assertEquals(example.getMetadata().getName(), ref.getName());
+        assertEquals("token", ref.getKey());
+        assertEquals(Boolean.TRUE, ref.getOptional(), "without the Secret the trainer starts, POST /retrain disabled");
+        assertFalse(env(Apps.STREAM_APP).containsKey(variable), "only the trainer has actions");
     }
 
     @Test

@@ -68,7 +68,8 @@ public final class TriageStreamApp implements AutoCloseable {
     private TriageStreamApp(StreamAppConfig config) throws Exception {
         this.config = config;
         int port = config.getInt(HTTP_PORT, -1);
-        this.ops = port < 0 ? null : new OpsServer(port, registry, this::isLive, this::isReady);
+        this.ops = port < 0 ? null : new OpsServer(config.get(HTTP_BIND_ADDRESS), port, registry, this::isLive,
+                this::isReady);
     }
 
     /**

@@ -18,8 +18,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +38,8 @@ import java.util.function.Consumer;
  */
 final class DemoStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    /** The demo runs on one machine: its ops endpoints need not be reachable from others. */
+    private static final String LOCAL_ONLY = "127.0.0.1";
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private EmbeddedKafka kafka;
@@ -81,6 +85,7 @@ final class DemoStack implements AutoCloseable {
         String labelList = String.join(",", labels);
         KeyPair updateKeys = SigningKeys.generate(); // the demo's own: only its trainer can change what the app serves
         Path models = stateDir.resolve("models");
+        String retrainToken = randomToken(); // the demo starts runs in-process; the token is for a curious user
         Map<String, String> appSettings = new HashMap<>(Map.of(
                 StreamAppConfig.UPDATE_TRUSTED_KEYS, SigningKeys.inline(updateKeys.getPublic()),
                 StreamAppConfig.ARTIFACT_ALLOWED_URIS, models.toString(),
@@ -88,6 +93,7 @@ final class DemoStack implements AutoCloseable {
                 StreamAppConfig.REGISTRY_URL, registry.apiV2Url(),
                 StreamAppConfig.MODEL_LABELS, labelList,
                 StreamAppConfig.HTTP_PORT, "0",
+                StreamAppConfig.HTTP_BIND_ADDRESS, LOCAL_ONLY,
                 "kafka.state.dir", stateDir.resolve("streams").toString()));
         appConfig = StreamAppConfig.of(appSettings);
         t = System.nanoTime();
@@ -105,13 +111,15 @@ final class DemoStack implements AutoCloseable {
                 TrainerConfig.DATA_DIR, stateDir.resolve("feedback").toString(),
                 // only the demo's requests start runs: v1 after the bootstrap part, v2 after the feedback part
                 TrainerConfig.RETRAIN_MIN_EXAMPLES, String.valueOf(Integer.MAX_VALUE),
-                TrainerConfig.HTTP_PORT, "0"));
+                TrainerConfig.HTTP_PORT, "0",
+                TrainerConfig.HTTP_BIND_ADDRESS, LOCAL_ONLY));
+        trainerSettings.put(TrainerConfig.RETRAIN_TOKEN, retrainToken);
         trainerConfig = TrainerConfig.of(trainerSettings);
         t = System.nanoTime();
         trainer = started(TriageTrainer.start(trainerConfig));
         await(trainer::isReady, "the trainer to read feedback");
-        progress.accept(String.format(Locale.ROOT, "trainer service (head mode) /metrics and POST /retrain on port %d  %s",
-                trainer.httpPort(), since(t)));
+        progress.accept(String.format(Locale.ROOT, "trainer service (head mode) /metrics and POST /retrain on port %d"
+                + " (Authorization: Bearer %s)  %s", trainer.httpPort(), retrainToken, since(t)));
         updates = started(new ModelUpdateLog(trainerConfig.clientConfig(),
                 RegistrySettings.confluentWireFormat(registry.apiV2Url()), trainerConfig.get(TrainerConfig.TOPIC_MODEL_UPDATES),
                 trainerConfig.get(TrainerConfig.MODEL_NAME), new UpdateVerifier(List.of(updateKeys.getPublic()), false)));
@@ -120,6 +128,12 @@ final class DemoStack implements AutoCloseable {
     private <T extends AutoCloseable> T started(T component) {
         started.add(component);
         return component;
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static String since(long startNanos) {

@@ -43,6 +43,7 @@ public final class StreamAppConfig extends ConfigValues {
     public static final String MODEL_PRECISION = "model.precision";
     public static final String MODEL_CPU_THREADS = "model.cpu.threads";
     public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND_ADDRESS = "http.bind.address";
     /** Compacted topic of ModelUpdates, keyed by model name; every instance follows all of it. */
     public static final String TOPIC_MODEL_UPDATES = "topic.model.updates";
     /** The key of this app's model on the update topic. */
@@ -99,6 +100,9 @@ public final class StreamAppConfig extends ConfigValues {
                     + "leave cores to Kafka and the JVM: lower latency on a busy CPU, lower peak throughput."),
             new Setting(HTTP_PORT, "8080", "Port of `/metrics` (Prometheus), `/health` and `/ready`; `-1` turns "
                     + "them off."),
+            new Setting(HTTP_BIND_ADDRESS, "0.0.0.0", "Interface that port listens on; `0.0.0.0`: all of them, "
+                    + "which Kubernetes' probes need. Restrict it (e.g. `127.0.0.1`) wherever nothing else must "
+                    + "reach them."),
             new Setting(TOPIC_MODEL_UPDATES, "triage.model-updates", "Compacted topic of `ModelUpdate`s keyed by "
                     + "model name; every instance reads all of it and hot-swaps to the latest version."),
             new Setting(MODEL_NAME, "triage", "This app's model on the update topic (the record key)."),

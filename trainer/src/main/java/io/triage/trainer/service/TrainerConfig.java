@@ -48,6 +48,8 @@ public final class TrainerConfig extends ConfigValues {
     public static final String PROMOTION_TOLERANCE = "promotion.tolerance";
     public static final String MAX_TEXT_BYTES = "max.text.bytes";
     public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+    public static final String RETRAIN_TOKEN = "retrain.token";
 
     /** Every setting with its default and meaning, in the order docs/configuration.md lists them. */
     public static final DocumentedSettings SETTINGS = new DocumentedSettings("Trainer", ENV_PREFIX, List.of(
@@ -113,7 +115,13 @@ public final class TrainerConfig extends ConfigValues {
             new Setting(MAX_TEXT_BYTES, "65536", "Longer feedback texts (both segments, UTF-8) go to the dead "
                     + "letters."),
             new Setting(HTTP_PORT, "8090", "Port of `/metrics`, `/health`, `/ready` and `POST /retrain`; `-1` "
-                    + "turns them off.")),
+                    + "turns them off."),
+            new Setting(HTTP_BIND_ADDRESS, "0.0.0.0", "Interface that port listens on; `0.0.0.0`: all of them, "
+                    + "which Kubernetes' probes and the stream apps' downloads need. Restrict it (e.g. `127.0.0.1`) "
+                    + "wherever nothing else must reach them."),
+            new Setting(RETRAIN_TOKEN, "", "Secret that `POST /retrain` requires as `Authorization: Bearer "
+                    + "<token>`; empty: the endpoint is disabled (401). Pass it from a secret store, e.g. a "
+                    + "Kubernetes Secret.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to the trainer's Kafka clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after its own settings, so they win.")));
 

@@ -12,6 +12,7 @@ import io.triage.schemas.DeadLetter;
 import io.triage.schemas.LabeledExample;
 import io.triage.schemas.ModelUpdate;
 import io.triage.service.AvroRecordDecoder;
+import io.triage.service.BearerToken;
 import io.triage.service.ModelUpdateLog;
 import io.triage.service.OpsServer;
 import io.triage.service.RegistrySettings;
@@ -123,8 +124,14 @@ public final class TriageTrainer implements AutoCloseable {
         ingester.start(config.get(TrainerConfig.TOPIC_FEEDBACK));
         int port = config.getInt(TrainerConfig.HTTP_PORT, -1);
         if (port >= 0) {
-            ops = new OpsServer(port, registry, () -> running, this::isReady)
-                    .onPost(RETRAIN_PATH, () -> {
+            BearerToken retrainToken = BearerToken.of(config.get(TrainerConfig.RETRAIN_TOKEN));
+            if (!retrainToken.isEnabled()) {
+                LOG.info("{} is empty: POST {} is disabled (answers 401); runs start on the triggers only",
+                        TrainerConfig.RETRAIN_TOKEN, RETRAIN_PATH);
+            }
+            ops = new OpsServer(config.get(TrainerConfig.HTTP_BIND_ADDRESS), port, registry, () -> running,
+                    this::isReady)
+                    .onPost(RETRAIN_PATH, retrainToken, () -> {
                         requestRetrain();
                         return "retrain requested";
                     })

@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The trainer service on the real broker and registry: feedback in, versions out, bad feedback to dead letters. */
 class TrainerServiceIntegrationTest {
+    private static final String RETRAIN_TOKEN = "integration-test-token";
     private static EmbeddedKafka kafka;
     private static EmbeddedRegistry registry;
 
@@ -75,6 +76,8 @@ class TrainerServiceIntegrationTest {
         s.put(TrainerConfig.RETRAIN_MIN_EXAMPLES, "150");
         s.put(TrainerConfig.HOLDOUT_FRACTION, "0.25");
         s.put(TrainerConfig.HTTP_PORT, "0");
+        s.put(TrainerConfig.HTTP_BIND_ADDRESS, "127.0.0.1");
+        s.put(TrainerConfig.RETRAIN_TOKEN, RETRAIN_TOKEN);
         return s;
     }
 
@@ -114,9 +117,14 @@ class TrainerServiceIntegrationTest {
             assertEquals(List.of(FailureStage.VALIDATE, FailureStage.VALIDATE, FailureStage.DESERIALIZE),
                     letters.stream().map(DeadLetter::getStage).toList());
 
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            HttpRequest.Builder retrain = HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + trainer.httpPort() + TriageTrainer.RETRAIN_PATH))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            HttpClient http = HttpClient.newHttpClient();
+            assertEquals(401, http.send(retrain.build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                    "no token, no run");
+            HttpResponse<String> response = http.send(retrain.header("Authorization", "Bearer " + RETRAIN_TOKEN)
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, response.statusCode());
             awaitUntil(() -> trainer.finishedRuns() == 2, Duration.ofSeconds(240), "the requested run finishes");
             RunOutcome second = trainer.lastOutcome().orElseThrow();
