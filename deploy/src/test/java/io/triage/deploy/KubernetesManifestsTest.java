@@ -52,7 +52,8 @@ class KubernetesManifestsTest {
     static final String SECRET_EXAMPLE = "k8s/examples/kafka-sasl-secret.yaml";
     /** Optional: without it the trainer's POST /retrain stays disabled. */
     static final String RETRAIN_SECRET_EXAMPLE = "k8s/examples/trainer-retrain-token-secret.yaml";
-    static final List<String> SECRET_EXAMPLES = List.of(SECRET_EXAMPLE, RETRAIN_SECRET_EXAMPLE);
+    static final String UPDATE_KEYS_SECRET_EXAMPLE = "k8s/examples/update-keys-secret.yaml";
+    static final List<String> SECRET_EXAMPLES = List.of(SECRET_EXAMPLE, RETRAIN_SECRET_EXAMPLE, UPDATE_KEYS_SECRET_EXAMPLE);
     static final String GPU = "nvidia.com/gpu";
 
     private final Manifests k8s = Manifests.load();
