@@ -107,7 +107,8 @@ public final class ModelFollower implements AutoCloseable {
                 record.partition(), record.offset(), error.getMessage());
         metrics.modelUpdate(reason);
         DeadLetter letter = DeadLetters.of(record.key(), record.value(), record.topic(), record.partition(),
-                record.offset(), FailureStage.MODEL_UPDATE, error, reason, System.currentTimeMillis());
+                record.offset(), FailureStage.MODEL_UPDATE, error, reason, System.currentTimeMillis(),
+                DeadLetters.DEFAULT_MAX_BYTES);
         deadLetters.send(new ProducerRecord<>(deadLetterTopic, record.key(), letter));
         deadLetters.flush();
     }
