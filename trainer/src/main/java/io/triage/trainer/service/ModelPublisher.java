@@ -34,14 +34,17 @@ final class ModelPublisher {
     private final String modelName;
     private final Producer<String, ModelUpdate> producer;
     private final String topic;
+    private final ModelStorePruner pruner;
 
     /** @param storeUrl where stream apps download the store's folders from, or empty to announce {@code file:} URIs */
-    ModelPublisher(Path store, String storeUrl, String modelName, Producer<String, ModelUpdate> producer, String topic) {
+    ModelPublisher(Path store, String storeUrl, String modelName, Producer<String, ModelUpdate> producer, String topic,
+                   ModelStorePruner pruner) {
         this.modelDir = store.resolve(modelName);
         this.storeUrl = storeUrl.endsWith("/") ? storeUrl.substring(0, storeUrl.length() - 1) : storeUrl;
         this.modelName = modelName;
         this.producer = producer;
         this.topic = topic;
+        this.pruner = pruner;
     }
 
     /**
@@ -83,6 +86,7 @@ final class ModelPublisher {
                 .setCreatedAt(Instant.now())
                 .build();
         producer.send(new ProducerRecord<>(topic, modelName, update)).get();
+        pruner.prune(version, parentVersion); // only once announced: until then the previous version is the latest
         return update;
     }
 }
