@@ -131,7 +131,7 @@ public final class TriageStreamApp implements AutoCloseable {
         follower = new ModelFollower(
                 new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TOPIC_MODEL_UPDATES), config.get(MODEL_NAME),
                         verifier),
-                swapper, deadLetters, config.get(TOPIC_DEAD_LETTER), metrics);
+                swapper, deadLetters, config.get(TOPIC_DEAD_LETTER), config.getInt(DEAD_LETTER_MAX_VALUE_BYTES, 1), metrics);
         if (follower.serveLatest()) {
             return swapper.servedLabels();
         }

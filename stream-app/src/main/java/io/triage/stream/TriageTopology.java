@@ -61,6 +61,7 @@ public final class TriageTopology {
         OutputFormat outputFormat = config.getEnum(OUTPUT_FORMAT, OutputFormat.class);
         BatchSettings batch = new BatchSettings(config.getInt(BATCH_MAX_SIZE, 1), config.getInt(BATCH_MAX_WAIT_MS, 0));
         TextEventValidator validator = new TextEventValidator(config.getInt(MAX_TEXT_BYTES, 1));
+        int deadLetterMaxBytes = config.getInt(DEAD_LETTER_MAX_VALUE_BYTES, 0);
         boolean routing = config.getBoolean(ROUTING_ENABLED);
         String routePrefix = config.get(TOPIC_ROUTE_PREFIX);
 
@@ -72,7 +73,7 @@ public final class TriageTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(TOPIC_INPUT));
         topology.addProcessor(CLASSIFIER,
                 () -> new MicroBatchProcessor(batch, BUFFER_STORE, TextEventDecoders.create(inputFormat, registry),
-                        validator, worker, metrics, routing, wallClock),
+                        validator, deadLetterMaxBytes, worker, metrics, routing, wallClock),
                 SOURCE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),

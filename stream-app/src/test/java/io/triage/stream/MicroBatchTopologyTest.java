@@ -327,6 +327,21 @@ class MicroBatchTopologyTest {
     }
 
     @Test
+    void aHugeBadRecordBecomesADeadLetterCutToTheLimit() {
+        Map<String, String> settings = Map.of(INPUT_FORMAT, "json", BATCH_MAX_SIZE, "1", DEAD_LETTER_MAX_VALUE_BYTES, "1000");
+        try (Harness h = new Harness(settings)) {
+            byte[] huge = ("{not json" + "x".repeat(1_048_576)).getBytes(StandardCharsets.UTF_8);
+            h.input.pipeInput("bad".getBytes(StandardCharsets.UTF_8), huge);
+
+            JsonNode letter = h.deadLetters().get(0);
+            byte[] kept = letter.get("original_value").get("bytes").asText().getBytes(StandardCharsets.ISO_8859_1);
+            assertArrayEquals(java.util.Arrays.copyOf(huge, 1000), kept, "the value's first dead.letter.max.value.bytes");
+            assertEquals(huge.length, letter.get("original_value_size").get("long").asLong(), "marked as cut");
+            assertTrue(letter.get("original_key_size").isNull(), "the short key is whole: " + letter.get("original_key_size"));
+        }
+    }
+
+    @Test
     void aModelFailureSendsOnlyTheFailingEventToTheDeadLetters() {
         AtomicInteger calls = new AtomicInteger();
         BatchClassifier failingOnPoison = new DelegatingClassifier(model) {

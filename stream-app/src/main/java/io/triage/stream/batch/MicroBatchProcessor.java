@@ -65,6 +65,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     private final String storeName;
     private final TextEventDecoder decoder;
     private final TextEventValidator validator;
+    private final int deadLetterMaxBytes;
     private final InferenceWorker worker;
     private final StreamMetrics metrics;
     private final boolean routing;
@@ -82,12 +83,13 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                             CompletableFuture<BatchOutcome> outcome) {}
 
     public MicroBatchProcessor(BatchSettings settings, String storeName, TextEventDecoder decoder,
-                               TextEventValidator validator, InferenceWorker worker,
+                               TextEventValidator validator, int deadLetterMaxBytes, InferenceWorker worker,
                                StreamMetrics metrics, boolean routing, LongSupplier wallClock) {
         this.settings = settings;
         this.storeName = storeName;
         this.decoder = decoder;
         this.validator = validator;
+        this.deadLetterMaxBytes = deadLetterMaxBytes;
         this.worker = worker;
         this.metrics = metrics;
         this.routing = routing;
@@ -221,7 +223,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     private void deadLetter(byte[] key, byte[] value, SourcePosition source, FailureStage stage, Exception error,
                             String reason) {
         DeadLetter letter = DeadLetters.of(key, value, source.topic(), source.partition(), source.offset(), stage, error,
-                reason, wallClock.getAsLong());
+                reason, wallClock.getAsLong(), deadLetterMaxBytes);
         context.forward(new Record<>(key, letter, source.timestamp()), TriageTopology.SINK_DEAD_LETTER);
         metrics.deadLetter(stage.name(), reason);
         LOG.debug("dead letter from {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), error.getMessage());

@@ -26,6 +26,7 @@ public final class StreamAppConfig extends ConfigValues {
     public static final String TOPIC_INPUT = "topic.input";
     public static final String TOPIC_OUTPUT = "topic.output";
     public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
+    public static final String DEAD_LETTER_MAX_VALUE_BYTES = "dead.letter.max.value.bytes";
     public static final String ROUTING_ENABLED = "routing.enabled";
     public static final String TOPIC_ROUTE_PREFIX = "topic.route.prefix";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
@@ -75,6 +76,9 @@ public final class StreamAppConfig extends ConfigValues {
                     + "start if missing."),
             new Setting(TOPIC_DEAD_LETTER, "triage.dead-letter", "Topic of bad input and model failures "
                     + "(`DeadLetter`); created at start if missing."),
+            new Setting(DEAD_LETTER_MAX_VALUE_BYTES, "65536", "Dead letters keep at most this many bytes of the failed "
+                    + "record's value, and of its key; a cut one gives the full size in `original_value_size` "
+                    + "(`original_key_size`). Keeps every dead letter under the producer's `max.request.size`."),
             new Setting(ROUTING_ENABLED, "false", "`true`: also write each result to `<topic.route.prefix><label>`."),
             new Setting(TOPIC_ROUTE_PREFIX, "triage.classified.", "Prefix of the per-label topics when routing is "
                     + "enabled."),

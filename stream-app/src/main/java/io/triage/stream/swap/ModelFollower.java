@@ -30,16 +30,18 @@ public final class ModelFollower implements AutoCloseable {
     private final ModelSwapper swapper;
     private final Producer<byte[], DeadLetter> deadLetters;
     private final String deadLetterTopic;
+    private final int deadLetterMaxBytes;
     private final StreamMetrics metrics;
     private final Thread thread;
     private volatile boolean running = true;
 
     public ModelFollower(ModelUpdateLog log, ModelSwapper swapper, Producer<byte[], DeadLetter> deadLetters,
-                         String deadLetterTopic, StreamMetrics metrics) {
+                         String deadLetterTopic, int deadLetterMaxBytes, StreamMetrics metrics) {
         this.log = log;
         this.swapper = swapper;
         this.deadLetters = deadLetters;
         this.deadLetterTopic = deadLetterTopic;
+        this.deadLetterMaxBytes = deadLetterMaxBytes;
         this.metrics = metrics;
         this.thread = new Thread(this::follow, "triage-model-follower");
         this.thread.setDaemon(true);
@@ -118,7 +120,8 @@ public final class ModelFollower implements AutoCloseable {
                 record.partition(), record.offset(), error.getMessage());
         metrics.modelUpdate(reason);
         DeadLetter letter = DeadLetters.of(record.key(), record.value(), record.topic(), record.partition(),
-                record.offset(), FailureStage.MODEL_UPDATE, error, reason, System.currentTimeMillis());
+                record.offset(), FailureStage.MODEL_UPDATE, error, reason, System.currentTimeMillis(),
+                deadLetterMaxBytes);
         while (running) {
             try {
                 deadLetters.send(new ProducerRecord<>(deadLetterTopic, record.key(), letter)).get();

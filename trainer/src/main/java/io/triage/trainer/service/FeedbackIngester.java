@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -19,20 +20,24 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
  * Reads the feedback topic into the {@link FeedbackStore} on a thread of its own. Per poll: every record is kept,
  * recognised as a duplicate, or sent to the dead letters with a reason; then the store is synced, the dead letters
- * flushed, and only then the offsets committed. A crash in between re-delivers records the store already has,
- * which it ignores: nothing is lost, nothing counts twice. A failing poll (e.g. the registry unreachable) is retried
- * from the last committed offsets.
+ * flushed and each send checked, and only then the offsets committed. A crash in between re-delivers records the
+ * store already has, which it ignores: nothing is lost, nothing counts twice. A failing poll (e.g. the registry
+ * unreachable, or a dead letter the broker did not take) is retried from the last committed offsets, so a
+ * rejected record is never committed without its dead letter (which may then be sent twice).
  */
 final class FeedbackIngester implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackIngester.class);
@@ -46,14 +51,18 @@ final class FeedbackIngester implements AutoCloseable {
     private final FeedbackStore store;
     private final Producer<byte[], DeadLetter> deadLetters;
     private final String deadLetterTopic;
+    private final int deadLetterMaxBytes;
     private final TrainerMetrics metrics;
+    /** This poll's dead letters, checked before its offsets are committed. */
+    private final List<PendingDeadLetter> pendingDeadLetters = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean assigned;
 
     FeedbackIngester(Consumer<byte[], byte[]> consumer, AvroRecordDecoder<LabeledExample> decoder, FeedbackRules rules,
                      Supplier<Collection<String>> knownLabels, FeedbackStore store,
-                     Producer<byte[], DeadLetter> deadLetters, String deadLetterTopic, TrainerMetrics metrics) {
+                     Producer<byte[], DeadLetter> deadLetters, String deadLetterTopic, int deadLetterMaxBytes,
+                     TrainerMetrics metrics) {
         this.consumer = consumer;
         this.decoder = decoder;
         this.rules = rules;
@@ -61,6 +70,7 @@ final class FeedbackIngester implements AutoCloseable {
         this.store = store;
         this.deadLetters = deadLetters;
         this.deadLetterTopic = deadLetterTopic;
+        this.deadLetterMaxBytes = deadLetterMaxBytes;
         this.metrics = metrics;
         this.thread = new Thread(this::run, "triage-feedback");
         this.thread.setDaemon(true);
@@ -78,6 +88,7 @@ final class FeedbackIngester implements AutoCloseable {
 
     private void run() {
         while (running) {
+            pendingDeadLetters.clear();
             try {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 assigned = !consumer.assignment().isEmpty();
@@ -86,7 +97,7 @@ final class FeedbackIngester implements AutoCloseable {
                 }
                 if (!records.isEmpty()) {
                     store.sync();
-                    deadLetters.flush();
+                    awaitDeadLetters();
                     consumer.commitSync();
                 }
             } catch (WakeupException e) {
@@ -119,9 +130,28 @@ final class FeedbackIngester implements AutoCloseable {
     private void reject(ConsumerRecord<byte[], byte[]> r, FailureStage stage, Exception error, String reason) {
         LOG.warn("feedback {}-{}@{} rejected: {}", r.topic(), r.partition(), r.offset(), error.getMessage());
         DeadLetter letter = DeadLetters.of(r.key(), r.value(), r.topic(), r.partition(), r.offset(), stage, error, reason,
-                System.currentTimeMillis());
-        deadLetters.send(new ProducerRecord<>(deadLetterTopic, r.key(), letter));
+                System.currentTimeMillis(), deadLetterMaxBytes);
+        pendingDeadLetters.add(new PendingDeadLetter(r.topic() + "-" + r.partition() + "@" + r.offset(),
+                deadLetters.send(new ProducerRecord<>(deadLetterTopic, r.key(), letter))));
         metrics.feedback(reason);
+    }
+
+    private record PendingDeadLetter(String source, Future<RecordMetadata> sent) {}
+
+    /** Waits for this poll's dead letters; a failed one fails the poll, so its offsets are not committed. */
+    private void awaitDeadLetters() throws IOException {
+        deadLetters.flush();
+        for (PendingDeadLetter p : pendingDeadLetters) {
+            try {
+                p.sent().get();
+            } catch (ExecutionException e) {
+                throw new IOException("the dead letter of feedback " + p.source() + " was not sent to "
+                        + deadLetterTopic + ": " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while sending the dead letter of feedback " + p.source(), e);
+            }
+        }
     }
 
     private void rewindToCommitted() {

@@ -36,19 +36,22 @@ final class ModelPublisher {
     private final Producer<String, ModelUpdate> producer;
     private final String topic;
     private final Optional<UpdateSigner> signer;
+    private final ModelStorePruner pruner;
 
     /**
      * @param storeUrl where stream apps download the store's folders from, or empty to announce {@code file:} URIs
+     * @param pruner   deletes versions beyond the store's limit once a new one is announced
      * @param signer   signs every update; empty only in the insecure mode (unsigned updates)
      */
     ModelPublisher(Path store, String storeUrl, String modelName, Producer<String, ModelUpdate> producer, String topic,
-                   Optional<UpdateSigner> signer) {
+                   ModelStorePruner pruner, Optional<UpdateSigner> signer) {
         this.modelDir = store.resolve(modelName);
         this.storeUrl = storeUrl.endsWith("/") ? storeUrl.substring(0, storeUrl.length() - 1) : storeUrl;
         this.modelName = modelName;
         this.producer = producer;
         this.topic = topic;
         this.signer = signer;
+        this.pruner = pruner;
     }
 
     /**
@@ -93,6 +96,7 @@ final class ModelPublisher {
             update = signer.get().sign(update);
         }
         producer.send(new ProducerRecord<>(topic, modelName, update)).get();
+        pruner.prune(version, parentVersion); // only once announced: until then the previous version is the latest
         return update;
     }
 }

@@ -20,6 +20,7 @@ public final class TrainerConfig extends ConfigValues {
     public static final String TOPIC_FEEDBACK = "topic.feedback";
     public static final String TOPIC_MODEL_UPDATES = "topic.model.updates";
     public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
+    public static final String DEAD_LETTER_MAX_VALUE_BYTES = "dead.letter.max.value.bytes";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String GROUP_ID = "feedback.group.id";
     public static final String MODEL_NAME = "model.name";
@@ -29,6 +30,7 @@ public final class TrainerConfig extends ConfigValues {
     public static final String MODEL_DEVICE = "model.device";
     public static final String MODEL_STORE = "model.store";
     public static final String MODEL_STORE_URL = "model.store.url";
+    public static final String MODEL_STORE_KEEP = "model.store.keep";
     public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
     public static final String UPDATE_SIGNING_KEY = "model.update.signing.key";
     public static final String UPDATE_TRUSTED_KEYS = "model.update.trusted.keys";
@@ -47,6 +49,8 @@ public final class TrainerConfig extends ConfigValues {
     public static final String PROMOTION_METRIC = "promotion.metric";
     public static final String PROMOTION_TOLERANCE = "promotion.tolerance";
     public static final String MAX_TEXT_BYTES = "max.text.bytes";
+    public static final String FEEDBACK_MAX_EXAMPLES = "feedback.max.examples";
+    public static final String FEEDBACK_MAX_BYTES = "feedback.max.bytes";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_BIND_ADDRESS = "http.bind.address";
     public static final String RETRAIN_TOKEN = "retrain.token";
@@ -61,6 +65,9 @@ public final class TrainerConfig extends ConfigValues {
                     + "versions on (`ModelUpdate`, key = model name); its latest entry is the version training "
                     + "continues from."),
             new Setting(TOPIC_DEAD_LETTER, "triage.dead-letter", "Topic of rejected feedback (`DeadLetter`)."),
+            new Setting(DEAD_LETTER_MAX_VALUE_BYTES, "65536", "Dead letters keep at most this many bytes of the failed "
+                    + "record's value, and of its key; a cut one gives the full size in `original_value_size` "
+                    + "(`original_key_size`). Keeps every dead letter under the producer's `max.request.size`."),
             new Setting(TOPIC_PARTITIONS, "1", "Partitions of the feedback and dead-letter topics when the trainer "
                     + "creates them."),
             new Setting(GROUP_ID, "triage-trainer", "Consumer group of the feedback topic; offsets are committed "
@@ -80,6 +87,9 @@ public final class TrainerConfig extends ConfigValues {
                     + "mount the store. Else the URL at which stream apps reach the trainer's `/models/` endpoint, "
                     + "e.g. `http://triage-trainer:8090/models`: versions are announced as `<url>/<model.name>/"
                     + "<version>/` and downloaded."),
+            new Setting(MODEL_STORE_KEEP, "5", "Versions of the model kept in the store: after each publish, older "
+                    + "`v<N>` folders beyond the newest this many are deleted, never the version announced before "
+                    + "the new one."),
             new Setting(MODEL_DOWNLOAD_DIR, "", "Where versions announced with `http(s)://` URIs are downloaded "
                     + "to; empty: `triage-models` in the JVM's temporary folder."),
             new Setting(UPDATE_SIGNING_KEY, "", "The Ed25519 private key that signs every published update (a "
@@ -114,6 +124,13 @@ public final class TrainerConfig extends ConfigValues {
                     + "the current version's on the same evaluation data by more than this."),
             new Setting(MAX_TEXT_BYTES, "65536", "Longer feedback texts (both segments, UTF-8) go to the dead "
                     + "letters."),
+            new Setting(FEEDBACK_MAX_EXAMPLES, "100000", "Most examples the feedback snapshot keeps: beyond it, "
+                    + "the oldest (least recently added or corrected) are evicted, so training follows fresh "
+                    + "feedback; counted in `triage_trainer_examples_evicted_total`."),
+            new Setting(FEEDBACK_MAX_BYTES, "268435456", "Most bytes the snapshot's examples may take (as JSON "
+                    + "lines); beyond it, the oldest are evicted as for `feedback.max.examples`. The file is "
+                    + "rewritten with one line per example once over half of it is replaced or evicted examples, "
+                    + "so it stays under about twice this."),
             new Setting(HTTP_PORT, "8090", "Port of `/metrics`, `/health`, `/ready` and `POST /retrain`; `-1` "
                     + "turns them off."),
             new Setting(HTTP_BIND_ADDRESS, "0.0.0.0", "Interface that port listens on; `0.0.0.0`: all of them, "

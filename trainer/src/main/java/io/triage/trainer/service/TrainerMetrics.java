@@ -1,23 +1,30 @@
 package io.triage.trainer.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /** The trainer's meters, shown by Prometheus as {@code triage_trainer_*}. */
 final class TrainerMetrics {
     private final MeterRegistry registry;
     private final AtomicReference<Double> currentScore = new AtomicReference<>(Double.NaN);
 
-    TrainerMetrics(MeterRegistry registry, Supplier<Number> storedExamples) {
+    TrainerMetrics(MeterRegistry registry, FeedbackStore store) {
         this.registry = registry;
-        Gauge.builder("triage.trainer.examples", storedExamples).description("Labeled examples in the snapshot")
+        Gauge.builder("triage.trainer.examples", store::size).description("Labeled examples in the snapshot")
                 .register(registry);
+        Gauge.builder("triage.trainer.examples.bytes", store::bytes)
+                .description("Bytes of the snapshot's examples (see feedback.max.bytes)").register(registry);
+        Gauge.builder("triage.trainer.examples.full", () -> store.isFull() ? 1 : 0)
+                .description("1 while the snapshot is at a cap and evicts its oldest examples").register(registry);
+        FunctionCounter.builder("triage.trainer.examples.evicted", store, FeedbackStore::evicted)
+                .description("Oldest examples evicted from the snapshot at feedback.max.examples or "
+                        + "feedback.max.bytes").register(registry);
         Gauge.builder("triage.trainer.current.score", currentScore, AtomicReference::get)
                 .description("The published version's promotion metric on the evaluation set of its run")
                 .register(registry);

@@ -96,8 +96,9 @@ public final class TriageTrainer implements AutoCloseable {
         topics.ensureCompacted(config.get(TrainerConfig.TOPIC_MODEL_UPDATES));
 
         Path dataDir = Path.of(config.get(TrainerConfig.DATA_DIR));
-        store = FeedbackStore.open(dataDir);
-        metrics = new TrainerMetrics(registry, store::size);
+        store = FeedbackStore.open(dataDir, new FeedbackStore.Limits(config.getInt(TrainerConfig.FEEDBACK_MAX_EXAMPLES, 1),
+                config.getLong(TrainerConfig.FEEDBACK_MAX_BYTES, 1)));
+        metrics = new TrainerMetrics(registry, store);
         trigger = RetrainTrigger.load(dataDir, config.getLong(TrainerConfig.RETRAIN_MIN_EXAMPLES, 1),
                 config.getLong(TrainerConfig.RETRAIN_INTERVAL_MS, 0), System.currentTimeMillis());
         Optional<UpdateSigner> signer = signer();
@@ -109,10 +110,13 @@ public final class TriageTrainer implements AutoCloseable {
                 RegistrySettings.avroSerializer(registryConfig));
         deadLetters = new KafkaProducer<>(reliableProducer(), new ByteArraySerializer(),
                 RegistrySettings.avroSerializer(registryConfig));
+        Path modelStore = Path.of(config.get(TrainerConfig.MODEL_STORE));
         retrainer = new Retrainer(config, store, updates,
-                new ModelPublisher(Path.of(config.get(TrainerConfig.MODEL_STORE)), config.get(TrainerConfig.MODEL_STORE_URL),
+                new ModelPublisher(modelStore, config.get(TrainerConfig.MODEL_STORE_URL),
                         config.get(TrainerConfig.MODEL_NAME),
-                        updateProducer, config.get(TrainerConfig.TOPIC_MODEL_UPDATES), signer),
+                        updateProducer, config.get(TrainerConfig.TOPIC_MODEL_UPDATES),
+                        new ModelStorePruner(modelStore.resolve(config.get(TrainerConfig.MODEL_NAME)),
+                                config.getInt(TrainerConfig.MODEL_STORE_KEEP, 1)), signer),
                 fetcher());
         knownLabels = retrainer.knownLabels();
         LOG.info("{} examples in the feedback snapshot at {}; labels {}", store.size(), dataDir,
@@ -120,7 +124,8 @@ public final class TriageTrainer implements AutoCloseable {
 
         ingester = new FeedbackIngester(feedbackConsumer(), new AvroRecordDecoder<>(LabeledExample.class, registryConfig),
                 new FeedbackRules(config.getInt(TrainerConfig.MAX_TEXT_BYTES, 1), config.getBoolean(TrainerConfig.LABELS_ALLOW_NEW)),
-                this::knownLabels, store, deadLetters, config.get(TrainerConfig.TOPIC_DEAD_LETTER), metrics);
+                this::knownLabels, store, deadLetters, config.get(TrainerConfig.TOPIC_DEAD_LETTER),
+                config.getInt(TrainerConfig.DEAD_LETTER_MAX_VALUE_BYTES, 0), metrics);
         ingester.start(config.get(TrainerConfig.TOPIC_FEEDBACK));
         int port = config.getInt(TrainerConfig.HTTP_PORT, -1);
         if (port >= 0) {
