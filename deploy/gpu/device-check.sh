@@ -15,14 +15,16 @@
 # (small sizes; without that Python venv the Python steps are skipped and libtorch is the CPU build from ~/.m2).
 #
 # Environment (all optional): OUT, DEADLINE, TRIAGE_GPU_CHECK_DEVICE (gpu:0), TRIAGE_GPU_CHECK_SIZE (full on a
-# GPU, small on the CPU), TRIAGE_GPU_CHECK_JNI (auto, shipped or build), KIT, WORK, PYTHON, M2_REPO.
+# GPU, small on the CPU), TRIAGE_GPU_CHECK_JNI (auto, shipped or build), TRIAGE_GPU_CHECK_SECTIONS (GpuCheck's
+# --sections, e.g. throughput,training), TRIAGE_GPU_CHECK_PYTHON_BENCH (1, or 0 to skip it), KIT, WORK, PYTHON,
+# M2_REPO. deploy/gpu/README.md says how a session with a device calls it.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 GPU_DIR=$ROOT/deploy/gpu
 START=$(date +%s)
 DEVICE=${TRIAGE_GPU_CHECK_DEVICE:-gpu:0}
-if [[ $DEVICE == cpu ]]; then DEFAULT_SIZE=small; DEFAULT_DEADLINE=240; else DEFAULT_SIZE=full; DEFAULT_DEADLINE=330; fi
+if [[ $DEVICE == cpu ]]; then DEFAULT_SIZE=small; DEFAULT_DEADLINE=240; else DEFAULT_SIZE=full; DEFAULT_DEADLINE=480; fi
 SIZE=${TRIAGE_GPU_CHECK_SIZE:-$DEFAULT_SIZE}
 DEADLINE=${DEADLINE:-$DEFAULT_DEADLINE}
 JNI_MODE=${TRIAGE_GPU_CHECK_JNI:-auto}
@@ -102,10 +104,10 @@ TORCH_DIR=""
 if [[ -x $PYTHON ]] && TORCH_INFO=$("$PYTHON" - <<'PY' 2>/dev/null
 import os, torch
 print(os.path.dirname(torch.__file__), torch.__version__.split("+")[0], torch.version.cuda or "",
-      int(torch._C._GLIBCXX_USE_CXX11_ABI), torch.cuda.is_available())
+      int(torch._C._GLIBCXX_USE_CXX11_ABI), torch.cuda.is_available(), sep="|")
 PY
 ); then
-    read -r TORCH_DIR TORCH_VERSION TORCH_CUDA TORCH_ABI TORCH_SEES_GPU <<<"$TORCH_INFO"
+    IFS='|' read -r TORCH_DIR TORCH_VERSION TORCH_CUDA TORCH_ABI TORCH_SEES_GPU <<<"$(tail -1 <<<"$TORCH_INFO")"
     fact python_torch "$TORCH_VERSION (cuda ${TORCH_CUDA:-none}, cxx11 abi $TORCH_ABI, sees gpu $TORCH_SEES_GPU) at $TORCH_DIR"
     log "Python torch $TORCH_VERSION, CUDA ${TORCH_CUDA:-none}, in $TORCH_DIR"
 else
@@ -231,8 +233,12 @@ build_jni() {
     return 1
 }
 
+# a library built by an earlier run comes back in $OUT; carried in .gpu-kit/jni/ it is tried first
+CARRIED_JNI=$ROOT/.gpu-kit/jni/libdjl_torch-$PT_VERSION-$FLAVOR.so
 JNI_USED=""
-if [[ $JNI_MODE != build && -f $WORK/libdjl_torch-built.so && -n $TORCH_DIR ]] && probe built-earlier "$WORK/libdjl_torch-built.so"; then
+if [[ $JNI_MODE != build && -f $CARRIED_JNI ]] && probe carried "$CARRIED_JNI"; then
+    JNI_USED=carried
+elif [[ $JNI_MODE != build && -f $WORK/libdjl_torch-built.so && -n $TORCH_DIR ]] && probe built-earlier "$WORK/libdjl_torch-built.so"; then
     JNI_USED=built-earlier
 elif [[ $JNI_MODE != build && -n $SHIPPED_JNI ]] && probe shipped "$SHIPPED_JNI"; then
     JNI_USED=shipped
@@ -247,7 +253,7 @@ write_summary
 
 # ---------------------------------------------------------------- 5. Triage's GpuCheck
 PY_BENCH=0
-[[ -n $PYTHON && $DEVICE != cpu ]] && PY_BENCH=1
+[[ -n $PYTHON && $DEVICE != cpu && ${TRIAGE_GPU_CHECK_PYTHON_BENCH:-1} == 1 ]] && PY_BENCH=1
 if [[ -z $JNI_USED ]]; then
     step gpu-check skipped 0 "no JNI library works with this libtorch"
 else
@@ -260,6 +266,7 @@ else
             --train-batch 4 --train-seconds 1)
     fi
     if [[ -f $REFERENCE/reference.json ]]; then SIZE_ARGS+=(--reference "$REFERENCE"); fi
+    if [[ -n ${TRIAGE_GPU_CHECK_SECTIONS:-} ]]; then SIZE_ARGS+=(--sections "$TRIAGE_GPU_CHECK_SECTIONS"); fi
     t=$(date +%s)
     run_for $(( budget + 20 )) "${GPU_CHECK[@]}" --out "$OUT" --deadline-seconds "$budget" "${SIZE_ARGS[@]}"
     rc=$?
@@ -276,7 +283,7 @@ if (( PY_BENCH )) && (( $(left) > 25 )); then
     rc=$?
     step python-bench "$([[ $rc == 0 ]] && echo ok || echo "exit $rc")" $(( $(date +%s) - t )) "figures in python.json"
 else
-    step python-bench skipped 0 "$([[ -z $PYTHON ]] && echo 'no Python torch' || echo 'cpu rehearsal or time budget')"
+    step python-bench skipped 0 "$([[ -z $PYTHON ]] && echo 'no Python torch' || echo 'cpu rehearsal, switched off or time budget')"
 fi
 log "done in $(elapsed) s of $DEADLINE"
 write_summary

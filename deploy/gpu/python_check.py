@@ -103,8 +103,21 @@ def tiny_model(kind, vocab, pad_id):
         config = tf.DistilBertConfig(vocab_size=vocab, dim=HIDDEN, n_layers=LAYERS, n_heads=HEADS, hidden_dim=FFN,
                                      max_position_embeddings=POSITIONS, activation="gelu", **common)
         cls = tf.DistilBertForSequenceClassification
-    config._attn_implementation = "eager"  # the textbook attention as the reference
+    use_attention(config, "eager")  # the textbook attention as the reference
     return cls(config).eval()
+
+
+def use_attention(config, attention):
+    """Asks for an attention implementation; a release that takes it another way keeps its default (SDPA), and the
+    rows say which one ran."""
+    try:
+        config._attn_implementation = attention
+    except (AttributeError, ValueError, TypeError) as e:
+        print(f"cannot ask for {attention} attention: {e}", file=sys.stderr)
+
+
+def attention_used(model):
+    return getattr(model.config, "_attn_implementation", "unknown")
 
 
 def save(model, directory):
@@ -138,6 +151,7 @@ def checkpoints(out, deadline):
         if kind == "bert":
             inputs["token_type_ids"] = types
         entry = {"dir": f"models/{kind}", "model_type": kind, "hidden_size": HIDDEN,
+                 "attention_used": attention_used(model),
                  # only RoBERTa's classification head (dense, tanh, out_proj) is the one Triage runs
                  "head_comparable": kind == "roberta",
                  "inputs": [{"text": a, "pair": b} for a, b in TEXTS],
@@ -169,7 +183,7 @@ def bench_model(shape, attention, dtype, device):
     config = tf.BertConfig(vocab_size=VOCAB, hidden_size=h, num_hidden_layers=layers, num_attention_heads=heads,
                            intermediate_size=ffn, max_position_embeddings=512, hidden_act="gelu",
                            num_labels=len(LABELS))
-    config._attn_implementation = attention
+    use_attention(config, attention)
     return tf.BertForSequenceClassification(config).to(device=device, dtype=dtype).eval()
 
 
@@ -237,7 +251,8 @@ def bench(args, deadline):
                 run()
                 lat = timed_passes(run, args.row_seconds, variant_deadline)
                 mean = sum(lat) / len(lat)
-                row = {"model": shape, "variant": name, "batch": batch, "seq_len": args.seq_len,
+                row = {"model": shape, "variant": name, "attention_used": attention_used(model), "batch": batch,
+                       "seq_len": args.seq_len,
                        "first_call_ms": first_ms, "passes": len(lat), "sentences_per_s": batch / mean,
                        "p50_ms": percentile(lat, 50) * 1000, "p99_ms": percentile(lat, 99) * 1000,
                        "tflops": forward_flops(shape, batch, args.seq_len) / mean / 1e12}

@@ -15,16 +15,20 @@ import java.util.Map;
  * @param work scratch space: the model artifacts Triage writes for itself
  * @param tokenizer the tokenizer.json of the Triage-written models (a BERT WordPiece vocabulary)
  * @param reference the folder the Python side wrote (models/NAME and reference.json), or null
- * @param probe only the engine and a few operations on the device, nothing else (exit code 1 when they fail)
+ * @param probe only the engine and a few operations on the device, nothing else
+ * @param sections which of {@link #ALL_SECTIONS} to run
  */
 record CheckOptions(String device, Path out, Path work, Path tokenizer, Path reference, boolean probe,
         double deadlineSeconds, List<String> shapes, List<String> precisions, int[] batches, int seqLen,
-        int[] firstCallSeqLens, double rowSeconds, int cycles, int trainBatch, double trainSeconds) {
+        int[] firstCallSeqLens, double rowSeconds, int cycles, int trainBatch, double trainSeconds,
+        List<String> sections) {
 
     /** Every option name, so that a typo fails instead of silently running with a default. */
     private static final List<String> NAMES = List.of("device", "out", "work", "tokenizer", "reference",
             "deadline-seconds", "shapes", "precisions", "batches", "seq-len", "first-call-seq-lens", "row-seconds",
-            "cycles", "train-batch", "train-seconds");
+            "cycles", "train-batch", "train-seconds", "sections");
+    /** The sections after smoke, in the order they run. */
+    static final String ALL_SECTIONS = "parity,throughput,first_call,memory,training";
 
     static CheckOptions parse(String[] args) {
         Map<String, String> v = new HashMap<>();
@@ -59,7 +63,8 @@ record CheckOptions(String device, Path out, Path work, Path tokenizer, Path ref
                 Double.parseDouble(v.getOrDefault("row-seconds", "1.5")),
                 Integer.parseInt(v.getOrDefault("cycles", "20")),
                 Integer.parseInt(v.getOrDefault("train-batch", "32")),
-                Double.parseDouble(v.getOrDefault("train-seconds", "4")));
+                Double.parseDouble(v.getOrDefault("train-seconds", "4")),
+                List.of(v.getOrDefault("sections", ALL_SECTIONS).split(",")));
     }
 
     private static String required(Map<String, String> v, String name) {

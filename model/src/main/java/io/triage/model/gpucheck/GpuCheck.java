@@ -30,7 +30,11 @@ import java.util.Map;
  * smoke run and the exit code says whether the device computes correctly: the script's test of a JNI library.
  */
 public final class GpuCheck {
+    /** Exit code of a run whose figures show the device computing something else than the CPU or transformers. */
+    public static final int WRONG_RESULTS = 3;
+
     private final CheckOptions options;
+    private boolean parityOk = true;
     private final CheckReport report;
     private final Deadline deadline;
 
@@ -41,15 +45,23 @@ public final class GpuCheck {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the check; returns the exit code: 0 when it ran and the device agrees with the CPU and with transformers,
+     * {@value #WRONG_RESULTS} when it ran but some of them disagree, 1 when the engine or device is unusable, 2 for
+     * bad arguments.
+     */
+    public static int run(String[] args) throws Exception {
         CheckOptions options;
         try {
             options = CheckOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("gpu-check: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
-        System.exit(new GpuCheck(options).run());
+        return new GpuCheck(options).run();
     }
 
     private int run() throws Exception {
@@ -66,7 +78,7 @@ public final class GpuCheck {
         boolean smokeOk = DeviceSmoke.run(device, report);
         System.out.println("smoke: device operations " + (smokeOk ? "agree" : "DO NOT agree") + " with the cpu");
         if (options.probe()) {
-            return smokeOk ? 0 : 1;
+            return smokeOk ? 0 : WRONG_RESULTS;
         }
         Engine.getEngine("PyTorch").setRandomSeed(42);
         byte[] tokenizerJson = Files.readAllBytes(options.tokenizer());
@@ -80,11 +92,12 @@ public final class GpuCheck {
         List<Section> sections = new ArrayList<>();
         sections.add(new Section(ParityCheck.SECTION, 2, budget -> {
             for (ModelShape shape : shapes) {
-                ParityCheck.triageModel(shape, artifacts.get(shape), device, options.precisions(),
+                parityOk &= ParityCheck.triageModel(shape, artifacts.get(shape), device, options.precisions(),
                         ModelShape.randomBatch(8, options.seqLen(), 3), report);
             }
             if (options.reference() != null && Files.exists(options.reference().resolve("reference.json"))) {
-                ParityCheck.transformersCheckpoints(options.reference(), device, report);
+                parityOk &= ParityCheck.transformersCheckpoints(options.reference(), options.tokenizer(),
+                        options.work(), device, report);
             } else {
                 report.fact(ParityCheck.SECTION, "transformers", "no reference.json: Python side did not run");
             }
@@ -114,15 +127,22 @@ public final class GpuCheck {
                 ModelShape.randomBatch(64, options.seqLen(), 11), budget, report)));
         sections.add(new Section(TrainingBench.SECTION, 2, budget -> {
             for (int i = 0; i < shapes.size(); i++) {
+                ModelShape shape = shapes.get(i);
                 Deadline share = new Deadline(budget.remainingSeconds() / (shapes.size() - i));
-                TrainingBench.run(shapes.get(i), artifacts.get(shapes.get(i)), device, options.trainBatch(),
-                        options.seqLen(), Math.min(options.trainSeconds(), share.remainingSeconds() / 2), share, report);
+                try {
+                    TrainingBench.run(shape, artifacts.get(shape), device, options.trainBatch(), options.seqLen(),
+                            Math.min(options.trainSeconds(), share.remainingSeconds() / 2), share, report);
+                } catch (RuntimeException e) { // one model failing (out of memory, say) leaves the next to try
+                    report.section(TrainingBench.SECTION).putObject(shape.id()).put("error", String.valueOf(e));
+                    report.fact(TrainingBench.SECTION, shape.id() + " error", String.valueOf(e));
+                    report.flush();
+                }
             }
         }));
-        runAll(sections);
+        runAll(sections.stream().filter(s -> options.sections().contains(s.name())).toList());
         report.section("environment").put("seconds_left", deadline.remainingSeconds());
         report.flush();
-        return 0;
+        return smokeOk && parityOk ? 0 : WRONG_RESULTS;
     }
 
     /** Runs the sections in order, each within its weight's share of the time left. */
@@ -140,6 +160,7 @@ public final class GpuCheck {
             try {
                 s.body().run(new Deadline(seconds));
             } catch (Exception | LinkageError e) {
+                parityOk &= !s.name().equals(ParityCheck.SECTION); // parity that could not be checked is no parity
                 report.section(s.name()).put("error", String.valueOf(e));
                 report.fact(s.name(), "error", String.valueOf(e));
                 e.printStackTrace();

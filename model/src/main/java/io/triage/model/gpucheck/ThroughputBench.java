@@ -41,13 +41,24 @@ final class ThroughputBench {
                 continue;
             }
             EncodedBatch input = ModelShape.randomBatch(batch, seqLen, 31L * batch + seqLen);
-            long start = System.nanoTime();
-            classifier.probabilities(input);
-            double firstMs = (System.nanoTime() - start) / 1e6;
-            for (int i = 0; i < WARM_UP_PASSES; i++) {
+            double firstMs;
+            long[] latencies;
+            try {
+                long start = System.nanoTime();
                 classifier.probabilities(input);
+                firstMs = (System.nanoTime() - start) / 1e6;
+                for (int i = 0; i < WARM_UP_PASSES; i++) {
+                    classifier.probabilities(input);
+                }
+                latencies = timedPasses(classifier, input, rowSeconds, budget);
+            } catch (RuntimeException e) { // out of device memory, say: larger batches would fail the same way
+                String what = shape.id() + " " + precision + " batch " + batch;
+                rows.addObject().put("model", shape.id()).put("precision", precision).put("batch", batch)
+                        .put("error", String.valueOf(e));
+                report.fact(SECTION, what + " error", String.valueOf(e));
+                report.flush();
+                break;
             }
-            long[] latencies = timedPasses(classifier, input, rowSeconds, budget);
             double totalSeconds = Arrays.stream(latencies).sum() / 1e9;
             double meanSeconds = totalSeconds / latencies.length;
             double sentencesPerSecond = batch * latencies.length / totalSeconds;
