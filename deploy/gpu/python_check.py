@@ -208,68 +208,73 @@ def percentile(values, p):
 
 
 def bench(args, deadline):
+    """Eager and SDPA variants first, then fine-tuning, then torch.compile with whatever time is left (a compile
+    costs tens of seconds, so it runs only when --compile-seconds still fit)."""
     device = torch.device(args.device)
     result = {"torch": torch.__version__, "device": str(device), "tf32_matmul": torch.backends.cuda.matmul.allow_tf32,
+              "note": "float16 rows run the whole model in float16 (LayerNorm and softmax too), as model.half() does",
               "rows": [], "training": [], "skipped": []}
     if device.type == "cuda":
         result["gpu"] = torch.cuda.get_device_name(0)
-    variants = [("eager", torch.float32, False), ("sdpa", torch.float32, False), ("eager", torch.float16, False),
-                ("sdpa", torch.float16, False), ("sdpa", torch.float16, True)]
-    batches = [int(b) for b in args.batches.split(",")]
     shapes = args.shapes.split(",")
-    runs = len(shapes) * len(variants)
-    done = 0
-    for shape in shapes:
-        for attention, dtype, compiled in variants:
-            share = deadline.left() * 0.8 / (runs - done)  # the rest is for training
-            done += 1
-            name = f"{attention}{'+compile' if compiled else ''} {str(dtype).replace('torch.', '')}"
-            if share < 3 or (compiled and share < args.compile_seconds):
-                result["skipped"].append(f"{shape} {name}: time budget")
-                continue
-            variant_deadline = Deadline(share)
-            torch.manual_seed(0)
-            model = bench_model(shape, attention, dtype, device)
-            forward = torch.compile(model, dynamic=True) if compiled else model
-            for batch in batches:
-                if variant_deadline.left() < 1:
-                    result["skipped"].append(f"{shape} {name} batch {batch}: time budget")
-                    continue
-                ids = torch.randint(1000, VOCAB, (batch, args.seq_len))
-                mask = torch.ones_like(ids)
-
-                def run():  # as Triage's path: inputs to the device, scores back to the host
-                    with torch.no_grad():
-                        logits = forward(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
-                        logits.float().softmax(-1).cpu()
-
-                start = time.perf_counter()
-                run()
-                sync(device)
-                first_ms = (time.perf_counter() - start) * 1000
-                run()
-                run()
-                lat = timed_passes(run, args.row_seconds, variant_deadline)
-                mean = sum(lat) / len(lat)
-                row = {"model": shape, "variant": name, "attention_used": attention_used(model), "batch": batch,
-                       "seq_len": args.seq_len,
-                       "first_call_ms": first_ms, "passes": len(lat), "sentences_per_s": batch / mean,
-                       "p50_ms": percentile(lat, 50) * 1000, "p99_ms": percentile(lat, 99) * 1000,
-                       "tflops": forward_flops(shape, batch, args.seq_len) / mean / 1e12}
-                result["rows"].append(row)
-                print(f"python {shape:9s} {name:22s} b{batch:<5d} {row['sentences_per_s']:10.1f} sentences/s"
-                      f"  p50 {row['p50_ms']:8.2f} ms  {row['tflops']:7.2f} TFLOP/s", flush=True)
-                write(args.out, result)
-            del model, forward
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
+    plain = [(shape, attention, dtype) for attention, dtype in
+             (("sdpa", torch.float32), ("sdpa", torch.float16), ("eager", torch.float32), ("eager", torch.float16))
+             for shape in shapes]
+    training_reserve = 12 * len(shapes)
+    for i, (shape, attention, dtype) in enumerate(plain):
+        share = min(args.variant_seconds, (deadline.left() - training_reserve) / (len(plain) - i))
+        bench_variant(result, args, device, shape, attention, dtype, False, Deadline(share))
     for shape in shapes:
         if deadline.left() < 5:
             result["skipped"].append(f"{shape} training: time budget")
             continue
-        result["training"].append(train_steps(shape, device, args, Deadline(deadline.left() / 2)))
+        result["training"].append(train_steps(shape, device, args, Deadline(min(12, deadline.left()))))
         write(args.out, result)
+    for shape in shapes:
+        bench_variant(result, args, device, shape, "sdpa", torch.float16, True, Deadline(deadline.left()))
     write(args.out, result)
+
+
+def bench_variant(result, args, device, shape, attention, dtype, compiled, deadline):
+    name = f"{attention}{'+compile' if compiled else ''} {str(dtype).replace('torch.', '')}"
+    if deadline.left() < (args.compile_seconds if compiled else 3):
+        result["skipped"].append(f"{shape} {name}: time budget")
+        write(args.out, result)
+        return
+    torch.manual_seed(0)
+    model = bench_model(shape, attention, dtype, device)
+    forward = torch.compile(model, dynamic=True) if compiled else model
+    for batch in [int(b) for b in args.batches.split(",")]:
+        if deadline.left() < 1:
+            result["skipped"].append(f"{shape} {name} batch {batch}: time budget")
+            continue
+        ids = torch.randint(1000, VOCAB, (batch, args.seq_len))
+        mask = torch.ones_like(ids)
+
+        def run():  # as Triage's path: inputs to the device, scores back to the host
+            with torch.no_grad():
+                logits = forward(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
+                logits.float().softmax(-1).cpu()
+
+        start = time.perf_counter()
+        run()
+        sync(device)
+        first_ms = (time.perf_counter() - start) * 1000
+        run()
+        run()
+        lat = timed_passes(run, args.row_seconds, deadline)
+        mean = sum(lat) / len(lat)
+        row = {"model": shape, "variant": name, "attention_used": attention_used(model), "batch": batch,
+               "seq_len": args.seq_len, "first_call_ms": first_ms, "passes": len(lat),
+               "sentences_per_s": batch / mean, "p50_ms": percentile(lat, 50) * 1000,
+               "p99_ms": percentile(lat, 99) * 1000, "tflops": forward_flops(shape, batch, args.seq_len) / mean / 1e12}
+        result["rows"].append(row)
+        print(f"python {shape:9s} {name:22s} b{batch:<5d} {row['sentences_per_s']:10.1f} sentences/s"
+              f"  p50 {row['p50_ms']:8.2f} ms  {row['tflops']:7.2f} TFLOP/s  first {first_ms:8.1f} ms", flush=True)
+        write(args.out, result)
+    del model, forward
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
 
 
 def train_steps(shape, device, args, deadline):
@@ -320,7 +325,9 @@ def main():
     parser.add_argument("--shapes", default="minilm,bert-base")
     parser.add_argument("--batches", default="1,8,64,256,1024")
     parser.add_argument("--seq-len", type=int, default=128)
-    parser.add_argument("--row-seconds", type=float, default=1.0)
+    parser.add_argument("--row-seconds", type=float, default=0.5)
+    parser.add_argument("--variant-seconds", type=float, default=12,
+                        help="most time one model/attention/precision variant gets over all batch sizes")
     parser.add_argument("--compile-seconds", type=float, default=40,
                         help="least time a torch.compile variant needs to be worth starting")
     parser.add_argument("--train-batch", type=int, default=32)

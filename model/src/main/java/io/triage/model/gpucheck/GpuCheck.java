@@ -35,6 +35,7 @@ public final class GpuCheck {
 
     private final CheckOptions options;
     private boolean parityOk = true;
+    private boolean deviceSettingOk = true;
     private final CheckReport report;
     private final Deadline deadline;
 
@@ -49,9 +50,9 @@ public final class GpuCheck {
     }
 
     /**
-     * Runs the check; returns the exit code: 0 when it ran and the device agrees with the CPU and with transformers,
-     * {@value #WRONG_RESULTS} when it ran but some of them disagree, 1 when the engine or device is unusable, 2 for
-     * bad arguments.
+     * Runs the check; returns the exit code: 0 when it ran, the device agrees with the CPU and with transformers and
+     * the device setting resolved; {@value #WRONG_RESULTS} when it ran but one of these failed; 1 when the engine or
+     * device is unusable; 2 for bad arguments. With {@code --probe}: 0 when the operations agree with the CPU.
      */
     public static int run(String[] args) throws Exception {
         CheckOptions options;
@@ -142,7 +143,7 @@ public final class GpuCheck {
         runAll(sections.stream().filter(s -> options.sections().contains(s.name())).toList());
         report.section("environment").put("seconds_left", deadline.remainingSeconds());
         report.flush();
-        return smokeOk && parityOk ? 0 : WRONG_RESULTS;
+        return smokeOk && parityOk && deviceSettingOk ? 0 : WRONG_RESULTS;
     }
 
     /** Runs the sections in order, each within its weight's share of the time left. */
@@ -184,7 +185,20 @@ public final class GpuCheck {
                     CudaUtils.getComputeCapability(0)).put("gpu_memory_mb", CudaUtils.getGpuMemory(Device.gpu(0)).getMax() >> 20);
         }
         Device auto = DeviceSpec.parse("auto");
-        Device device = DeviceSpec.parse(options.device());
+        Device device;
+        try {
+            device = DeviceSpec.parse(options.device());
+        } catch (IllegalArgumentException e) {
+            String s = options.device().trim().toLowerCase(Locale.ROOT);
+            if (!JniUtils.getFeatures().contains("CUDA") || !s.startsWith("gpu")) {
+                throw e;
+            }
+            // libtorch sees CUDA where DJL's GPU count (libcudart through JNA) does not: a finding about the
+            // setting, but the device itself can still be measured
+            env.put("device_setting_error", e.getMessage());
+            deviceSettingOk = false;
+            device = Device.gpu(s.contains(":") ? Integer.parseInt(s.substring(s.indexOf(':') + 1)) : 0);
+        }
         env.put("device_setting", options.device()).put("device", device.toString()).put("auto_device", auto.toString());
         env.fields().forEachRemaining(e -> report.fact("environment", e.getKey(), e.getValue().asText()));
         report.flush();
