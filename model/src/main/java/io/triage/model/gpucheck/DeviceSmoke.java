@@ -54,7 +54,7 @@ final class DeviceSmoke {
                 float[] expected = op.getValue().apply(cpu).toFloatArray();
                 NDArray result = op.getValue().apply(dev);
                 String ranOn = result.getDevice().toString();
-                double diff = maxDifference(expected, result.toFloatArray());
+                double diff = Differences.max(expected, result.toFloatArray());
                 boolean ok = diff <= tolerance && ranOn.equals(device.toString());
                 allOk &= ok;
                 section.putObject(op.getKey()).put("max_abs_diff_vs_cpu", diff).put("ran_on", ranOn).put("ok", ok);
@@ -89,16 +89,5 @@ final class DeviceSmoke {
             values[i] = (float) random.nextGaussian();
         }
         return m.create(values, new Shape(shape));
-    }
-
-    static double maxDifference(float[] a, float[] b) {
-        if (a.length != b.length) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
     }
 }

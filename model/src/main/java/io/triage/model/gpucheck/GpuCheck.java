@@ -110,7 +110,7 @@ public final class GpuCheck {
                 for (String p : options.precisions()) {
                     // each model and precision gets an equal share of what is left
                     Deadline share = new Deadline(budget.remainingSeconds() / (runs - done++));
-                    try (TextClassifier classifier = ParityCheck.load(artifacts.get(shape), device, precision(p))) {
+                    try (TextClassifier classifier = Classifiers.load(artifacts.get(shape), device, precision(p))) {
                         ThroughputBench.rows(shape, p, classifier, options.batches(), options.seqLen(),
                                 options.rowSeconds(), share, report);
                     }
@@ -119,7 +119,7 @@ public final class GpuCheck {
         }));
         sections.add(new Section(ThroughputBench.FIRST_CALL_SECTION, 0.5, budget -> {
             String p = options.precisions().get(0);
-            try (TextClassifier classifier = ParityCheck.load(artifacts.get(first), device, precision(p))) {
+            try (TextClassifier classifier = Classifiers.load(artifacts.get(first), device, precision(p))) {
                 ThroughputBench.firstCalls(first, p, classifier, 8, options.firstCallSeqLens(), budget, report);
             }
         }));

@@ -41,7 +41,7 @@ final class LoadCycles {
                     break;
                 }
                 long start = System.nanoTime();
-                try (TextClassifier classifier = ParityCheck.load(artifact, device, precision)) {
+                try (TextClassifier classifier = Classifiers.load(artifact, device, precision)) {
                     classifier.probabilities(batch);
                 }
                 if (device.isGpu()) {

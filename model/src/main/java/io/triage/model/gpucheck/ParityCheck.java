@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.triage.model.ClassifierModel;
-import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
-import io.triage.model.io.ModelLoader;
 import io.triage.model.text.EncodedBatch;
 import io.triage.model.text.TextInput;
 import io.triage.model.text.TextTokenizer;
@@ -61,7 +59,7 @@ final class ParityCheck {
             EncodedBatch random, CheckReport report) throws IOException {
         ObjectNode node = report.section(SECTION).putObject(shape.id());
         boolean ok = true;
-        try (TextClassifier cpu = load(artifact, Device.cpu(), Precision.FP32)) {
+        try (TextClassifier cpu = Classifiers.load(artifact, Device.cpu(), Precision.FP32)) {
             EncodedBatch texts = cpu.model().tokenizer().encodeBatch(TEXTS);
             float[][] cpuProbs = cpu.probabilities(texts);
             float[][] cpuLogits = cpu.logits(texts);
@@ -69,10 +67,10 @@ final class ParityCheck {
             node.put("max_abs_logit_cpu", maxAbs(cpuLogits));
             for (String p : precisions) {
                 Precision precision = Precision.valueOf(p.toUpperCase(Locale.ROOT));
-                try (TextClassifier dev = load(artifact, device, precision)) {
-                    double probs = maxDifference(cpuProbs, dev.probabilities(texts));
-                    double logits = Math.max(maxDifference(cpuLogits, dev.logits(texts)),
-                            maxDifference(cpuRandom, dev.logits(random)));
+                try (TextClassifier dev = Classifiers.load(artifact, device, precision)) {
+                    double probs = Differences.max(cpuProbs, dev.probabilities(texts));
+                    double logits = Math.max(Differences.max(cpuLogits, dev.logits(texts)),
+                            Differences.max(cpuRandom, dev.logits(random)));
                     node.putObject(p).put("max_abs_score_diff_vs_cpu_fp32", probs)
                             .put("max_abs_logit_diff_vs_cpu_fp32", logits);
                     report.figure(SECTION, shape.id() + " " + p + " max |score - cpu fp32|", probs, "");
@@ -157,7 +155,7 @@ final class ParityCheck {
         int hidden = ref.path("hidden_size").asInt();
         boolean ok = true;
 
-        try (TextClassifier cpu = load(dir, Device.cpu(), Precision.FP32)) {
+        try (TextClassifier cpu = Classifiers.load(dir, Device.cpu(), Precision.FP32)) {
             if (tokenizerUsable) {
                 int mismatches = 0;
                 for (int i = 0; i < inputs.size(); i++) {
@@ -171,11 +169,11 @@ final class ParityCheck {
             }
             ok &= compare(name, "cpu fp32", cpu, batch, ref, refLogits, headComparable, hidden, node, report);
         }
-        try (TextClassifier dev = load(dir, device, Precision.FP32)) {
+        try (TextClassifier dev = Classifiers.load(dir, device, Precision.FP32)) {
             ok &= compare(name, "device fp32", dev, batch, ref, refLogits, headComparable, hidden, node, report);
         }
-        try (TextClassifier dev = load(dir, device, Precision.FP16)) {
-            double logits = maxDifference(refLogits, dev.logits(batch));
+        try (TextClassifier dev = Classifiers.load(dir, device, Precision.FP16)) {
+            double logits = Differences.max(refLogits, dev.logits(batch));
             node.put("device fp16 max_abs_logit_diff", logits);
             report.figure(SECTION, name + " device fp16 max |logit - transformers cpu fp32|", logits, "");
         }
@@ -191,7 +189,7 @@ final class ParityCheck {
         report.figure(SECTION, name + " " + where + " max |last hidden - transformers cpu fp32|", hiddenDiff, "");
         boolean ok = hiddenDiff <= FP32_TOLERANCE;
         if (headComparable) {
-            double logits = maxDifference(refLogits, classifier.logits(batch));
+            double logits = Differences.max(refLogits, classifier.logits(batch));
             node.put(where + " max_abs_logit_diff", logits);
             report.figure(SECTION, name + " " + where + " max |logit - transformers cpu fp32|", logits, "");
             ok &= logits <= FP32_TOLERANCE;
@@ -255,21 +253,6 @@ final class ParityCheck {
             }
         }
         return out;
-    }
-
-    static TextClassifier load(Path artifact, Device device, Precision precision) throws IOException {
-        return TextClassifier.of(ModelLoader.loadFolder(artifact, ModelOverrides.NONE, device), precision);
-    }
-
-    static double maxDifference(float[][] a, float[][] b) {
-        if (a.length != b.length) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, DeviceSmoke.maxDifference(a[i], b[i]));
-        }
-        return max;
     }
 
     private static double maxAbs(float[][] a) {
