@@ -100,6 +100,7 @@ if command -v nvidia-smi >/dev/null; then
     fact gpu "$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | head -1)"
 fi
 PYTHON=${PYTHON:-/opt/torch/.venv/bin/python3}
+[[ -x $PYTHON ]] || PYTHON=$(command -v python3 || true)
 TORCH_DIR=""
 if [[ -x $PYTHON ]] && TORCH_INFO=$("$PYTHON" - <<'PY' 2>/dev/null
 import os, torch
@@ -111,8 +112,8 @@ PY
     fact python_torch "$TORCH_VERSION (cuda ${TORCH_CUDA:-none}, cxx11 abi $TORCH_ABI, sees gpu $TORCH_SEES_GPU) at $TORCH_DIR"
     log "Python torch $TORCH_VERSION, CUDA ${TORCH_CUDA:-none}, in $TORCH_DIR"
 else
+    log "no torch in Python '${PYTHON:-none}': Python steps skipped, libtorch from $M2_REPO"
     PYTHON=""
-    log "no Python torch (PYTHON=${PYTHON:-unset}): Python steps skipped, libtorch from $M2_REPO"
 fi
 
 # ---------------------------------------------------------------- 3. transformers' reference checkpoints
@@ -200,21 +201,26 @@ build_jni() {
     local src=$WORK/jni-src build=$WORK/jni-build blog=$WORK/jni-build.log t round std=17 cuda=ON manual=OFF
     [[ -z $TORCH_DIR || ! -d $TORCH_DIR/include ]] && { step jni-build skipped 0 "no libtorch headers (Python torch)"; return 1; }
     [[ $FLAVOR == cpu ]] && cuda=OFF
+    local generator=Ninja keep_going=(-k 0)
+    command -v ninja >/dev/null || { generator="Unix Makefiles"; keep_going=(-k); }
     rm -rf "$src" "$build" && cp -r "$KIT_DIR/jni/src" "$src"
     t=$(date +%s)
     : > "$blog"
     for round in 1 2 3 4 5 6; do
         if (( $(left) < 60 )); then echo "time budget" >> "$blog"; break; fi
         log "jni build round $round: C++$std, USE_CUDA=$cuda, TORCH_MANUAL=$manual"
-        if ! run_for $(( $(left) - 40 )) cmake -S "$GPU_DIR/jni" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        if ! run_for $(( $(left) - 40 )) cmake -S "$GPU_DIR/jni" -B "$build" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
                 -DDJL_NATIVE_SRC="$src" -DJNI_HEADER_DIR="$KIT_DIR/jni/include" \
                 -DJDK_INCLUDE_DIR="$KIT_DIR/jni/jdk-include" -DCMAKE_PREFIX_PATH="$TORCH_DIR/share/cmake" \
                 -DUSE_CUDA=$cuda -DJNI_CXX_STANDARD=$std -DTORCH_MANUAL=$manual -DTORCH_DIR="$TORCH_DIR" \
                 -DTORCH_CXX11_ABI="$TORCH_ABI" >> "$blog" 2>&1; then
-            if [[ $manual == OFF ]]; then manual=ON; rm -rf "$build"; continue; fi # torch's CMake config failed
+            # torch's CMake config failed: plain paths; then without the CUDA toolkit's headers
+            if [[ $manual == OFF ]]; then manual=ON; rm -rf "$build"; continue; fi
+            if [[ $cuda == ON ]]; then cuda=OFF; rm -rf "$build"; continue; fi
             break
         fi
-        if run_for $(( $(left) - 30 )) cmake --build "$build" -j "$(nproc)" -- -k 0 > "$build.round.log" 2>&1; then
+        # keep going past the first failing file, so one round shows every error the patches may answer
+        if run_for $(( $(left) - 30 )) cmake --build "$build" -j "$(nproc)" -- "${keep_going[@]}" > "$build.round.log" 2>&1; then
             cat "$build.round.log" >> "$blog"
             cp "$build/libdjl_torch.so" "$WORK/libdjl_torch-built.so"
             step jni-build ok $(( $(date +%s) - t )) "round $round: C++$std, USE_CUDA=$cuda, TORCH_MANUAL=$manual, patches: $(cat "$src/.triage-patches" 2>/dev/null)"
@@ -229,7 +235,9 @@ build_jni() {
         break
     done
     cp "$blog" "$OUT/jni-build.log"
-    step jni-build failed $(( $(date +%s) - t )) "$(grep -m 3 -E 'error' "$blog")"
+    local last=$blog
+    [[ -f $build.round.log ]] && last=$build.round.log
+    step jni-build failed $(( $(date +%s) - t )) "$(grep -m 3 -E 'error' "$last")"
     return 1
 }
 
