@@ -160,12 +160,15 @@ export DJL_CACHE_DIR=$WORK/djl-cache
 unset ENGINE_CACHE_DIR
 export PYTORCH_LIBRARY_PATH=$LIBTORCH PYTORCH_VERSION=$PT_VERSION PYTORCH_FLAVOR=$FLAVOR RUST_FLAVOR=cpu
 JNI_TARGET=$DJL_CACHE_DIR/pytorch/$PT_VERSION-$FLAVOR-linux-x86_64/$DJL_VERSION-libdjl_torch.so
-# CUDA's runtime for DJL's GPU detection (JNA looks for libcudart) and torch's CUDA libraries from the venv
+# torch's CUDA libraries from the venv (the ones its own RUNPATH names), which also give DJL's GPU detection the
+# libcudart it looks for through JNA; the CUDA toolkit's libcudart only if the venv has none
 LIB_DIRS=$LIBTORCH
 if [[ -n $TORCH_DIR ]]; then
-    while IFS= read -r d; do LIB_DIRS+=":$d"; done < <(find "$TORCH_DIR/../nvidia" /usr/local/cuda/lib64 \
-        /usr/local/cuda/targets/x86_64-linux/lib -name 'libcudart.so*' -printf '%h\n' 2>/dev/null | sort -u)
     while IFS= read -r d; do LIB_DIRS+=":$d"; done < <(find "$TORCH_DIR/../nvidia" -maxdepth 2 -name lib -type d 2>/dev/null)
+    if ! find "$TORCH_DIR/../nvidia" -name 'libcudart.so*' 2>/dev/null | grep -q .; then
+        while IFS= read -r d; do LIB_DIRS+=":$d"; done < <(find /usr/local/cuda/lib64 \
+            /usr/local/cuda/targets/x86_64-linux/lib -name 'libcudart.so*' -printf '%h\n' 2>/dev/null | sort -u)
+    fi
 fi
 export LD_LIBRARY_PATH=$LIB_DIRS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 if [[ $SIZE == full ]]; then HEAP=-Xmx16g; else HEAP=-Xmx2g; fi
