@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.triage.model.bench.ProcessMemory;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.LengthGrouping;
@@ -22,8 +23,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,7 +111,7 @@ final class BenchModelCommand implements Callable<Integer> {
         NDManager root = classifier.model().djlModel().getNDManager().getParentManager();
         List<TextInput> batch = texts.subList(0, Math.min(64, texts.size()));
         int arraysBefore = root.getManagedArrays().size();
-        long rssBefore = residentMb();
+        long rssBefore = ProcessMemory.residentMb();
         long start = System.nanoTime();
         int done = 0;
         while (done < memoryClassifications) {
@@ -120,7 +119,7 @@ final class BenchModelCommand implements Callable<Integer> {
         }
         System.gc();
         System.out.printf(Locale.ROOT, "memory: %,d classifications in %.0f s; RSS %d MB -> %d MB; live NDArrays %d -> %d%n",
-                done, (System.nanoTime() - start) / 1e9, rssBefore, residentMb(), arraysBefore,
+                done, (System.nanoTime() - start) / 1e9, rssBefore, ProcessMemory.residentMb(), arraysBefore,
                 root.getManagedArrays().size());
     }
 
@@ -183,12 +182,5 @@ final class BenchModelCommand implements Callable<Integer> {
         public void close() throws OrtException {
             session.close();
         }
-    }
-
-    static long residentMb() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("VmRSS:"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
-                .findFirst().orElseThrow();
     }
 }

@@ -2,6 +2,7 @@ package io.triage.cli;
 
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
+import io.triage.model.bench.Percentiles;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.TextEvent;

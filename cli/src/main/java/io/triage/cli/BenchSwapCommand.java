@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.model.ClassifierModel;
+import io.triage.model.bench.ProcessMemory;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.ModelLoader;

@@ -1,6 +1,7 @@
 package io.triage.cli;
 
 import io.triage.cli.SteadyLoad.Output;
+import io.triage.model.bench.Percentiles;
 
 import java.util.List;
 

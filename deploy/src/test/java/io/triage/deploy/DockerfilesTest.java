@@ -114,6 +114,7 @@ class DockerfilesTest {
     void leavesBuildOutputOutOfTheContext(Apps app) {
         List<String> ignored = Repo.read(app.dockerfile() + ".dockerignore").lines().map(String::strip).toList();
         assertTrue(ignored.contains("**/target") && ignored.contains(".git"), ignored.toString());
+        assertTrue(ignored.contains(".gpu-kit"), "the GPU check's kit and work folder (hundreds of MB): " + ignored);
     }
 
     /** The numeric user the runtime stage runs as. */

@@ -1,7 +1,6 @@
 package io.triage.cli.demo;
 
-import io.triage.cli.Percentiles;
-
+import io.triage.model.bench.Percentiles;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.service.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -91,11 +91,20 @@ public final class TextClassifier implements AutoCloseable {
 
     /** Softmax probabilities [B][labels] for an encoded batch. */
     public synchronized float[][] probabilities(EncodedBatch batch) {
+        return perInput(batch, true);
+    }
+
+    /** The head's raw logits [B][labels] for an encoded batch, in fp32 whatever the precision. */
+    public synchronized float[][] logits(EncodedBatch batch) {
+        return perInput(batch, false);
+    }
+
+    private float[][] perInput(EncodedBatch batch, boolean softmax) {
         JniUtils.setGradMode(false); // grad mode is per thread in PyTorch; stream threads start with it on
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
             NDList inputs = batch.toNDList(scope);
-            NDArray logits = model.block().forward(weights, inputs, false).head();
-            float[] flat = logits.toType(DataType.FLOAT32, false).softmax(-1).toFloatArray();
+            NDArray logits = model.block().forward(weights, inputs, false).head().toType(DataType.FLOAT32, false);
+            float[] flat = (softmax ? logits.softmax(-1) : logits).toFloatArray();
             int n = labels.size();
             float[][] out = new float[batch.size()][];
             for (int i = 0; i < out.length; i++) {

@@ -1,4 +1,4 @@
-package io.triage.cli;
+package io.triage.model.bench;
 
 import org.junit.jupiter.api.Test;
 

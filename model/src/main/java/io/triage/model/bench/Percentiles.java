@@ -1,4 +1,4 @@
-package io.triage.cli;
+package io.triage.model.bench;
 
 import java.util.Arrays;
 
