@@ -173,10 +173,6 @@ public final class ModelUpdateLog implements AutoCloseable {
         }
     }
 
-    public boolean allowsUnsigned() {
-        return verifier.allowsUnsigned();
-    }
-
     /** Makes a blocked {@link #poll} return early, from any thread. */
     public void wakeup() {
         consumer.wakeup();

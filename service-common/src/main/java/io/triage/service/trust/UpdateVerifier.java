@@ -51,10 +51,6 @@ public final class UpdateVerifier {
         }
     }
 
-    public boolean allowsUnsigned() {
-        return allowUnsigned;
-    }
-
     public Set<String> trustedKeyIds() {
         return Set.copyOf(trusted.keySet());
     }
