@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
-            KeysCommand.class})
+            KeysCommand.class,
+            SchemasCommand.class})
 public final class TriageCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

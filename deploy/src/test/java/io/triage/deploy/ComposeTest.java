@@ -66,6 +66,19 @@ class ComposeTest {
 
     @ParameterizedTest
     @EnumSource(Apps.class)
+    void appsRegisterNoSchemaAndStartOnlyOnceTheSchemasAreRegisteredInADurableRegistry(Apps app) {
+        assertEquals("false", app.effective(compose.environment(app.module), "registry.auto.register"));
+        assertEquals("service_completed_successfully",
+                compose.service(app.module).path("depends_on").path("schemas").path("condition").asText());
+        assertTrue(compose.service("schemas").path("entrypoint").toString().contains("io.triage.service.SchemaRegistration"));
+        assertEquals("kafkasql", compose.environment("registry").get("APICURIO_STORAGE_KIND"),
+                "schemas survive a registry restart");
+        assertEquals(compose.environment(app.module).get("TRIAGE_REGISTRY_URL"),
+                compose.environment("schemas").get("TRIAGE_REGISTRY_URL"), "the schemas go where the apps look");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Apps.class)
     void appsAreBuiltFromTheirDockerfileAndSetOnlyTheirSettings(Apps app) {
         JsonNode build = compose.service(app.module).path("build");
         assertEquals(".", build.path("context").asText(), "the Dockerfiles build from the repository root");

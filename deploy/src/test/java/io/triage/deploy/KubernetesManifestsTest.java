@@ -231,6 +231,19 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void appsRegisterNoSchemaAndAJobRegistersThemInTheAppsRegistry() {
+        for (Apps app : Apps.values()) {
+            Map<String, String> data = k8s.get(ConfigMap.class, app.k8sName).getData();
+            assertEquals("false", data.get("TRIAGE_REGISTRY_AUTO_REGISTER"), app.k8sName);
+        }
+        var job = k8s.get(io.fabric8.kubernetes.api.model.batch.v1.Job.class, "triage-schemas");
+        var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertTrue(container.getCommand().contains("io.triage.service.SchemaRegistration"), container.getCommand().toString());
+        var url = container.getEnv().stream().filter(e -> e.getName().equals("TRIAGE_REGISTRY_URL")).findFirst().orElseThrow();
+        assertEquals(Apps.TRAINER.k8sName, url.getValueFrom().getConfigMapKeyRef().getName());
+    }
+
+    @Test
     void configMapTopicsAreTheConfigDefaults() {
         for (Apps app : Apps.values()) {
             Map<String, String> data = k8s.get(ConfigMap.class, app.k8sName).getData();

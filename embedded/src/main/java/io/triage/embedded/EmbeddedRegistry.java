@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Apicurio Registry 3 server (a Quarkus application) as a child process, with in-memory storage and the
+ * The real Apicurio Registry 3 server (a Quarkus application) as a child process, with in-memory storage (or {@code kafkasql}: {@link #startOnKafka}) and the
  * global compatibility rule set to {@code BACKWARD}.
  *
  * <p>Where the server comes from: the build unpacks {@code io.apicurio:apicurio-registry-app:<version>:tar.gz:all}
@@ -71,6 +71,26 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     /** Starts the registry on {@code 127.0.0.1:port}; {@code 0} picks a free port. */
     public static EmbeddedRegistry start(int port) {
+        // in-memory H2 is the default storage of 3.x ("sql" + "h2" + jdbc:h2:mem:); say so explicitly
+        return start(port, List.of("-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=h2",
+                // the default pool keeps 20 connections open; a demo needs a few
+                "-Dapicurio.datasource.jdbc.initial-size=2", "-Dapicurio.datasource.jdbc.min-size=2",
+                "-Dapicurio.datasource.jdbc.max-size=20"));
+    }
+
+    /**
+     * Starts the registry with its {@code kafkasql} storage: every schema is kept in the Kafka topic {@code journal}
+     * of {@code bootstrapServers}, so a new registry on the same topic knows every id an earlier one gave out (what
+     * the compose file runs).
+     */
+    public static EmbeddedRegistry startOnKafka(String bootstrapServers, String journal) {
+        return start(0, List.of("-Dapicurio.storage.kind=kafkasql",
+                "-Dapicurio.kafkasql.bootstrap.servers=" + bootstrapServers,
+                "-Dapicurio.kafkasql.topic=" + journal,
+                "-Dapicurio.kafkasql.snapshots.topic=" + journal + "-snapshots"));
+    }
+
+    private static EmbeddedRegistry start(int port, List<String> storage) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 (random) or 1-65535: " + port);
         }
@@ -86,7 +106,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a temporary directory for the registry", e);
         }
-        List<String> command = List.of(
+        List<String> command = new java.util.ArrayList<>(List.of(
                 java.toString(),
                 // a small, quick-starting JVM: the registry only serves the few schemas of a demo or a test
                 "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -94,18 +114,12 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.management.host=127.0.0.1",
                 "-Dquarkus.management.port=" + managementPort,
-                // in-memory H2 is the default storage of 3.x ("sql" + "h2" + jdbc:h2:mem:); say so explicitly
-                "-Dapicurio.storage.kind=sql",
-                "-Dapicurio.storage.sql.kind=h2",
-                // the default pool keeps 20 connections open; a demo needs a few
-                "-Dapicurio.datasource.jdbc.initial-size=2",
-                "-Dapicurio.datasource.jdbc.min-size=2",
-                "-Dapicurio.datasource.jdbc.max-size=20",
                 // quieter log: no line per HTTP request
                 "-Dquarkus.http.access-log.enabled=false",
                 "-Dapicurio.storage.snapshot.location=" + workDir,
-                "-Dapicurio.import.work-dir=" + workDir,
-                "-jar", home.resolve("quarkus-run.jar").toString());
+                "-Dapicurio.import.work-dir=" + workDir));
+        command.addAll(storage);
+        command.addAll(List.of("-jar", home.resolve("quarkus-run.jar").toString()));
         Path log = workDir.resolve("registry.log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 // the working directory is ours: Quarkus would also read a stray ./config/application.properties or .env

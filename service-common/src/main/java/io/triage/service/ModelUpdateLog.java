@@ -2,7 +2,6 @@ package io.triage.service;
 
 import io.triage.schemas.ModelUpdate;
 import io.triage.service.ModelUpdateRejected.Reason;
-import io.triage.service.trust.UpdateVerifier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,7 +27,7 @@ import java.util.Set;
 /**
  * Reads the model-update topic (compacted, keyed by model name). Every reader sees every update: partitions are
  * assigned, not subscribed through a consumer group, so each stream-app instance follows all of them. Records of
- * other model names are skipped. Each record is decoded, its signature checked ({@link UpdateVerifier}) and refused
+ * other model names are skipped. Each record is decoded, its signature checked (the {@link ModelUpdateCheck}, e.g. {@code trust.UpdateVerifier}) and refused
  * if it was signed no later than an update already accepted (a replay); what fails is handed back with the reason,
  * so the caller can report it. Nothing a record holds can make a read throw: only a transient failure (the registry
  * unreachable) does, and then the same record is read again by the next poll instead of being skipped.
@@ -43,7 +42,7 @@ public final class ModelUpdateLog implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AvroRecordDecoder<ModelUpdate> decoder;
-    private final UpdateVerifier verifier;
+    private final ModelUpdateCheck check;
     private final String modelName;
     private final Deque<ModelUpdate> accepted = new ArrayDeque<>();
     /** The latest signing time accepted so far; an update signed no later is a replay. */
@@ -57,7 +56,7 @@ public final class ModelUpdateLog implements AutoCloseable {
      * @param modelName    only updates with this key are returned
      */
     public ModelUpdateLog(Map<String, Object> clientConfig, Map<String, Object> registryConfig, String topic,
-                          String modelName, UpdateVerifier verifier) {
+                          String modelName, ModelUpdateCheck check) {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -65,7 +64,7 @@ public final class ModelUpdateLog implements AutoCloseable {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.decoder = new AvroRecordDecoder<>(ModelUpdate.class, registryConfig);
-        this.verifier = verifier;
+        this.check = check;
         this.modelName = modelName;
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -140,7 +139,7 @@ public final class ModelUpdateLog implements AutoCloseable {
             return Optional.of(new Entry(r, null, new ModelUpdateRejected(Reason.UNDECODABLE, e.getMessage(), e)));
         }
         try {
-            verifier.verify(update);
+            check.check(update);
             checkNotReplayed(update);
         } catch (ModelUpdateRejected e) {
             return Optional.of(new Entry(r, null, e));

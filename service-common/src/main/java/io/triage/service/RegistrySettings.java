@@ -1,6 +1,7 @@
 package io.triage.service;
 
 import io.apicurio.registry.serde.Legacy4ByteIdHandler;
+import io.triage.settings.ConfigValues;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -15,16 +16,33 @@ import java.util.Map;
 public final class RegistrySettings {
     private RegistrySettings() {}
 
-    /** @param registryUrl the registry's v2 API, e.g. {@code http://localhost:8081/apis/registry/v2} */
+    /**
+     * An app's serde settings: its {@code registry.url} and {@code registry.auto.register}, its {@code apicurio.*}
+     * pass-through (TLS, auth, headers), and the wire-format keys, which always stay Triage's.
+     */
+    public static Map<String, Object> of(ConfigValues config) {
+        return with(config.get(ConfigValues.REGISTRY_URL), config.getBoolean(ConfigValues.REGISTRY_AUTO_REGISTER),
+                config.registryPassThrough());
+    }
+
+    /** For tools and tests: the wire format, auto-registering. */
     public static Map<String, Object> confluentWireFormat(String registryUrl) {
-        Map<String, Object> c = new HashMap<>();
+        return with(registryUrl, true, Map.of());
+    }
+
+    /** @param registryUrl the registry's v2 API, e.g. {@code http://localhost:8081/apis/registry/v2} */
+    private static Map<String, Object> with(String registryUrl, boolean autoRegister, Map<String, Object> passThrough) {
+        Map<String, Object> c = new HashMap<>(passThrough);
         c.put("apicurio.registry.url", registryUrl);
         c.put("apicurio.registry.headers.enabled", false);
         c.put("apicurio.registry.as-confluent", true);
         // what as-confluent selects; named too, or the 2.6 serdes see their default handler and warn of a conflict
         c.put("apicurio.registry.id-handler", Legacy4ByteIdHandler.class.getName());
         c.put("apicurio.registry.use-id", "contentId");
-        c.put("apicurio.registry.auto-register", true);
+        c.put("apicurio.registry.auto-register", autoRegister);
+        // without auto-registration, write with the topic's latest registered schema (registered beforehand with
+        // SchemaRegistration); looking a schema up by its content does not find it on a 3.x registry's v2 API
+        c.put("apicurio.registry.find-latest", !autoRegister);
         c.put("apicurio.registry.use-specific-avro-reader", true);
         return c;
     }

@@ -22,6 +22,10 @@ public abstract class ConfigValues {
     /** Keys under this prefix go to Kafka's clients without it: {@code kafka.security.protocol}. */
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    /** Keys under this prefix go to the registry's serdes as they are: {@code apicurio.auth.username}, TLS, ... */
+    public static final String REGISTRY_PREFIX = "apicurio.";
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String REGISTRY_AUTO_REGISTER = "registry.auto.register";
 
     private final Properties values;
 
@@ -131,6 +135,17 @@ public abstract class ConfigValues {
         Map<String, Object> out = new HashMap<>();
         out.put(BOOTSTRAP_SERVERS, get(BOOTSTRAP_SERVERS));
         kafkaPassThrough().forEach((k, v) -> out.put((String) k, v));
+        return out;
+    }
+
+    /** The {@code apicurio.*} settings, keys unchanged: the registry client's own TLS, auth and header settings. */
+    public Map<String, Object> registryPassThrough() {
+        Map<String, Object> out = new HashMap<>();
+        for (String key : values.stringPropertyNames()) {
+            if (key.startsWith(REGISTRY_PREFIX)) {
+                out.put(key, values.getProperty(key));
+            }
+        }
         return out;
     }
 

@@ -119,7 +119,7 @@ public final class TriageStreamApp implements AutoCloseable {
     private List<String> startModel() throws Exception {
         UpdateVerifier verifier = UpdateTrust.verifier(config.getList(UPDATE_TRUSTED_KEYS), Optional.empty(),
                 config.getBoolean(UPDATE_ALLOW_UNSIGNED), UPDATE_TRUSTED_KEYS, UPDATE_ALLOW_UNSIGNED);
-        Map<String, Object> registryConfig = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
+        Map<String, Object> registryConfig = RegistrySettings.of(config);
         new TopicProvisioner(config.clientConfig()).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
         int cpuThreads = CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0));
         worker = InferenceWorker.start(null, () -> CpuThreads.useOnThisThread(cpuThreads));

@@ -56,7 +56,7 @@ public final class TriageTopology {
     /** @param wallClock epoch millis; tests pass a clock they move together with the test driver's */
     public static Topology build(StreamAppConfig config, InferenceWorker worker, StreamMetrics metrics,
                                  LongSupplier wallClock) {
-        Map<String, Object> registry = RegistrySettings.confluentWireFormat(config.get(REGISTRY_URL));
+        Map<String, Object> registry = RegistrySettings.of(config);
         InputFormat inputFormat = config.getEnum(INPUT_FORMAT, InputFormat.class);
         OutputFormat outputFormat = config.getEnum(OUTPUT_FORMAT, OutputFormat.class);
         BatchSettings batch = new BatchSettings(config.getInt(BATCH_MAX_SIZE, 1), config.getInt(BATCH_MAX_WAIT_MS, 0));

@@ -1,6 +1,7 @@
 package io.triage.service.trust;
 
 import io.triage.schemas.ModelUpdate;
+import io.triage.service.ModelUpdateCheck;
 import io.triage.service.ModelUpdateRejected;
 import io.triage.service.ModelUpdateRejected.Reason;
 
@@ -18,7 +19,7 @@ import java.util.Set;
  * With {@code allowUnsigned} (a deliberately insecure mode for local experiments) an update without a signature
  * passes too; a signature that is present is still checked.
  */
-public final class UpdateVerifier {
+public final class UpdateVerifier implements ModelUpdateCheck {
     private final Map<String, PublicKey> trusted = new LinkedHashMap<>();
     private final boolean allowUnsigned;
 
@@ -32,7 +33,8 @@ public final class UpdateVerifier {
         return new UpdateVerifier(Set.of(), true);
     }
 
-    public void verify(ModelUpdate u) throws ModelUpdateRejected {
+    @Override
+    public void check(ModelUpdate u) throws ModelUpdateRejected {
         ByteBuffer signature = u.getSignature();
         if (signature == null) {
             if (allowUnsigned) {

@@ -30,13 +30,13 @@ class UpdateSignatureTest {
     }
 
     private static ModelUpdateRejected.Reason rejection(ModelUpdate u, UpdateVerifier verifier) {
-        return assertThrows(ModelUpdateRejected.class, () -> verifier.verify(u)).reason();
+        return assertThrows(ModelUpdateRejected.class, () -> verifier.check(u)).reason();
     }
 
     @Test
     void aSignedUpdateVerifiesAndNamesItsKey() throws Exception {
         ModelUpdate signed = SIGNER.sign(update());
-        VERIFIER.verify(signed);
+        VERIFIER.check(signed);
         assertEquals(SigningKeys.keyId(KEYS.getPublic()), signed.getKeyId());
         assertEquals(16, signed.getKeyId().length());
         assertNotNull(signed.getSignedAt());
@@ -71,7 +71,7 @@ class UpdateSignatureTest {
     @Test
     void theInsecureModeAcceptsUnsignedButStillChecksSignatures() throws Exception {
         UpdateVerifier insecure = new UpdateVerifier(List.of(KEYS.getPublic()), true);
-        insecure.verify(update());
+        insecure.check(update());
         ModelUpdate tampered = SIGNER.sign(update());
         tampered.setVersion("v99");
         assertEquals(ModelUpdateRejected.Reason.BAD_SIGNATURE, rejection(tampered, insecure));
@@ -102,7 +102,7 @@ class UpdateSignatureTest {
         assertEquals(pair.getPublic(), SigningKeys.publicKeyOf(pair.getPrivate()));
 
         UpdateSigner fromFile = new UpdateSigner(SigningKeys.privateKey(priv.toString()));
-        new UpdateVerifier(List.of(SigningKeys.publicKey(pub.toString())), false).verify(fromFile.sign(update()));
+        new UpdateVerifier(List.of(SigningKeys.publicKey(pub.toString())), false).check(fromFile.sign(update()));
     }
 
     @Test

@@ -32,7 +32,6 @@ public final class StreamAppConfig extends ConfigValues {
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String INPUT_FORMAT = "input.format";
     public static final String OUTPUT_FORMAT = "output.format";
-    public static final String REGISTRY_URL = "registry.url";
     public static final String BATCH_MAX_SIZE = "batch.max.size";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String BATCH_LENGTH_GROUP_SIZE = "batch.length.group.size";
@@ -88,6 +87,9 @@ public final class StreamAppConfig extends ConfigValues {
                     + "(`{\"text\": ...}`) or `text` (the value is the text)."),
             new Setting(OUTPUT_FORMAT, "avro", "`avro` (via the registry) or `json` (Avro's JSON encoding)."),
             new Setting(REGISTRY_URL, "http://localhost:8081/apis/registry/v2", "Apicurio Registry's v2 API."),
+            new Setting(REGISTRY_AUTO_REGISTER, "true", "`true`: the serdes register a schema they write that the "
+                    + "registry lacks. `false` (production): schemas are registered beforehand (`triage schemas "
+                    + "register`), and the app needs only read access to the registry."),
             new Setting(BATCH_MAX_SIZE, "64", "Flush a micro-batch when it holds this many events."),
             new Setting(BATCH_MAX_WAIT_MS, "10", "Flush a micro-batch when its oldest event has waited this many "
                     + "milliseconds."),
@@ -125,7 +127,12 @@ public final class StreamAppConfig extends ConfigValues {
             new Setting(ARTIFACT_FETCH_TIMEOUT_MS, "600000", "The longest one artifact download may take.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
-                    + "they win.")));
+                    + "they win."),
+                    new PassThrough(REGISTRY_PREFIX, "Given to the registry's serdes as they are: TLS "
+                    + "(`apicurio.registry.request.ssl.truststore.location`, `...truststore.password`, keystore), auth "
+                    + "(`apicurio.auth.username`/`password`, or OAuth `apicurio.auth.service.url`, `...realm`, "
+                    + "`...client.id`, `...client.secret`), extra headers (`apicurio.registry.request.headers.*`). "
+                    + "The wire-format keys stay Triage's.")));
 
     private StreamAppConfig(Properties values) {
         super(values);

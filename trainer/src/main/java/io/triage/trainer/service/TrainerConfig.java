@@ -16,7 +16,6 @@ import java.util.Properties;
  * environment variables (the same rules as the stream app's, see {@link ConfigValues}).
  */
 public final class TrainerConfig extends ConfigValues {
-    public static final String REGISTRY_URL = "registry.url";
     public static final String TOPIC_FEEDBACK = "topic.feedback";
     public static final String TOPIC_MODEL_UPDATES = "topic.model.updates";
     public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
@@ -59,6 +58,9 @@ public final class TrainerConfig extends ConfigValues {
     public static final DocumentedSettings SETTINGS = new DocumentedSettings("Trainer", ENV_PREFIX, List.of(
             new Setting(BOOTSTRAP_SERVERS, "localhost:9092", "Kafka bootstrap servers, `host:port[,host:port...]`."),
             new Setting(REGISTRY_URL, "http://localhost:8081/apis/registry/v2", "Apicurio Registry's v2 API."),
+            new Setting(REGISTRY_AUTO_REGISTER, "true", "`true`: the serdes register a schema they write that the "
+                    + "registry lacks. `false` (production): schemas are registered beforehand (`triage schemas "
+                    + "register`), and the app needs only read access to the registry."),
             new Setting(TOPIC_FEEDBACK, "triage.labeled-feedback", "Topic of labeled examples (`LabeledExample`) "
                     + "to learn from; created at start if missing."),
             new Setting(TOPIC_MODEL_UPDATES, "triage.model-updates", "Compacted topic the trainer announces new "
@@ -140,7 +142,12 @@ public final class TrainerConfig extends ConfigValues {
                     + "<token>`; empty: the endpoint is disabled (401). Pass it from a secret store, e.g. a "
                     + "Kubernetes Secret.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to the trainer's Kafka clients without the prefix "
-                    + "(`kafka.security.protocol` sets `security.protocol`), after its own settings, so they win.")));
+                    + "(`kafka.security.protocol` sets `security.protocol`), after its own settings, so they win."),
+                    new PassThrough(REGISTRY_PREFIX, "Given to the registry's serdes as they are: TLS "
+                    + "(`apicurio.registry.request.ssl.truststore.location`, `...truststore.password`, keystore), auth "
+                    + "(`apicurio.auth.username`/`password`, or OAuth `apicurio.auth.service.url`, `...realm`, "
+                    + "`...client.id`, `...client.secret`), extra headers (`apicurio.registry.request.headers.*`). "
+                    + "The wire-format keys stay Triage's.")));
 
     private TrainerConfig(Properties values) {
         super(values);

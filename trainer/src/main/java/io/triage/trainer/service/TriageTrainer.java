@@ -89,7 +89,7 @@ public final class TriageTrainer implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        Map<String, Object> registryConfig = RegistrySettings.confluentWireFormat(config.get(TrainerConfig.REGISTRY_URL));
+        Map<String, Object> registryConfig = RegistrySettings.of(config);
         TopicProvisioner topics = new TopicProvisioner(config.clientConfig());
         topics.ensure(List.of(config.get(TrainerConfig.TOPIC_FEEDBACK), config.get(TrainerConfig.TOPIC_DEAD_LETTER)),
                 config.getInt(TrainerConfig.TOPIC_PARTITIONS, 1));
