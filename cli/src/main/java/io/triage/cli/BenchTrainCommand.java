@@ -1,6 +1,5 @@
 package io.triage.cli;
 
-import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
@@ -15,6 +14,7 @@ import io.triage.training.data.StratifiedSplit;
 import io.triage.training.report.HtmlReport;
 import io.triage.training.report.TrainingProjection;
 import io.triage.training.train.ConsoleProgress;
+import io.triage.training.train.EngineSeed;
 import io.triage.training.train.FineTuner;
 import io.triage.training.train.TrainingOptions;
 import io.triage.training.train.TrainingResult;
@@ -98,7 +98,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (headLearningRate != null) {
             options = options.withHeadLearningRate(headLearningRate);
         }
-        Engine.getEngine("PyTorch").setRandomSeed((int) options.seed());
+        EngineSeed.set(options.seed());
         System.out.printf(Locale.ROOT, "bench train: %s, %s mode, %d train / %d validation examples, %d epochs, %d cores%n",
                 dataset, mode, train.size(), validation.size(), options.epochs(), Runtime.getRuntime().availableProcessors());
         TrainingResult result;

@@ -1,6 +1,5 @@
 package io.triage.cli;
 
-import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.triage.model.ClassifierModel;
@@ -19,6 +18,7 @@ import io.triage.training.eval.EpochMetrics;
 import io.triage.training.report.HtmlReport;
 import io.triage.training.report.TrainingProjection;
 import io.triage.training.train.ConsoleProgress;
+import io.triage.training.train.EngineSeed;
 import io.triage.training.train.FineTuner;
 import io.triage.training.train.TrainingOptions;
 import io.triage.training.train.TrainingResult;
@@ -160,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
         String parent = artifactConfig == null ? null : artifactConfig.path("triage").path("version").asText(null);
         TrainingOptions options = options(trainingMode).withParentVersion(parent)
                 .withCheckpoints(out.resolve("checkpoints"), resume);
-        Engine.getEngine("PyTorch").setRandomSeed((int) seed); // a fresh head starts the same for the same seed
+        EngineSeed.set(seed); // a fresh head starts the same for the same seed
         ModelOverrides overrides = new ModelOverrides(name, version != null ? version : nextVersion(parent),
                 train.labels(), model.pooling, model.maxLength);
         try (ClassifierModel classifier = ModelLoader.load(model.source, overrides, DeviceSpec.parse(model.device))) {

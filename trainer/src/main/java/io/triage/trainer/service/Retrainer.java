@@ -2,7 +2,6 @@ package io.triage.trainer.service;
 
 import io.triage.model.ClassifierModel;
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.ArtifactFetcher;
@@ -19,6 +18,7 @@ import io.triage.training.eval.ClassificationMetrics;
 import io.triage.training.eval.Evaluation;
 import io.triage.training.eval.MostFrequentBaseline;
 import io.triage.training.report.TrainingProjection;
+import io.triage.training.train.EngineSeed;
 import io.triage.training.train.FineTuner;
 import io.triage.training.train.ModelScorer;
 import io.triage.training.train.TrainingListener;
@@ -165,7 +165,7 @@ final class Retrainer {
                 .withVersion(version).withLabels(labels);
         Device device = DeviceSpec.parse(config.get(TrainerConfig.MODEL_DEVICE));
         if (current.isEmpty()) {
-            Engine.getEngine("PyTorch").setRandomSeed(config.getInt(TrainerConfig.TRAIN_SEED, 0)); // the fresh head
+            EngineSeed.set(config.getInt(TrainerConfig.TRAIN_SEED, 0)); // the fresh head
             return ModelLoader.load(config.get(TrainerConfig.MODEL_BASE), overrides, device);
         }
         try (FetchedArtifact artifact = fetcher.fetchVerified(current.get().getArtifactUri(), current.get().getSha256())) {

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -59,7 +58,7 @@ final class Checkpoints {
     static Path save(Path dir, ClassifierModel model, JsonNode metrics, State state) throws IOException {
         Files.createDirectories(dir);
         Path artifact = artifactDir(dir, state.epoch());
-        deleteRecursively(artifact); // an incomplete leftover of a crashed run: it has no state file
+        ModelArtifact.deleteRecursively(artifact); // an incomplete leftover of a crashed run: it has no state file
         ModelArtifact.save(model, artifact, metrics);
         Path tmp = dir.resolve(".epoch-" + state.epoch() + ".state.json.tmp");
         ByteBuffer json = ByteBuffer.wrap(MetricsJson.JSON.writeValueAsBytes(state));
@@ -73,7 +72,7 @@ final class Checkpoints {
         Files.move(tmp, stateFile(dir, state.epoch()), StandardCopyOption.ATOMIC_MOVE);
         for (int older = state.epoch() - 1; older >= 1; older--) {
             Files.deleteIfExists(stateFile(dir, older));
-            deleteRecursively(artifactDir(dir, older));
+            ModelArtifact.deleteRecursively(artifactDir(dir, older));
         }
         return artifact;
     }
@@ -106,17 +105,6 @@ final class Checkpoints {
             if (!report.headImported()) {
                 throw new IOException("checkpoint " + artifact + " has no head matching the model's "
                         + model.config().numLabels() + " labels: it belongs to another run");
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

@@ -92,106 +92,158 @@ public final class FineTuner {
     /** Validation scores and the pooled features they came from. */
     private record Scored(Evaluation evaluation, float[][] features) {}
 
+    /** Where a run starts: epoch 1, or after the epoch of the checkpoint it resumes, with that run's history. */
+    private record Start(int firstEpoch, int stepOffset, double earlierSeconds, List<EpochMetrics> history) {
+        static final Start FROM_SCRATCH = new Start(1, 0, 0, List.of());
+    }
+
+    /** The encoded data and, in HEAD mode, the frozen encoder's pooled features of it (else null). */
+    private record Inputs(List<Encoded> trainTokens, List<Encoded> validationTokens, float[][] trainFeatures,
+            float[][] validationFeatures) {}
+
     private TrainingResult train() throws IOException {
         long start = System.nanoTime();
-        List<EpochMetrics> history = new ArrayList<>();
-        int firstEpoch = 1;
-        int stepOffset = 0;
-        double earlierSeconds = 0;
-        if (options.resume()) {
-            Optional<Checkpoints.Saved> saved = Checkpoints.latest(options.checkpointDir());
-            if (saved.isPresent()) {
-                Checkpoints.State state = saved.get().state();
-                checkResumable(state);
-                Checkpoints.restoreWeights(model, saved.get().artifact());
-                history.addAll(state.history());
-                firstEpoch = state.epoch() + 1;
-                stepOffset = state.globalStep();
-                earlierSeconds = state.wallSeconds();
-                LOG.info("resuming after epoch {} (step {}) from {}", state.epoch(), stepOffset, saved.get().artifact());
-            } else {
-                LOG.info("no complete checkpoint in {}: starting from the beginning", options.checkpointDir());
-            }
-        }
+        Start from = options.resume() ? resumePoint() : Start.FROM_SCRATCH;
+        List<EpochMetrics> history = new ArrayList<>(from.history());
         List<Encoded> trainTokens = model.tokenizer().encodeEach(train.inputs());
         List<Encoded> validationTokens = validation == null ? List.of() : model.tokenizer().encodeEach(validation.inputs());
-        int[] trainLabels = train.labelIds();
         int stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
-        boolean head = options.mode() == TrainingMode.HEAD;
-        int totalSteps = stepsPerEpoch * options.epochs();
-        LinearWarmupDecay encoderRate = LinearWarmupDecay.of((float) options.learningRate(), options.warmupRatio(),
-                totalSteps, stepOffset);
-        LinearWarmupDecay headRate = head ? encoderRate : LinearWarmupDecay.of((float) options.headLearningRate(),
-                options.warmupRatio(), totalSteps, stepOffset);
 
         Scored last = null;
         try (EvaluationPass pass = new EvaluationPass(model);
-                ClassifierTraining training = new ClassifierTraining(model, options.mode(), encoderRate, headRate,
-                        (float) options.weightDecay(), (float) options.maxGradNorm())) {
-            float[][] trainFeatures = null;
-            float[][] validationFeatures = null;
-            if (head && firstEpoch <= options.epochs()) {
-                int total = trainTokens.size() + validationTokens.size();
-                trainFeatures = features(pass, trainTokens, 0, total);
-                validationFeatures = features(pass, validationTokens, trainTokens.size(), total);
-            }
-            int[] lengths = trainTokens.stream().mapToInt(Encoded::length).toArray();
-            for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
+                ClassifierTraining training = optimizer(stepsPerEpoch * options.epochs(), from.stepOffset())) {
+            Inputs inputs = inputs(pass, trainTokens, validationTokens, from.firstEpoch());
+            for (int epoch = from.firstEpoch(); epoch <= options.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
-                listener.onEpochStart(epoch, options.epochs(), train.size());
-                // seeded per epoch, so a resumed run shuffles and drops out as the uninterrupted one would have
-                model.djlModel().getNDManager().getEngine().setRandomSeed((int) (options.seed() * 31 + epoch));
-                Random random = new Random(options.seed() * 1_000_003L + epoch);
-                List<int[]> batches = head
-                        ? LengthBucketBatches.shuffled(train.size(), options.batchSize(), random)
-                        : LengthBucketBatches.batches(lengths, options.batchSize(), LengthBucketBatches.CHUNK_BATCHES, random);
-                double lossSum = 0;
-                int lossCount = 0;
-                int done = 0;
-                int skippedInARow = 0;
-                for (int[] batch : batches) {
-                    ModelScorer.stopIfInterrupted();
-                    int[] y = pick(trainLabels, batch);
-                    float loss = head
-                            ? training.stepOnFeatures(rows(trainFeatures, batch), y)
-                            : training.step(EncodedBatch.pad(pick(trainTokens, batch), padId), y);
-                    done += batch.length;
-                    if (training.lastStepSkipped()) {
-                        LOG.warn("epoch {}: skipped a step with loss {} and gradient norm {}", epoch, loss,
-                                training.lastGradientNorm());
-                        if (++skippedInARow >= MAX_SKIPPED_STEPS) {
-                            throw new IllegalStateException("training diverged: " + skippedInARow
-                                    + " steps in a row had a non-finite loss or gradient; try a lower learning rate");
-                        }
-                    } else {
-                        skippedInARow = 0;
-                        lossSum += (double) loss * batch.length;
-                        lossCount += batch.length;
-                    }
-                    listener.onBatch(epoch, done, loss);
-                }
+                double trainLoss = trainEpoch(training, inputs, epoch);
                 double trainSeconds = seconds(epochStart);
-                last = validation == null ? null : evaluate(pass, validationTokens, validationFeatures);
-                EpochMetrics metrics = epochMetrics(epoch, lossCount == 0 ? Double.NaN : lossSum / lossCount, last, train.size() / trainSeconds,
-                        seconds(epochStart));
+                last = validation == null ? null : evaluate(pass, validationTokens, inputs.validationFeatures());
+                EpochMetrics metrics = epochMetrics(epoch, trainLoss, last, train.size() / trainSeconds, seconds(epochStart));
                 history.add(metrics);
                 listener.onEpochEnd(metrics);
                 if (options.checkpointDir() != null) {
-                    double wall = earlierSeconds + seconds(start);
-                    Checkpoints.State state = new Checkpoints.State(epoch, stepOffset + (epoch - firstEpoch + 1) * stepsPerEpoch,
-                            options.seed(), modeName(), train.size(), options.epochs(), wall, List.copyOf(history));
-                    Path artifact = Checkpoints.save(options.checkpointDir(), model,
-                            metrics(history, last, validationTokens, wall), state);
-                    listener.onCheckpoint(epoch, artifact);
+                    int globalStep = from.stepOffset() + (epoch - from.firstEpoch() + 1) * stepsPerEpoch;
+                    checkpoint(epoch, globalStep, history, last, validationTokens, from.earlierSeconds() + seconds(start));
                 }
             }
             if (last == null && validation != null) { // every epoch was done by an earlier run
-                last = evaluate(pass, validationTokens, validationFeatures);
+                last = evaluate(pass, validationTokens, inputs.validationFeatures());
             }
         }
-        ObjectNode metrics = metrics(history, last, validationTokens, earlierSeconds + seconds(start));
+        ObjectNode metrics = metrics(history, last, validationTokens, from.earlierSeconds() + seconds(start));
         return new TrainingResult(metrics, List.copyOf(history), last == null ? null : last.evaluation(),
                 last == null ? new float[0][] : last.features(), validation == null ? new int[0] : validation.labelIds());
+    }
+
+    /** The latest complete checkpoint's weights restored, and where its run stopped; from scratch without one. */
+    private Start resumePoint() throws IOException {
+        Optional<Checkpoints.Saved> saved = Checkpoints.latest(options.checkpointDir());
+        if (saved.isEmpty()) {
+            LOG.info("no complete checkpoint in {}: starting from the beginning", options.checkpointDir());
+            return Start.FROM_SCRATCH;
+        }
+        Checkpoints.State state = saved.get().state();
+        checkResumable(state);
+        Checkpoints.restoreWeights(model, saved.get().artifact());
+        LOG.info("resuming after epoch {} (step {}) from {}", state.epoch(), state.globalStep(), saved.get().artifact());
+        return new Start(state.epoch() + 1, state.globalStep(), state.wallSeconds(), state.history());
+    }
+
+    /**
+     * AdamW whose learning rates warm up and decay linearly over {@code totalSteps}, continuing at
+     * {@code stepOffset} on a resumed run; in HEAD mode the head trains at the encoder's rate.
+     */
+    private ClassifierTraining optimizer(int totalSteps, int stepOffset) {
+        LinearWarmupDecay encoderRate = LinearWarmupDecay.of((float) options.learningRate(), options.warmupRatio(),
+                totalSteps, stepOffset);
+        LinearWarmupDecay headRate = head() ? encoderRate : LinearWarmupDecay.of((float) options.headLearningRate(),
+                options.warmupRatio(), totalSteps, stepOffset);
+        return new ClassifierTraining(model, options.mode(), encoderRate, headRate, (float) options.weightDecay(),
+                (float) options.maxGradNorm());
+    }
+
+    /** In HEAD mode with epochs left to run, the pooled features are computed once here, for every epoch. */
+    private Inputs inputs(EvaluationPass pass, List<Encoded> trainTokens, List<Encoded> validationTokens, int firstEpoch) {
+        if (!head() || firstEpoch > options.epochs()) {
+            return new Inputs(trainTokens, validationTokens, null, null);
+        }
+        int total = trainTokens.size() + validationTokens.size();
+        return new Inputs(trainTokens, validationTokens, features(pass, trainTokens, 0, total),
+                features(pass, validationTokens, trainTokens.size(), total));
+    }
+
+    /** One pass over the training data; the mean loss of the steps taken (skipped ones left out), NaN if none. */
+    private double trainEpoch(ClassifierTraining training, Inputs inputs, int epoch) {
+        listener.onEpochStart(epoch, options.epochs(), train.size());
+        // seeded per epoch, so a resumed run shuffles and drops out as the uninterrupted one would have
+        EngineSeed.forEpoch(options.seed(), epoch);
+        List<int[]> batches = batches(inputs.trainTokens(), new Random(options.seed() * 1_000_003L + epoch));
+        int[] labels = train.labelIds();
+        DivergenceGuard guard = new DivergenceGuard(epoch);
+        double lossSum = 0;
+        int lossCount = 0;
+        int done = 0;
+        for (int[] batch : batches) {
+            ModelScorer.stopIfInterrupted();
+            int[] y = pick(labels, batch);
+            float loss = head()
+                    ? training.stepOnFeatures(rows(inputs.trainFeatures(), batch), y)
+                    : training.step(EncodedBatch.pad(pick(inputs.trainTokens(), batch), padId), y);
+            done += batch.length;
+            if (guard.counts(training, loss)) {
+                lossSum += (double) loss * batch.length;
+                lossCount += batch.length;
+            }
+            listener.onBatch(epoch, done, loss);
+        }
+        return lossCount == 0 ? Double.NaN : lossSum / lossCount;
+    }
+
+    /** HEAD mode shuffles cached features freely; FULL mode groups examples of similar token length. */
+    private List<int[]> batches(List<Encoded> trainTokens, Random random) {
+        if (head()) {
+            return LengthBucketBatches.shuffled(train.size(), options.batchSize(), random);
+        }
+        int[] lengths = trainTokens.stream().mapToInt(Encoded::length).toArray();
+        return LengthBucketBatches.batches(lengths, options.batchSize(), LengthBucketBatches.CHUNK_BATCHES, random);
+    }
+
+    /**
+     * Steps with a non-finite loss or gradient are skipped by {@link ClassifierTraining}; this counts them and
+     * declares the run diverged after {@link #MAX_SKIPPED_STEPS} in a row within one epoch.
+     */
+    private static final class DivergenceGuard {
+        private final int epoch;
+        private int skippedInARow;
+
+        DivergenceGuard(int epoch) {
+            this.epoch = epoch;
+        }
+
+        /** Whether the last step was taken, so its loss counts; throws when training has diverged. */
+        boolean counts(ClassifierTraining training, float loss) {
+            if (!training.lastStepSkipped()) {
+                skippedInARow = 0;
+                return true;
+            }
+            LOG.warn("epoch {}: skipped a step with loss {} and gradient norm {}", epoch, loss,
+                    training.lastGradientNorm());
+            if (++skippedInARow >= MAX_SKIPPED_STEPS) {
+                throw new IllegalStateException("training diverged: " + skippedInARow
+                        + " steps in a row had a non-finite loss or gradient; try a lower learning rate");
+            }
+            return false;
+        }
+    }
+
+    /** Saves the model after {@code epoch} with the state a resumed run needs, and tells the listener where. */
+    private void checkpoint(int epoch, int globalStep, List<EpochMetrics> history, Scored last,
+            List<Encoded> validationTokens, double wallSeconds) throws IOException {
+        Checkpoints.State state = new Checkpoints.State(epoch, globalStep, options.seed(), modeName(), train.size(),
+                options.epochs(), wallSeconds, List.copyOf(history));
+        Path artifact = Checkpoints.save(options.checkpointDir(), model,
+                metrics(history, last, validationTokens, wallSeconds), state);
+        listener.onCheckpoint(epoch, artifact);
     }
 
     /** Pooled features of every input, computed in length-grouped batches; results keep input order. */
@@ -243,7 +295,7 @@ public final class FineTuner {
                         model.config().labels(), Instant.now())
                 .training(new MetricsJson.Training(train.size(), validation == null ? 0 : validation.size(),
                         options.epochs(), options.batchSize(), options.learningRate(),
-                        options.mode() == TrainingMode.HEAD ? options.learningRate() : options.headLearningRate(),
+                        head() ? options.learningRate() : options.headLearningRate(),
                         options.weightDecay(),
                         options.warmupRatio(), options.maxGradNorm(), options.seed(), wallSeconds,
                         (double) train.size() * history.size() / wallSeconds, model.device().toString()))
@@ -295,6 +347,10 @@ public final class FineTuner {
             throw new IllegalArgumentException("the labels of " + data.source() + " " + data.labels()
                     + " differ from the model's " + model.config().labels() + " (order matters)");
         }
+    }
+
+    private boolean head() {
+        return options.mode() == TrainingMode.HEAD;
     }
 
     private String modeName() {
