@@ -1,6 +1,5 @@
 package io.triage.cli;
 
-import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
@@ -8,16 +7,17 @@ import io.triage.model.config.ModelOverrides;
 import io.triage.model.config.Pooling;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.train.TrainingMode;
-import io.triage.trainer.data.Dataset;
-import io.triage.trainer.data.DatasetReader;
-import io.triage.trainer.data.ReadOptions;
-import io.triage.trainer.data.StratifiedSplit;
-import io.triage.trainer.report.HtmlReport;
-import io.triage.trainer.report.TrainingProjection;
-import io.triage.trainer.train.ConsoleProgress;
-import io.triage.trainer.train.FineTuner;
-import io.triage.trainer.train.TrainingOptions;
-import io.triage.trainer.train.TrainingResult;
+import io.triage.training.data.Dataset;
+import io.triage.training.data.DatasetReader;
+import io.triage.training.data.ReadOptions;
+import io.triage.training.data.StratifiedSplit;
+import io.triage.training.report.HtmlReport;
+import io.triage.training.report.TrainingProjection;
+import io.triage.training.train.ConsoleProgress;
+import io.triage.training.train.EngineSeed;
+import io.triage.training.train.FineTuner;
+import io.triage.training.train.TrainingOptions;
+import io.triage.training.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,7 +98,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (headLearningRate != null) {
             options = options.withHeadLearningRate(headLearningRate);
         }
-        Engine.getEngine("PyTorch").setRandomSeed((int) options.seed());
+        EngineSeed.set(options.seed());
         System.out.printf(Locale.ROOT, "bench train: %s, %s mode, %d train / %d validation examples, %d epochs, %d cores%n",
                 dataset, mode, train.size(), validation.size(), options.epochs(), Runtime.getRuntime().availableProcessors());
         TrainingResult result;

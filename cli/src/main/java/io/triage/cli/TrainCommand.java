@@ -1,6 +1,5 @@
 package io.triage.cli;
 
-import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.triage.model.ClassifierModel;
@@ -9,19 +8,20 @@ import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.train.TrainingMode;
-import io.triage.trainer.data.DataFormat;
-import io.triage.trainer.data.Dataset;
-import io.triage.trainer.data.DatasetException;
-import io.triage.trainer.data.DatasetReader;
-import io.triage.trainer.data.ReadOptions;
-import io.triage.trainer.data.StratifiedSplit;
-import io.triage.trainer.eval.EpochMetrics;
-import io.triage.trainer.report.HtmlReport;
-import io.triage.trainer.report.TrainingProjection;
-import io.triage.trainer.train.ConsoleProgress;
-import io.triage.trainer.train.FineTuner;
-import io.triage.trainer.train.TrainingOptions;
-import io.triage.trainer.train.TrainingResult;
+import io.triage.training.data.DataFormat;
+import io.triage.training.data.Dataset;
+import io.triage.training.data.DatasetException;
+import io.triage.training.data.DatasetReader;
+import io.triage.training.data.ReadOptions;
+import io.triage.training.data.StratifiedSplit;
+import io.triage.training.eval.EpochMetrics;
+import io.triage.training.report.HtmlReport;
+import io.triage.training.report.TrainingProjection;
+import io.triage.training.train.ConsoleProgress;
+import io.triage.training.train.EngineSeed;
+import io.triage.training.train.FineTuner;
+import io.triage.training.train.TrainingOptions;
+import io.triage.training.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -160,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
         String parent = artifactConfig == null ? null : artifactConfig.path("triage").path("version").asText(null);
         TrainingOptions options = options(trainingMode).withParentVersion(parent)
                 .withCheckpoints(out.resolve("checkpoints"), resume);
-        Engine.getEngine("PyTorch").setRandomSeed((int) seed); // a fresh head starts the same for the same seed
+        EngineSeed.set(seed); // a fresh head starts the same for the same seed
         ModelOverrides overrides = new ModelOverrides(name, version != null ? version : nextVersion(parent),
                 train.labels(), model.pooling, model.maxLength);
         try (ClassifierModel classifier = ModelLoader.load(model.source, overrides, DeviceSpec.parse(model.device))) {

@@ -1,5 +1,6 @@
 package io.triage.cli.demo;
 
+import io.triage.model.io.ModelArtifact;
 import io.triage.stream.config.StreamAppConfig;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine;
@@ -15,11 +16,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code triage demo}: the whole product on one machine, on real data — spam or ham in the SpamAssassin corpus.
@@ -97,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path home = dir != null ? dir : defaultDir();
         Path runDir = home.resolve("run");
-        deleteRecursively(runDir); // the broker's topics do not outlive a run, so its models and feedback must not either
+        ModelArtifact.deleteRecursively(runDir); // the broker's topics do not outlive a run, so its models and feedback must not either
         Files.createDirectories(runDir);
         Path log = runDir.resolve("demo.log");
         long start = System.nanoTime();
@@ -170,17 +169,6 @@ public final class DemoCommand implements Callable<Integer> {
         String cache = System.getenv("XDG_CACHE_HOME");
         Path base = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("triage").resolve("demo");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /**

@@ -1,11 +1,12 @@
 package io.triage.cli.demo;
 
+import io.triage.model.io.ModelArtifact;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ final class NpmPackageFetcher {
             Files.move(work.resolve("package"), target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } finally {
-            deleteRecursively(work);
+            deleteQuietly(work);
         }
     }
 
@@ -95,11 +96,9 @@ final class NpmPackageFetcher {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+    private static void deleteQuietly(Path dir) {
+        try {
+            ModelArtifact.deleteRecursively(dir);
         } catch (IOException leftOver) {
             // a leftover fetch-* folder in the cache is not worth hiding the fetch's own outcome for
         }

@@ -6,7 +6,7 @@ import io.triage.model.io.ModelArtifact;
 import io.triage.model.train.TrainingMode;
 import io.triage.schemas.ModelUpdate;
 import io.triage.service.trust.UpdateSigner;
-import io.triage.trainer.report.HtmlReport;
+import io.triage.training.report.HtmlReport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

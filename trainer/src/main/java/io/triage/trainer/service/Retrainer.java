@@ -2,7 +2,6 @@ package io.triage.trainer.service;
 
 import io.triage.model.ClassifierModel;
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.ArtifactFetcher;
@@ -11,19 +10,20 @@ import io.triage.model.io.ModelLoader;
 import io.triage.model.train.TrainingMode;
 import io.triage.schemas.ModelUpdate;
 import io.triage.service.ModelUpdateLog;
-import io.triage.trainer.data.Dataset;
-import io.triage.trainer.data.DatasetReader;
-import io.triage.trainer.data.Example;
-import io.triage.trainer.data.ReadOptions;
-import io.triage.trainer.eval.ClassificationMetrics;
-import io.triage.trainer.eval.Evaluation;
-import io.triage.trainer.eval.MostFrequentBaseline;
-import io.triage.trainer.report.TrainingProjection;
-import io.triage.trainer.train.FineTuner;
-import io.triage.trainer.train.ModelScorer;
-import io.triage.trainer.train.TrainingListener;
-import io.triage.trainer.train.TrainingOptions;
-import io.triage.trainer.train.TrainingResult;
+import io.triage.training.data.Dataset;
+import io.triage.training.data.DatasetReader;
+import io.triage.training.data.Example;
+import io.triage.training.data.ReadOptions;
+import io.triage.training.eval.ClassificationMetrics;
+import io.triage.training.eval.Evaluation;
+import io.triage.training.eval.MostFrequentBaseline;
+import io.triage.training.report.TrainingProjection;
+import io.triage.training.train.EngineSeed;
+import io.triage.training.train.FineTuner;
+import io.triage.training.train.ModelScorer;
+import io.triage.training.train.TrainingListener;
+import io.triage.training.train.TrainingOptions;
+import io.triage.training.train.TrainingResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,7 +165,7 @@ final class Retrainer {
                 .withVersion(version).withLabels(labels);
         Device device = DeviceSpec.parse(config.get(TrainerConfig.MODEL_DEVICE));
         if (current.isEmpty()) {
-            Engine.getEngine("PyTorch").setRandomSeed(config.getInt(TrainerConfig.TRAIN_SEED, 0)); // the fresh head
+            EngineSeed.set(config.getInt(TrainerConfig.TRAIN_SEED, 0)); // the fresh head
             return ModelLoader.load(config.get(TrainerConfig.MODEL_BASE), overrides, device);
         }
         try (FetchedArtifact artifact = fetcher.fetchVerified(current.get().getArtifactUri(), current.get().getSha256())) {

@@ -2,9 +2,9 @@ package io.triage.trainer.service;
 
 import io.triage.schemas.LabeledExample;
 import io.triage.service.KafkaClients;
-import io.triage.trainer.data.Dataset;
-import io.triage.trainer.data.Example;
-import io.triage.trainer.train.PhraseData;
+import io.triage.training.data.Dataset;
+import io.triage.training.data.Example;
+import io.triage.training.train.PhraseData;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

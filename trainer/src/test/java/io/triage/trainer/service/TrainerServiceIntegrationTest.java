@@ -14,7 +14,7 @@ import io.triage.service.ModelUpdateLog;
 import io.triage.service.trust.SigningKeys;
 import io.triage.service.trust.UpdateVerifier;
 import io.triage.service.RegistrySettings;
-import io.triage.trainer.train.PhraseData;
+import io.triage.training.train.PhraseData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,0 +1,52 @@
+package io.triage.training.train;
+
+import io.triage.model.ClassifierModel;
+import io.triage.model.infer.LengthGrouping;
+import io.triage.model.text.Encoded;
+import io.triage.model.text.EncodedBatch;
+import io.triage.model.train.EvaluationPass;
+import io.triage.training.data.Dataset;
+import io.triage.training.eval.Evaluation;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/** Whole-model forward passes over many examples, in length-grouped batches, restored to the examples' order. */
+public final class ModelScorer {
+    private ModelScorer() {}
+
+    /** Scores {@code data} with {@code model} as it is: how a version does on an evaluation set. */
+    public static Evaluation evaluate(ClassifierModel model, Dataset data, int batchSize) {
+        List<Encoded> tokens = model.tokenizer().encodeEach(data.inputs());
+        try (EvaluationPass pass = new EvaluationPass(model)) {
+            float[][] logits = run(pass, tokens, model.tokenizer().padId(), batchSize).logits();
+            return Evaluation.of(data.labels(), data.labelIds(), logits);
+        }
+    }
+
+    /** Pooled features and logits of every example, in the order of {@code tokens}. */
+    static EvaluationPass.Outputs run(EvaluationPass pass, List<Encoded> tokens, long padId, int batchSize) {
+        float[][] features = new float[tokens.size()][];
+        float[][] logits = new float[tokens.size()][];
+        for (int[] group : LengthGrouping.groups(tokens.stream().mapToInt(Encoded::length).toArray(), batchSize)) {
+            stopIfInterrupted();
+            EvaluationPass.Outputs out = pass.run(EncodedBatch.pad(Arrays.stream(group).mapToObj(tokens::get).toList(), padId));
+            for (int i = 0; i < group.length; i++) {
+                features[group[i]] = out.features()[i];
+                logits[group[i]] = out.logits()[i];
+            }
+        }
+        return new EvaluationPass.Outputs(features, logits);
+    }
+
+    /**
+     * Long passes stop between batches when their thread is interrupted, so that a service shutting down does not wait
+     * for a whole training run. Between batches, never inside one: native calls are not interruptible.
+     */
+    static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("stopped: the thread was interrupted");
+        }
+    }
+}
