@@ -1,5 +1,6 @@
 package io.triage.cli;
 
+import io.triage.cli.options.PoolingConverter;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
@@ -34,12 +35,5 @@ final class ModelOptions {
 
     ClassifierModel load() throws IOException {
         return ModelLoader.load(source, new ModelOverrides(null, null, labels, pooling, maxLength), DeviceSpec.parse(device));
-    }
-
-    static final class PoolingConverter implements picocli.CommandLine.ITypeConverter<Pooling> {
-        @Override
-        public Pooling convert(String value) {
-            return Pooling.valueOf(value.toUpperCase(java.util.Locale.ROOT));
-        }
     }
 }

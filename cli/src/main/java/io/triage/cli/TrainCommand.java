@@ -2,12 +2,12 @@ package io.triage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.triage.cli.options.TrainingChoices;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.ModelLoader;
-import io.triage.model.train.TrainingMode;
 import io.triage.training.data.DataFormat;
 import io.triage.training.data.Dataset;
 import io.triage.training.data.DatasetException;
@@ -79,24 +79,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-column", defaultValue = "label", description = "Default: ${DEFAULT-VALUE}.")
     String labelColumn;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N examples only (0: all).")
-    int limit;
-
-    @Option(names = "--mode", defaultValue = "head", description = "head (frozen encoder, cached features) or full. "
-            + "Default: ${DEFAULT-VALUE}.")
-    String mode;
-
-    @Option(names = "--epochs", description = "Default: 20 (head), 2 (full).")
-    Integer epochs;
+    @Mixin
+    TrainingChoices training;
 
     @Option(names = "--batch-size", description = "Default: 64 (head), 32 (full).")
     Integer batchSize;
-
-    @Option(names = "--lr", description = "Peak learning rate (full: the encoder's). Default: 1e-3 (head), 2e-5 (full).")
-    Double learningRate;
-
-    @Option(names = "--head-lr", description = "Full mode: peak learning rate of the fresh head. Default: 1e-3.")
-    Double headLearningRate;
 
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -132,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
         if (Files.exists(artifact)) {
             throw new IllegalArgumentException(artifact + " exists already: choose another --out");
         }
-        TrainingMode trainingMode = TrainingMode.valueOf(mode.toUpperCase(Locale.ROOT));
+        TrainingOptions chosen = training.options(); // an unknown --mode fails before any data is read
         JsonNode artifactConfig = triageArtifactConfig(model.source);
         List<String> labels = model.labels != null ? model.labels : labelsOf(artifactConfig);
         ReadOptions read = ReadOptions.DEFAULTS
@@ -151,14 +138,13 @@ final class TrainCommand implements Callable<Integer> {
             train = split.train();
             validation = split.validation();
         }
-        if (limit > 0) {
-            train = train.first(limit);
-        }
+        train = training.limited(train);
         System.err.printf(Locale.ROOT, "triage train: %d training examples, %s, labels %s%n", train.size(),
                 validation == null ? "no validation" : validation.size() + " validation examples", train.labels());
 
         String parent = artifactConfig == null ? null : artifactConfig.path("triage").path("version").asText(null);
-        TrainingOptions options = options(trainingMode).withParentVersion(parent)
+        TrainingOptions options = (batchSize == null ? chosen : chosen.withBatchSize(batchSize)).withSeed(seed)
+                .withParentVersion(parent)
                 .withCheckpoints(out.resolve("checkpoints"), resume);
         EngineSeed.set(seed); // a fresh head starts the same for the same seed
         ModelOverrides overrides = new ModelOverrides(name, version != null ? version : nextVersion(parent),
@@ -170,23 +156,6 @@ final class TrainCommand implements Callable<Integer> {
             printSummary(result, artifact, sha, artifact.resolve(HtmlReport.FILE_NAME));
         }
         return 0;
-    }
-
-    private TrainingOptions options(TrainingMode trainingMode) {
-        TrainingOptions o = TrainingOptions.defaults(trainingMode).withSeed(seed);
-        if (epochs != null) {
-            o = o.withEpochs(epochs);
-        }
-        if (batchSize != null) {
-            o = o.withBatchSize(batchSize);
-        }
-        if (learningRate != null) {
-            o = o.withLearningRate(learningRate);
-        }
-        if (headLearningRate != null) {
-            o = o.withHeadLearningRate(headLearningRate);
-        }
-        return o;
     }
 
     private static void printSummary(TrainingResult result, Path artifact, String sha, Path report) {

@@ -1,5 +1,6 @@
 package io.triage.cli;
 
+import io.triage.cli.bench.BenchCommand;
 import io.triage.cli.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -2,18 +2,13 @@ package io.triage.model;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.triage.model.config.ClassifierConfig;
-import io.triage.model.io.SafetensorsWeights;
-import io.triage.model.io.WeightImporter;
 import io.triage.model.nn.SequenceClassifier;
 import io.triage.model.text.TextTokenizer;
 
-import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -48,19 +43,6 @@ public final class ClassifierModel implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
-    }
-
-    /** Overwrites weights with a checkpoint's; see {@link WeightImporter} for what must match. */
-    public WeightImporter.Report importWeights(Map<String, NDArray> checkpoint) throws IOException {
-        return WeightImporter.importInto(block, checkpoint, config.encoder().modelType());
-    }
-
-    /**
-     * Overwrites weights with those of a safetensors file, checked against this model before any tensor is read;
-     * only the tensors the model uses are read, one at a time, on {@code scratch}.
-     */
-    public WeightImporter.Report importWeights(SafetensorsWeights checkpoint, NDManager scratch) throws IOException {
-        return WeightImporter.importSafetensors(block, checkpoint, config.encoder().modelType(), scratch);
     }
 
     public ClassifierConfig config() {

@@ -59,7 +59,7 @@ class WeightImportTest {
                 NDManager scratch = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             WeightImporter.Report report;
             try (SafetensorsWeights weights = SafetensorsWeights.open(dir.resolve("model.safetensors"))) {
-                report = model.importWeights(weights, scratch);
+                report = WeightImporter.importInto(model, weights, scratch);
             }
             assertTrue(report.headImported());
             assertEquals(Set.of("bert.embeddings.position_ids", "bert.pooler.dense.weight"), report.unusedTensors());
@@ -75,7 +75,7 @@ class WeightImportTest {
             assertThrows(IllegalStateException.class, () -> scratch.create(1f), "a capped manager takes no array");
             IOException e = assertThrows(IOException.class, () -> {
                 try (SafetensorsWeights weights = SafetensorsWeights.open(dir.resolve("model.safetensors"))) {
-                    model.importWeights(weights, scratch);
+                    WeightImporter.importInto(model, weights, scratch);
                 }
             });
             assertArrayEquals(before, model.namedParameters().get("embeddings.word_embeddings.weight").getArray().toFloatArray(),

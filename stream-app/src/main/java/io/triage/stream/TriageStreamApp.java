@@ -5,14 +5,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.triage.model.config.DeviceSpec;
-import io.triage.model.config.ModelOverrides;
-import io.triage.model.infer.CpuThreads;
-import io.triage.model.infer.Precision;
-import io.triage.model.infer.TextClassifier;
-import io.triage.model.io.ModelLoader;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.batch.ServingModels;
 import io.triage.stream.config.StreamAppConfig;
 import io.triage.service.OpsServer;
 import io.triage.stream.ops.StreamMetrics;
@@ -41,7 +36,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,21 +83,6 @@ public final class TriageStreamApp implements AutoCloseable {
         }
     }
 
-    /** The bootstrap model the settings name, ready to classify batches. */
-    public static ModelBatchClassifier loadModel(StreamAppConfig config) throws IOException {
-        List<String> labels = config.getList(MODEL_LABELS);
-        return load(config, config.get(MODEL_SOURCE), ModelOverrides.NONE.withLabels(labels.isEmpty() ? null : labels));
-    }
-
-    private static ModelBatchClassifier load(StreamAppConfig config, String source, ModelOverrides overrides)
-            throws IOException {
-        var model = ModelLoader.load(source, overrides, DeviceSpec.parse(config.get(MODEL_DEVICE)));
-        TextClassifier classifier = TextClassifier.of(model, config.getEnum(MODEL_PRECISION, Precision.class));
-        LOG.info("loaded model {} version {} on {}, labels {}", model.config().name(), model.config().version(),
-                model.device(), model.config().labels());
-        return new ModelBatchClassifier(classifier, config.getInt(BATCH_LENGTH_GROUP_SIZE, 1));
-    }
-
     /** Only updates pointing into these locations are fetched, within the download caps. */
     private static ArtifactFetcher fetcher(StreamAppConfig config) {
         AllowedLocations allowed = new AllowedLocations(config.getList(ARTIFACT_ALLOWED_URIS));
@@ -121,11 +100,9 @@ public final class TriageStreamApp implements AutoCloseable {
                 config.getBoolean(UPDATE_ALLOW_UNSIGNED), UPDATE_TRUSTED_KEYS, UPDATE_ALLOW_UNSIGNED);
         Map<String, Object> registryConfig = RegistrySettings.of(config);
         new TopicProvisioner(config.clientConfig()).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
-        int cpuThreads = CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0));
-        worker = InferenceWorker.start(null, () -> CpuThreads.useOnThisThread(cpuThreads));
-        swapper = new ModelSwapper(worker,
-                (folder, version) -> load(config, folder.toString(), ModelOverrides.NONE.withVersion(version)),
-                fetcher(config), metrics, config.getList(MODEL_LABELS));
+        ServingModels models = ServingModels.from(config);
+        worker = models.startWorker();
+        swapper = new ModelSwapper(worker, models, fetcher(config), metrics, config.getList(MODEL_LABELS));
         Producer<byte[], DeadLetter> deadLetters = new KafkaProducer<>(config.clientConfig(), new ByteArraySerializer(),
                 OutputSerializers.<DeadLetter>create(config.getEnum(OUTPUT_FORMAT, OutputFormat.class), registryConfig));
         follower = new ModelFollower(
@@ -135,7 +112,7 @@ public final class TriageStreamApp implements AutoCloseable {
         if (follower.serveLatest()) {
             return swapper.servedLabels();
         }
-        ModelBatchClassifier bootstrap = loadModel(config);
+        ModelBatchClassifier bootstrap = models.loadBootstrap();
         swapper.serve(bootstrap);
         return swapper.servedLabels().isEmpty() ? bootstrap.labels() : swapper.servedLabels();
     }

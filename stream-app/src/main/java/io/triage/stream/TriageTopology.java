@@ -25,6 +25,9 @@ import org.apache.kafka.streams.state.Stores;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import static io.triage.stream.batch.MicroBatchProcessor.SINK_CLASSIFIED;
+import static io.triage.stream.batch.MicroBatchProcessor.SINK_DEAD_LETTER;
+import static io.triage.stream.batch.MicroBatchProcessor.SINK_ROUTED;
 import static io.triage.stream.config.StreamAppConfig.*;
 
 /**
@@ -43,9 +46,6 @@ public final class TriageTopology {
     public static final String SOURCE = "text-events";
     public static final String CLASSIFIER = "micro-batch-classifier";
     public static final String BUFFER_STORE = "batch-buffer";
-    public static final String SINK_CLASSIFIED = "classified";
-    public static final String SINK_ROUTED = "classified-by-label";
-    public static final String SINK_DEAD_LETTER = "dead-letters";
 
     private TriageTopology() {}
 

@@ -1,6 +1,5 @@
 package io.triage.cli.demo;
 
-import io.micrometer.core.instrument.Gauge;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.schemas.ModelUpdate;
@@ -10,6 +9,7 @@ import io.triage.service.trust.UpdateVerifier;
 import io.triage.service.RegistrySettings;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.ops.StreamMetrics;
 import io.triage.trainer.service.TrainerConfig;
 import io.triage.trainer.service.TriageTrainer;
 import org.apache.kafka.clients.admin.Admin;
@@ -175,9 +175,9 @@ final class DemoStack implements AutoCloseable {
         return trainer;
     }
 
-    /** The model version the stream app serves now, from its {@code triage.model.serving} gauge. */
+    /** The model version the stream app serves now, from its model-serving gauge. */
     String servingVersion() {
-        return app.metrics().registry().find("triage.model.serving").gauges().stream()
+        return app.metrics().registry().find(StreamMetrics.MODEL_SERVING).gauges().stream()
                 .filter(g -> g.value() == 1).map(g -> g.getId().getTag("version")).findFirst().orElse("none");
     }
 

@@ -1,5 +1,7 @@
 package io.triage.cli.demo;
 
+import io.triage.cli.demo.DemoOutcome.StreamRun;
+import io.triage.cli.demo.DemoOutcome.Trained;
 import io.triage.cli.demo.ResultTracker.KindStats;
 import io.triage.cli.demo.ResultTracker.Score;
 import io.triage.schemas.ModelUpdate;
@@ -19,10 +21,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import static io.triage.cli.demo.DemoFormat.number;
+import static io.triage.cli.demo.DemoFormat.percent;
+
 /**
  * The demo's script, on a running {@link DemoStack}: bootstrap feedback trains v1 → v1 scores the held-back part →
  * the stream part flows at a steady rate while the feedback part goes to the trainer, which trains v2 that the
- * stream app hot-swaps to → v2 scores the held-back part → summary.
+ * stream app hot-swaps to → v2 scores the held-back part → summary ({@link DemoSummary}).
  */
 final class DemoStory implements AutoCloseable {
     /** Kinds of input, the first part of the event ids: the stream part, the held-back part before and after v2. */
@@ -72,7 +77,7 @@ final class DemoStory implements AutoCloseable {
     void run(boolean exitWhenDone, long startNanos) throws Exception {
         LiveView view = new LiveView(out, ansi, this::statusLines);
         view.start(Duration.ofSeconds(5));
-        Outcome outcome;
+        DemoOutcome outcome;
         try {
             outcome = tell(view);
         } catch (Exception | Error e) {
@@ -106,10 +111,7 @@ final class DemoStory implements AutoCloseable {
         }
     }
 
-    /** What the story found. */
-    private record Outcome(Trained v1, StreamRun stream, Score before, Score after) {}
-
-    private Outcome tell(LiveView view) throws Exception {
+    private DemoOutcome tell(LiveView view) throws Exception {
         DemoSplit split = setting.split();
         view.println(step(3, "bootstrap: " + split.bootstrap().size() + " labeled e-mails go to the trainer as feedback;"
                 + " it trains v1 (head mode) and the stream app swaps to it"));
@@ -118,12 +120,12 @@ final class DemoStory implements AutoCloseable {
         traffic.sendFeedback(split.bootstrap());
         Trained v1 = retrain(view, split.bootstrap().size(), t);
         view.println(String.format(Locale.ROOT, "      %s serves, %.1f s after the feedback was sent: trained on %s e-mails,"
-                        + " accuracy %s on the trainer's held-out feedback", v1.version, v1.seconds, v1.trainedOn(),
-                percent(v1.outcome.candidate())));
+                        + " accuracy %s on the trainer's held-out feedback", v1.version(), v1.seconds(), v1.trainedOn(),
+                percent(v1.outcome().candidate())));
 
         view.println(step(4, "v1 scores the " + split.evaluation().size() + " held-back e-mails (never trained on),"
                 + " sent as fast as they go"));
-        HeldBack before = scoreHeldBack(HELD_BACK_V1, v1.version);
+        HeldBack before = scoreHeldBack(HELD_BACK_V1, v1.version());
         view.println(String.format(Locale.ROOT, "      v1: %s; %s events/s flat out", describe(before.score),
                 number(before.eventsPerSecond)));
 
@@ -137,17 +139,9 @@ final class DemoStory implements AutoCloseable {
         StreamRun stream = streamWithRetrain(view, rate);
 
         view.println(step(6, "v2 scores the same " + split.evaluation().size() + " held-back e-mails"));
-        HeldBack after = scoreHeldBack(HELD_BACK_V2, stream.v2.version);
+        HeldBack after = scoreHeldBack(HELD_BACK_V2, stream.v2().version());
         view.println("      v2: " + describe(after.score));
-        return new Outcome(v1, stream, before.score, after.score);
-    }
-
-    /** A published version: the run's outcome and its update. */
-    private record Trained(String version, RunOutcome outcome, ModelUpdate update, double seconds) {
-        String trainedOn() {
-            Double n = update.getMetrics().get("training_examples");
-            return n == null ? "?" : String.valueOf(Math.round(n));
-        }
+        return new DemoOutcome(v1, stream, before.score, after.score);
     }
 
     /**
@@ -209,9 +203,6 @@ final class DemoStory implements AutoCloseable {
         return new HeldBack(score, eventsPerSecond);
     }
 
-    /** The stream part and what happened meanwhile. */
-    private record StreamRun(Trained v2, double sendSeconds) {}
-
     private StreamRun streamWithRetrain(LiveView view, double rate) throws Exception {
         DemoSplit split = setting.split();
         int total = split.stream().size();
@@ -239,8 +230,8 @@ final class DemoStory implements AutoCloseable {
             Trained v2 = retrain(view, split.bootstrap().size() + split.feedback().size(), t);
             view.println(String.format(Locale.ROOT, "      hot swap: %s serves, %.1f s after the feedback was sent, and the"
                             + " stream never stopped: trained on %s e-mails, %s on the trainer's held-out feedback vs %s"
-                            + " for v1", v2.version, v2.seconds, v2.trainedOn(), percent(v2.outcome.candidate()),
-                    percent(v2.outcome.current())));
+                            + " for v1", v2.version(), v2.seconds(), v2.trainedOn(), percent(v2.outcome().candidate()),
+                    percent(v2.outcome().current())));
             double sendSeconds = sendingResult(sending);
             await(() -> tracker.stats(STREAM).results() >= total, "the results of the streamed e-mails");
             return new StreamRun(v2, sendSeconds);
@@ -303,45 +294,11 @@ final class DemoStory implements AutoCloseable {
         return lines;
     }
 
-    private void printSummary(Outcome outcome, long startNanos) {
-        Trained v1 = outcome.v1();
-        StreamRun stream = outcome.stream();
-        Score before = outcome.before();
-        Score after = outcome.after();
-        DemoSplit split = setting.split();
-        KindStats s = tracker.stats(STREAM);
-        String perVersion = s.perVersion().entrySet().stream()
-                .map(e -> e.getKey() + " " + percent(e.getValue().accuracy()) + " of " + e.getValue().total())
-                .collect(Collectors.joining(", "));
-        Integer firstV2 = s.firstOfVersion().get(stream.v2.version);
-        String swapPoint = firstV2 == null ? "after the stream part ended"
-                : "from streamed e-mail " + (firstV2 + 1) + " of " + split.stream().size() + " on";
-        long deadLetters = Math.round(stack.app().metrics().deadLetterCount());
-        List<String> lines = List.of(
-                "",
-                String.format(Locale.ROOT, "Summary (%s)", clock(seconds(startNanos))),
-                "  data          " + setting.dataDescription(),
-                String.format(Locale.ROOT, "  split         %d bootstrap, %d stream, %d feedback, %d held back",
-                        split.bootstrap().size(), split.stream().size(), split.feedback().size(), split.evaluation().size()),
-                String.format(Locale.ROOT, "  v1            trained on %s of the %d bootstrap e-mails, serving %.1f s after"
-                        + " they were sent", v1.trainedOn(), split.bootstrap().size(), v1.seconds),
-                String.format(Locale.ROOT, "  v2            trained on %s of the %d bootstrap + feedback e-mails, hot-swapped %.1f s after"
-                        + " the feedback, %s", stream.v2.trainedOn(), split.bootstrap().size() + split.feedback().size(),
-                        stream.v2.seconds, swapPoint),
-                String.format(Locale.ROOT, "  held back     %d e-mails never trained on: accuracy v1 %s -> v2 %s (%+.1f points)",
-                        split.evaluation().size(), percent(before.accuracy()), percent(after.accuracy()),
-                        100 * (after.accuracy() - before.accuracy())),
-                String.format(Locale.ROOT, "  trainer       on its held-out feedback: v2 %s vs v1 %s",
-                        percent(stream.v2.outcome.candidate()), percent(stream.v2.outcome.current())),
-                String.format(Locale.ROOT, "  stream        %d events at %s/s, end-to-end latency p50 %s ms, p99 %s ms;"
-                                + " live accuracy %s", split.stream().size(),
-                        number(split.stream().size() / Math.max(1e-9, stream.sendSeconds)),
-                        number(s.latencyPercentile(50)), number(s.latencyPercentile(99)), perVersion),
-                String.format(Locale.ROOT, "  exactly once  %d results for %d events, %d duplicates; %d dead letters"
-                                + " (%d bad records sent)", s.results(), split.stream().size(), s.duplicates(), deadLetters,
-                        DemoTraffic.BAD_RECORDS),
-                "  serving       " + stack.servingVersion());
-        lines.forEach(out::println);
+    private void printSummary(DemoOutcome outcome, long startNanos) {
+        new DemoSummary(setting.split(), setting.dataDescription())
+                .lines(outcome, tracker.stats(STREAM), Math.round(stack.app().metrics().deadLetterCount()),
+                        stack.servingVersion(), seconds(startNanos))
+                .forEach(out::println);
         out.flush();
     }
 
@@ -354,25 +311,8 @@ final class DemoStory implements AutoCloseable {
                 score.total());
     }
 
-    static String percent(double fraction) {
-        return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
-    }
-
-    static String number(double value) {
-        if (Double.isNaN(value)) {
-            return "-";
-        }
-        return value >= 100 || value == Math.rint(value) ? String.valueOf(Math.round(value))
-                : String.format(Locale.ROOT, "%.1f", value);
-    }
-
     static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + " s";
     }
 
     /** Stops the reader and the producers. */

@@ -62,7 +62,7 @@ public final class ModelLoader {
         ClassifierModel model = ClassifierModel.create(config, tokenizerJson, device);
         try (NDManager scratch = NDManager.newBaseManager(device, "PyTorch");
                 InputStream onnx = classpathStream(MINILM_ONNX)) {
-            report(model.importWeights(OnnxWeights.read(onnx, scratch)), "bundled " + MINILM_ONNX);
+            report(WeightImporter.importInto(model, OnnxWeights.read(onnx, scratch)), "bundled " + MINILM_ONNX);
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -97,7 +97,7 @@ public final class ModelLoader {
         try (SafetensorsWeights checkpoint = SafetensorsWeights.open(weights)) {
             ClassifierModel model = ClassifierModel.create(config, tokenizerJson, device);
             try (NDManager scratch = NDManager.newBaseManager(device, "PyTorch")) {
-                report(model.importWeights(checkpoint, scratch), weights.toString());
+                report(WeightImporter.importInto(model, checkpoint, scratch), weights.toString());
                 return model;
             } catch (IOException | RuntimeException e) {
                 model.close();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import io.triage.model.ClassifierModel;
 import io.triage.model.config.ModelType;
 import io.triage.model.nn.SequenceClassifier;
 
@@ -17,7 +18,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Copies checkpoint tensors into an initialized {@link SequenceClassifier}, matching Hugging Face names.
+ * Overwrites a {@link ClassifierModel}'s weights with a checkpoint's: copies the tensors into its initialized
+ * {@link SequenceClassifier}, matching Hugging Face names.
  *
  * <p>Accepts both bare encoders ({@code embeddings.*}) and {@code *ForSequenceClassification} checkpoints
  * ({@code bert.embeddings.*}). Every encoder tensor must be present with the right shape; the head is
@@ -35,12 +37,15 @@ public final class WeightImporter {
     /** Which checkpoint tensor fills each parameter (parameter name → tensor name), and what is left over. */
     private record Plan(Map<String, String> sources, Report report) {}
 
-    /** Imports the tensors the model needs from a safetensors file, each read only after all were checked. */
-    public static Report importSafetensors(SequenceClassifier block, SafetensorsWeights checkpoint, ModelType type,
-            NDManager scratch) throws IOException {
-        Plan plan = plan(block, checkpoint.shapes(), type);
+    /**
+     * Overwrites the model's weights with those of a safetensors file, checked against the model before any tensor
+     * is read; only the tensors the model uses are read, one at a time, on {@code scratch}.
+     */
+    public static Report importInto(ClassifierModel model, SafetensorsWeights checkpoint, NDManager scratch)
+            throws IOException {
+        Plan plan = plan(model, checkpoint.shapes());
         checkpoint.requireReadable(plan.sources().values());
-        Map<String, Parameter> params = block.namedParameters();
+        Map<String, Parameter> params = model.namedParameters();
         for (Map.Entry<String, String> e : plan.sources().entrySet()) {
             try (NDArray source = checkpoint.read(e.getValue(), scratch)) { // one tensor in memory at a time
                 copy(source, params.get(e.getKey()));
@@ -49,22 +54,22 @@ public final class WeightImporter {
         return plan.report();
     }
 
-    /** Imports from tensors already in memory (e.g. read from ONNX). */
-    public static Report importInto(SequenceClassifier block, Map<String, NDArray> checkpoint, ModelType type)
-            throws IOException {
+    /** Overwrites the model's weights with tensors already in memory (e.g. read from ONNX). */
+    public static Report importInto(ClassifierModel model, Map<String, NDArray> checkpoint) throws IOException {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         checkpoint.forEach((name, array) -> shapes.put(name, array.getShape()));
-        Plan plan = plan(block, shapes, type);
-        Map<String, Parameter> params = block.namedParameters();
+        Plan plan = plan(model, shapes);
+        Map<String, Parameter> params = model.namedParameters();
         for (Map.Entry<String, String> e : plan.sources().entrySet()) {
             copy(checkpoint.get(e.getValue()), params.get(e.getKey()));
         }
         return plan.report();
     }
 
-    private static Plan plan(SequenceClassifier block, Map<String, Shape> checkpoint, ModelType type) throws IOException {
+    private static Plan plan(ClassifierModel model, Map<String, Shape> checkpoint) throws IOException {
+        ModelType type = model.config().encoder().modelType();
         Set<String> unused = new TreeSet<>(checkpoint.keySet());
-        Map<String, Parameter> params = block.namedParameters();
+        Map<String, Parameter> params = model.namedParameters();
         List<String> headNames = params.keySet().stream().filter(n -> n.startsWith(SequenceClassifier.HEAD_PREFIX)).toList();
         boolean headPresent = headNames.stream().allMatch(n -> checkpoint.containsKey(n)
                 && checkpoint.get(n).equals(params.get(n).getArray().getShape()));

@@ -13,7 +13,6 @@ import io.triage.stream.input.InvalidInputException;
 import io.triage.stream.input.SourcePosition;
 import io.triage.stream.input.TextEventDecoder;
 import io.triage.stream.input.TextEventValidator;
-import io.triage.stream.TriageTopology;
 import io.triage.stream.ops.StreamMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -58,6 +57,12 @@ import java.util.function.LongSupplier;
  * the iteration took.
  */
 public final class MicroBatchProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
+    /** The sinks this processor forwards to: the topology must name its sinks so. */
+    public static final String SINK_CLASSIFIED = "classified";
+    /** Only forwarded to when routing is on. */
+    public static final String SINK_ROUTED = "classified-by-label";
+    public static final String SINK_DEAD_LETTER = "dead-letters";
+
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
     private static final long PICKUP_INTERVAL_MS = 5;
 
@@ -213,9 +218,9 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                 .setTimings(new Timings(started - event.getBufferedAt(), modelMs, batchSize))
                 .build();
         Record<byte[], SpecificRecord> record = new Record<>(bytes(event.getKey()), out, event.getRecordTimestamp());
-        context.forward(record, TriageTopology.SINK_CLASSIFIED);
+        context.forward(record, SINK_CLASSIFIED);
         if (routing) {
-            context.forward(record, TriageTopology.SINK_ROUTED);
+            context.forward(record, SINK_ROUTED);
         }
         metrics.classified(now - event.getRecordTimestamp());
     }
@@ -224,7 +229,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                             String reason) {
         DeadLetter letter = DeadLetters.of(key, value, source.topic(), source.partition(), source.offset(), stage, error,
                 reason, wallClock.getAsLong(), deadLetterMaxBytes);
-        context.forward(new Record<>(key, letter, source.timestamp()), TriageTopology.SINK_DEAD_LETTER);
+        context.forward(new Record<>(key, letter, source.timestamp()), SINK_DEAD_LETTER);
         metrics.deadLetter(stage.name(), reason);
         LOG.debug("dead letter from {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), error.getMessage());
     }

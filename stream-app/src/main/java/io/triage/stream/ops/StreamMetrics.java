@@ -14,6 +14,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The app's own meters, named so that Prometheus shows them as {@code triage_*}. */
 public final class StreamMetrics {
+    // the meters' names, for whoever reads them from the registry (benchmarks, the demo, tests)
+    public static final String CLASSIFIED = "triage.events.classified";
+    public static final String BATCH_SIZE = "triage.batch.size";
+    public static final String MODEL_BATCH_TIME = "triage.model.batch.time";
+    public static final String END_TO_END_LATENCY = "triage.end.to.end.latency";
+    /** Tagged by {@code stage} and {@code reason}. */
+    public static final String DEAD_LETTERS = "triage.dead.letters";
+    /** Tagged by {@code outcome}: {@code swapped} or the reason an update was rejected. */
+    public static final String MODEL_UPDATES = "triage.model.updates";
+    /** Tagged by {@code model} and {@code version}: 1 for the version serving now. */
+    public static final String MODEL_SERVING = "triage.model.serving";
+
     private final MeterRegistry registry;
     private final Counter classified;
     private final DistributionSummary batchSize;
@@ -23,16 +35,16 @@ public final class StreamMetrics {
 
     public StreamMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.classified = Counter.builder("triage.events.classified")
+        this.classified = Counter.builder(CLASSIFIED)
                 .description("Events classified and written").register(registry);
-        this.batchSize = DistributionSummary.builder("triage.batch.size")
+        this.batchSize = DistributionSummary.builder(BATCH_SIZE)
                 .description("Events per micro-batch").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
                 .register(registry);
-        this.modelTime = Timer.builder("triage.model.batch.time")
+        this.modelTime = Timer.builder(MODEL_BATCH_TIME)
                 .description("Model time per micro-batch").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
-        this.endToEnd = Timer.builder("triage.end.to.end.latency")
+        this.endToEnd = Timer.builder(END_TO_END_LATENCY)
                 .description("From the input record's timestamp to its result being produced").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
@@ -53,22 +65,22 @@ public final class StreamMetrics {
     }
 
     public void deadLetter(String stage, String reason) {
-        Counter.builder("triage.dead.letters").description("Records sent to the dead-letter topic")
+        Counter.builder(DEAD_LETTERS).description("Records sent to the dead-letter topic")
                 .tag("stage", stage).tag("reason", reason).register(registry).increment();
     }
 
     public double deadLetterCount() {
-        return registry.find("triage.dead.letters").counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find(DEAD_LETTERS).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** Counts a model update by its outcome: {@code swapped} or the reason it was rejected. */
     public void modelUpdate(String outcome) {
-        Counter.builder("triage.model.updates").description("Model updates received, by outcome")
+        Counter.builder(MODEL_UPDATES).description("Model updates received, by outcome")
                 .tag("outcome", outcome).register(registry).increment();
     }
 
     public double modelUpdateCount(String outcome) {
-        Counter c = registry.find("triage.model.updates").tag("outcome", outcome).counter();
+        Counter c = registry.find(MODEL_UPDATES).tag("outcome", outcome).counter();
         return c == null ? 0 : c.count();
     }
 
@@ -78,7 +90,7 @@ public final class StreamMetrics {
         modelInfo.values().forEach(v -> v.set(0));
         modelInfo.computeIfAbsent(key, k -> {
             AtomicInteger value = new AtomicInteger();
-            Gauge.builder("triage.model.serving", value, AtomicInteger::get)
+            Gauge.builder(MODEL_SERVING, value, AtomicInteger::get)
                     .description("1 for the model version now serving").tag("model", name).tag("version", version)
                     .register(registry);
             return value;

@@ -10,12 +10,12 @@ import io.triage.service.ModelUpdateRejected.Reason;
 import io.triage.stream.batch.BatchClassifier;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.batch.ServingModels;
 import io.triage.stream.ops.StreamMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,24 +31,18 @@ public final class ModelSwapper {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
     private static final List<TextInput> WARM_UP = List.of(TextInput.of("warm-up"), TextInput.of("a second, longer warm-up text"));
 
-    /** Loads a model folder under a version name on the app's device and precision. */
-    @FunctionalInterface
-    public interface ModelFactory {
-        ModelBatchClassifier load(Path folder, String version) throws IOException;
-    }
-
     private final InferenceWorker worker;
-    private final ModelFactory factory;
+    private final ServingModels models;
     private final ArtifactFetcher fetcher;
     private final StreamMetrics metrics;
     private Set<String> servedLabels;
     private String servedVersion;
 
     /** @param servedLabels the labels the app serves; empty: those of the first version from the update topic */
-    public ModelSwapper(InferenceWorker worker, ModelFactory factory, ArtifactFetcher fetcher, StreamMetrics metrics,
+    public ModelSwapper(InferenceWorker worker, ServingModels models, ArtifactFetcher fetcher, StreamMetrics metrics,
                         List<String> servedLabels) {
         this.worker = worker;
-        this.factory = factory;
+        this.models = models;
         this.fetcher = fetcher;
         this.metrics = metrics;
         this.servedLabels = servedLabels.isEmpty() ? null : Set.copyOf(servedLabels);
@@ -130,7 +124,7 @@ public final class ModelSwapper {
             throws ModelUpdateRejected {
         ModelBatchClassifier model;
         try {
-            model = factory.load(artifact.folder(), update.getVersion());
+            model = models.loadVersion(artifact.folder(), update.getVersion());
         } catch (IOException | RuntimeException e) {
             throw new ModelUpdateRejected(Reason.LOAD_FAILED, "cannot load " + update.getArtifactUri()
                     + ": " + e.getMessage(), e);

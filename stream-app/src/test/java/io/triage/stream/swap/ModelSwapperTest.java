@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.ModelOverrides;
-import io.triage.model.infer.Precision;
-import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.AllowedLocations;
 import io.triage.model.io.ArtifactFetcher;
 import io.triage.model.io.ModelArtifact;
@@ -15,6 +13,8 @@ import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TrainingMode;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.batch.ServingModels;
+import io.triage.stream.config.StreamAppConfig;
 import io.triage.stream.ops.StreamMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +28,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static io.triage.stream.config.StreamAppConfig.BATCH_LENGTH_GROUP_SIZE;
+import static io.triage.stream.config.StreamAppConfig.MODEL_DEVICE;
+import static io.triage.stream.config.StreamAppConfig.MODEL_PRECISION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,16 +69,13 @@ class ModelSwapperTest {
         }
     }
 
-    private static ModelBatchClassifier load(Path folder, String version) throws IOException {
-        ClassifierModel model = ModelLoader.loadFolder(folder, ModelOverrides.NONE.withVersion(version), Device.cpu());
-        return new ModelBatchClassifier(TextClassifier.of(model, Precision.FP32), 16);
-    }
-
     @Test
     void eachSwapServesTheNewVersionFreesTheOldModelAndRecordsItsSteps() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (InferenceWorker worker = InferenceWorker.start(null)) {
-            ModelSwapper swapper = new ModelSwapper(worker, ModelSwapperTest::load,
+            ServingModels onCpu = ServingModels.from(StreamAppConfig.of(Map.of(MODEL_DEVICE, "cpu", MODEL_PRECISION, "fp32",
+                    BATCH_LENGTH_GROUP_SIZE, "16")));
+            ModelSwapper swapper = new ModelSwapper(worker, onCpu,
                     new ArtifactFetcher(models.resolve("downloads"), new AllowedLocations(List.of(models.toString())),
                             Long.MAX_VALUE, Duration.ofMinutes(1)), new StreamMetrics(registry), LABELS);
             assertTrue(swapper.apply(v1));

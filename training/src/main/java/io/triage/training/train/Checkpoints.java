@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.model.ClassifierModel;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.SafetensorsWeights;
+import io.triage.model.io.WeightImporter;
 import io.triage.training.eval.EpochMetrics;
 import io.triage.training.eval.MetricsJson;
 
@@ -101,7 +102,7 @@ final class Checkpoints {
     static void restoreWeights(ClassifierModel model, Path artifact) throws IOException {
         try (SafetensorsWeights weights = SafetensorsWeights.open(artifact.resolve("model.safetensors"));
                 NDManager scratch = model.djlModel().getNDManager().newSubManager()) {
-            var report = model.importWeights(weights, scratch);
+            var report = WeightImporter.importInto(model, weights, scratch);
             if (!report.headImported()) {
                 throw new IOException("checkpoint " + artifact + " has no head matching the model's "
                         + model.config().numLabels() + " labels: it belongs to another run");

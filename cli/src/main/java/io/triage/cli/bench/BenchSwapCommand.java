@@ -1,4 +1,4 @@
-package io.triage.cli;
+package io.triage.cli.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -19,6 +19,7 @@ import io.triage.service.trust.UpdateSigner;
 import io.triage.service.TopicProvisioner;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.batch.ServingModels;
 import io.triage.stream.config.StreamAppConfig;
 import io.triage.stream.swap.SwapSteps;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,7 +36,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +52,6 @@ import static io.triage.stream.config.StreamAppConfig.*;
 @Command(name = "swap", mixinStandardHelpOptions = true,
         description = "Throughput, latency and output gaps around a model swap under steady load; memory over many swaps.")
 final class BenchSwapCommand implements Callable<Integer> {
-    private static final List<String> EMOTIONS = List.of("sadness", "joy", "love", "anger", "fear", "surprise");
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration SWAP_TIMEOUT = Duration.ofMinutes(3);
     /** Between two swaps of the memory phase, so that each version serves a while. */
@@ -79,14 +78,8 @@ final class BenchSwapCommand implements Callable<Integer> {
             description = "Seconds measured before the swap and after it (default: ${DEFAULT-VALUE}).")
     int windowSeconds;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "batch.max.size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--max-wait-ms", defaultValue = "10", description = "batch.max.wait.ms (default: ${DEFAULT-VALUE}).")
-    int maxWaitMs;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other stream app setting.")
-    Map<String, String> extra = new HashMap<>();
+    @Mixin
+    StreamAppOptions appOptions;
 
     private record Artifact(String version, Path dir, String sha256) {}
 
@@ -111,29 +104,24 @@ final class BenchSwapCommand implements Callable<Integer> {
     private void run(List<TextInput> texts, Artifact v1, Artifact v2, Path work) throws Exception {
         UpdateSigner signer = new UpdateSigner(SigningKeys.generate().getPrivate()); // signs as the trainer does
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedRegistry registry = EmbeddedRegistry.start()) {
-            Map<String, String> settings = new HashMap<>(Map.of(
-                    BOOTSTRAP_SERVERS, kafka.bootstrapServers(), REGISTRY_URL, registry.apiV2Url(),
-                    APPLICATION_ID, "bench-swap", MODEL_LABELS, String.join(",", EMOTIONS),
-                    BATCH_MAX_SIZE, String.valueOf(batchSize), BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs),
-                    HTTP_PORT, "-1", "kafka.state.dir", work.resolve("state").toString(),
+            StreamAppConfig config = appOptions.config(kafka, registry, "bench-swap", work.resolve("state"), Map.of(
                     UPDATE_TRUSTED_KEYS, SigningKeys.inline(signer.publicKey()), ARTIFACT_ALLOWED_URIS, work.toString()));
-            settings.putAll(extra);
-            StreamAppConfig config = StreamAppConfig.of(settings);
-            double offered = rate > 0 ? rate : rawModelRate(settings, v1, texts) / 2;
+            double offered = rate > 0 ? rate : rawModelRate(config, v1, texts) / 2;
             System.out.printf(Locale.ROOT, "bench swap: %d texts from %s, %d cores, %s; batch.max.size=%d "
                             + "batch.max.wait.ms=%d, %s; %.1f events/s offered%s%n", texts.size(), textSource.file,
-                    Runtime.getRuntime().availableProcessors(), Engine.getEngine("PyTorch").defaultDevice(), batchSize,
-                    maxWaitMs, config.get(PROCESSING_GUARANTEE), offered, rate > 0 ? "" : " (half the model's own rate)");
+                    Runtime.getRuntime().availableProcessors(), Engine.getEngine("PyTorch").defaultDevice(),
+                    appOptions.batchSize, appOptions.maxWaitMs, config.get(PROCESSING_GUARANTEE), offered,
+                    rate > 0 ? "" : " (half the model's own rate)");
 
             new TopicProvisioner(config.clientConfig()).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
             try (Updates updates = new Updates(kafka.bootstrapServers(), registry.apiV2Url(), config, signer);
                     ProcessMemory memory = new ProcessMemory()) {
                 updates.publish(v1); // the app starts on it
                 try (TriageStreamApp app = TriageStreamApp.start(config);
-                        SteadyLoad load = new SteadyLoad(kafka.bootstrapServers(), registry.apiV2Url(),
-                                config.get(TOPIC_INPUT), config.get(TOPIC_OUTPUT), texts, offered)) {
+                        LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), registry.apiV2Url(),
+                                config.get(TOPIC_INPUT), config.get(TOPIC_OUTPUT))) {
                     awaitReady(app);
-                    load.start();
+                    load.offerSteadily(texts, offered);
                     load.awaitFirst(v1.version(), 0, READY_TIMEOUT);
                     Thread.sleep(windowSeconds * 1000L); // warm-up: JIT compilation, registry look-ups, first batches
                     Steady steady = oneSwap(app, load, updates, v2, offered);
@@ -148,26 +136,26 @@ final class BenchSwapCommand implements Callable<Integer> {
     private record Steady(double eventsPerSecond, long gapTargetMs) {}
 
     /** Phase 1: steady load, then one swap; prints the windows and the swap's steps. */
-    private Steady oneSwap(TriageStreamApp app, SteadyLoad load, Updates updates, Artifact next, double offered)
+    private Steady oneSwap(TriageStreamApp app, LoadGenerator load, Updates updates, Artifact next, double offered)
             throws Exception {
         long windowMs = windowSeconds * 1000L;
-        ModelUse steadyStart = ModelUse.of(app);
+        ModelUse steadyStart = ModelUse.of(app.metrics());
         Thread.sleep(windowMs);
-        ModelUse steadyEnd = ModelUse.of(app);
+        ModelUse steadyUse = ModelUse.of(app.metrics()).since(steadyStart);
         Map<String, Double> stepsBefore = stepTotalsMs(app);
         long publishedAt = System.currentTimeMillis();
         updates.publish(next);
-        SteadyLoad.Output first = load.awaitFirst(next.version(), publishedAt, SWAP_TIMEOUT);
+        LoadGenerator.Output first = load.awaitFirst(next.version(), publishedAt, SWAP_TIMEOUT);
         awaitSwapCount(app, 2);
         Map<String, Double> steps = since(stepTotalsMs(app), stepsBefore);
         Thread.sleep(Math.max(0, first.classifiedAtMs() + windowMs - System.currentTimeMillis()) + DRAIN.toMillis());
 
-        List<SteadyLoad.Output> outputs = load.outputs();
+        List<LoadGenerator.Output> outputs = load.outputs();
         OutputWindow before = OutputWindow.of(publishedAt - windowMs, publishedAt, outputs);
         OutputWindow during = OutputWindow.of(publishedAt, first.classifiedAtMs(), outputs);
         OutputWindow after = OutputWindow.of(first.classifiedAtMs(), first.classifiedAtMs() + windowMs, outputs);
-        double batchMs = steadyEnd.meanBatchMsSince(steadyStart);
-        long gapTarget = Math.round(maxWaitMs + 2 * batchMs);
+        double batchMs = steadyUse.meanBatchMs();
+        long gapTarget = Math.round(appOptions.maxWaitMs + 2 * batchMs);
 
         System.out.printf(Locale.ROOT, "%nphase 1: one swap (%s) under steady load%n", next.version());
         System.out.printf(Locale.ROOT, "%-36s %7s %9s %9s %8s %8s %15s%n", "window", "s", "events/s", "vs offered",
@@ -176,7 +164,7 @@ final class BenchSwapCommand implements Callable<Integer> {
         row("during (publish -> first " + next.version() + " result)", during, offered);
         row("after (" + windowSeconds + " s from the first " + next.version() + " result)", after, offered);
         System.out.printf(Locale.ROOT, "steady state: mean batch %.1f events, %.0f ms in the model; gap target "
-                        + "batch.max.wait.ms + 2 batch times = %d ms%n", steadyEnd.meanBatchSizeSince(steadyStart), batchMs,
+                        + "batch.max.wait.ms + 2 batch times = %d ms%n", steadyUse.meanBatchSize(), batchMs,
                 gapTarget);
         System.out.printf(Locale.ROOT, "during the swap: throughput %.0f%% of the offered rate (target >= %.0f%%: %s), "
                         + "largest gap %d ms (target <= %d ms: %s)%n", 100 * during.eventsPerSecond() / offered,
@@ -188,7 +176,7 @@ final class BenchSwapCommand implements Callable<Integer> {
     }
 
     /** Phase 2: alternating swaps (every other one a rollback) under the same load; memory every few swaps. */
-    private void manySwaps(TriageStreamApp app, SteadyLoad load, Updates updates, ProcessMemory memory,
+    private void manySwaps(TriageStreamApp app, LoadGenerator load, Updates updates, ProcessMemory memory,
                            Artifact v1, Artifact v2, Steady steady) throws Exception {
         if (swaps <= 0) {
             return;
@@ -209,7 +197,7 @@ final class BenchSwapCommand implements Callable<Integer> {
             Map<String, Double> stepsBefore = stepTotalsMs(app);
             long publishedAt = System.currentTimeMillis();
             updates.publish(next);
-            SteadyLoad.Output first = load.awaitFirst(next.version(), publishedAt, SWAP_TIMEOUT);
+            LoadGenerator.Output first = load.awaitFirst(next.version(), publishedAt, SWAP_TIMEOUT);
             awaitSwapCount(app, 2 + i);
             since(stepTotalsMs(app), stepsBefore)
                     .forEach((step, ms) -> stepTimes.computeIfAbsent(step, s -> new ArrayList<>()).add(ms));
@@ -240,7 +228,7 @@ final class BenchSwapCommand implements Callable<Integer> {
     }
 
     /** Memory with the load paused and drained, so that no batch's temporaries count as live arrays. */
-    private static ProcessMemory.Sample sampleQuiet(SteadyLoad load, ProcessMemory memory) throws Exception {
+    private static ProcessMemory.Sample sampleQuiet(LoadGenerator load, ProcessMemory memory) throws Exception {
         load.pauseAndDrain(SWAP_TIMEOUT);
         try {
             return memory.sample();
@@ -274,24 +262,18 @@ final class BenchSwapCommand implements Callable<Integer> {
     /** An artifact of the bundled MiniLM with a head drawn from {@code seed}. */
     private static Artifact save(Path dir, String version, int seed) throws Exception {
         Engine.getEngine("PyTorch").setRandomSeed(seed);
-        try (ClassifierModel m = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(EMOTIONS).withVersion(version),
+        try (ClassifierModel m = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(BenchTexts.EMOTIONS).withVersion(version),
                 Device.cpu())) {
             return new Artifact(version, dir, ModelArtifact.save(m, dir, null));
         }
     }
 
     /** Texts/s of the model alone as the app loads it, in full batches. */
-    private double rawModelRate(Map<String, String> appSettings, Artifact artifact, List<TextInput> texts) throws Exception {
-        Map<String, String> settings = new HashMap<>(appSettings);
-        settings.put(MODEL_SOURCE, artifact.dir().toString());
+    private double rawModelRate(StreamAppConfig config, Artifact artifact, List<TextInput> texts) throws Exception {
+        int batchSize = appOptions.batchSize;
         List<TextInput> sample = texts.subList(0, Math.min(texts.size(), 8 * batchSize));
-        try (ModelBatchClassifier model = TriageStreamApp.loadModel(StreamAppConfig.of(settings))) {
-            model.classify(sample.subList(0, Math.min(sample.size(), batchSize))); // warm-up
-            long start = System.nanoTime();
-            for (int i = 0; i < sample.size(); i += batchSize) {
-                model.classify(sample.subList(i, Math.min(sample.size(), i + batchSize)));
-            }
-            return sample.size() / ((System.nanoTime() - start) / 1e9);
+        try (ModelBatchClassifier model = ServingModels.from(config).loadVersion(artifact.dir(), artifact.version())) {
+            return RawModelRate.of(model, sample, batchSize, sample.subList(0, Math.min(sample.size(), batchSize)), 1);
         }
     }
 
@@ -343,23 +325,6 @@ final class BenchSwapCommand implements Callable<Integer> {
         return values.stream().sorted().toList().get(values.size() / 2);
     }
 
-    /** The app's running model totals, to tell batch size and model time over a window. */
-    private record ModelUse(long batches, double events, double modelMs) {
-        static ModelUse of(TriageStreamApp app) {
-            Timer timer = app.metrics().registry().find("triage.model.batch.time").timer();
-            var sizes = app.metrics().registry().find("triage.batch.size").summary();
-            return new ModelUse(timer.count(), sizes.totalAmount(), timer.totalTime(TimeUnit.MILLISECONDS));
-        }
-
-        double meanBatchMsSince(ModelUse before) {
-            return (modelMs - before.modelMs) / Math.max(1, batches - before.batches);
-        }
-
-        double meanBatchSizeSince(ModelUse before) {
-            return (events - before.events) / Math.max(1, batches - before.batches);
-        }
-    }
-
     /** Publishes model updates as the trainer does: Avro on the compacted topic, keyed by the model name. */
     private static final class Updates implements AutoCloseable {
         private final KafkaProducer<byte[], ModelUpdate> producer;
@@ -377,7 +342,7 @@ final class BenchSwapCommand implements Callable<Integer> {
         void publish(Artifact a) throws Exception {
             ModelUpdate update = ModelUpdate.newBuilder().setModelName(new String(key, StandardCharsets.UTF_8))
                     .setVersion(a.version()).setArtifactUri(a.dir().toUri().toString()).setSha256(a.sha256())
-                    .setLabels(EMOTIONS).setMetrics(Map.of()).setTrainingMode(TrainingMode.HEAD)
+                    .setLabels(BenchTexts.EMOTIONS).setMetrics(Map.of()).setTrainingMode(TrainingMode.HEAD)
                     .setCreatedAt(Instant.now()).build();
             producer.send(new ProducerRecord<>(topic, key, signer.sign(update))).get();
         }

@@ -1,4 +1,4 @@
-package io.triage.cli;
+package io.triage.cli.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

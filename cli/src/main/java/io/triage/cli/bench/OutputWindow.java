@@ -1,6 +1,6 @@
-package io.triage.cli;
+package io.triage.cli.bench;
 
-import io.triage.cli.SteadyLoad.Output;
+import io.triage.cli.bench.LoadGenerator.Output;
 import io.triage.model.bench.Percentiles;
 
 import java.util.List;

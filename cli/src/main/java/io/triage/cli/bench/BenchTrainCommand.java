@@ -1,12 +1,13 @@
-package io.triage.cli;
+package io.triage.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.triage.cli.options.PoolingConverter;
+import io.triage.cli.options.TrainingChoices;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.config.Pooling;
 import io.triage.model.io.ModelLoader;
-import io.triage.model.train.TrainingMode;
 import io.triage.training.data.Dataset;
 import io.triage.training.data.DatasetReader;
 import io.triage.training.data.ReadOptions;
@@ -19,6 +20,7 @@ import io.triage.training.train.FineTuner;
 import io.triage.training.train.TrainingOptions;
 import io.triage.training.train.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -37,22 +39,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, description = "emotion or mrpc.")
     String dataset;
 
-    @Option(names = "--mode", defaultValue = "head", description = "head or full. Default: ${DEFAULT-VALUE}.")
-    String mode;
+    @Mixin
+    TrainingChoices training;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training examples only (0: all).")
-    int limit;
-
-    @Option(names = "--epochs", description = "Default: the mode's (20 head, 2 full).")
-    Integer epochs;
-
-    @Option(names = "--lr", description = "Peak learning rate (full: the encoder's). Default: the mode's.")
-    Double learningRate;
-
-    @Option(names = "--head-lr", description = "Full mode: peak learning rate of the head. Default: the mode's.")
-    Double headLearningRate;
-
-    @Option(names = "--pooling", converter = ModelOptions.PoolingConverter.class,
+    @Option(names = "--pooling", converter = PoolingConverter.class,
             description = "first_token ([CLS]) or mean (the default: all-MiniLM-L6-v2 was trained mean-pooled).")
     Pooling pooling;
 
@@ -67,7 +57,7 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingMode trainingMode = TrainingMode.valueOf(mode.toUpperCase(Locale.ROOT));
+        TrainingOptions options = training.options(); // an unknown --mode fails before any data is read
         Dataset train;
         Dataset validation;
         switch (dataset) {
@@ -85,22 +75,11 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("unknown dataset '" + dataset + "': use emotion or mrpc");
         }
-        if (limit > 0) {
-            train = train.first(limit);
-        }
-        TrainingOptions options = TrainingOptions.defaults(trainingMode);
-        if (epochs != null) {
-            options = options.withEpochs(epochs);
-        }
-        if (learningRate != null) {
-            options = options.withLearningRate(learningRate);
-        }
-        if (headLearningRate != null) {
-            options = options.withHeadLearningRate(headLearningRate);
-        }
+        train = training.limited(train);
         EngineSeed.set(options.seed());
         System.out.printf(Locale.ROOT, "bench train: %s, %s mode, %d train / %d validation examples, %d epochs, %d cores%n",
-                dataset, mode, train.size(), validation.size(), options.epochs(), Runtime.getRuntime().availableProcessors());
+                dataset, training.modeName(), train.size(), validation.size(), options.epochs(),
+                Runtime.getRuntime().availableProcessors());
         TrainingResult result;
         String poolingUsed;
         ModelOverrides overrides = new ModelOverrides(null, null, train.labels(), pooling, null);
@@ -112,7 +91,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         JsonNode v = result.metrics().get("validation");
         String[][] rows = {
             {"dataset", dataset},
-            {"mode", mode},
+            {"mode", training.modeName()},
             {"pooling", poolingUsed},
             {"train / validation examples", train.size() + " / " + validation.size()},
             {"epochs", String.valueOf(options.epochs())},

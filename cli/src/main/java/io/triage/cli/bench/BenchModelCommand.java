@@ -1,4 +1,4 @@
-package io.triage.cli;
+package io.triage.cli.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;

@@ -1,11 +1,11 @@
-package io.triage.cli;
+package io.triage.cli.bench;
 
 import picocli.CommandLine.Command;
 
 /** Benchmarks print figures; they never assert on time. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print tables.",
         subcommands = {BenchModelCommand.class, BenchStreamCommand.class, BenchTrainCommand.class, BenchSwapCommand.class})
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);

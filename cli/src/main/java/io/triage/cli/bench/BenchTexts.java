@@ -1,4 +1,4 @@
-package io.triage.cli;
+package io.triage.cli.bench;
 
 import io.triage.model.text.TextInput;
 import picocli.CommandLine.Option;
@@ -10,6 +10,9 @@ import java.util.List;
 
 /** The benchmarks' {@code --texts} option: a {@code text;label} file, the emotion validation texts by default. */
 final class BenchTexts {
+    /** The labels of the emotion texts, the default: the benchmarks' models classify into them. */
+    static final List<String> EMOTIONS = List.of("sadness", "joy", "love", "anger", "fear", "surprise");
+
     @Option(names = "--texts", defaultValue = "../shared/datasets/emotion/validation.txt",
             description = "A 'text;label' file (default: ${DEFAULT-VALUE}).")
     Path file;

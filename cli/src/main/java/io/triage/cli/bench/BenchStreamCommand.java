@@ -1,40 +1,30 @@
-package io.triage.cli;
+package io.triage.cli.bench;
 
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
+import io.triage.cli.bench.LoadGenerator.Output;
+import io.triage.cli.bench.LoadGenerator.Round;
 import io.triage.model.bench.Percentiles;
 import io.triage.model.text.TextInput;
-import io.triage.schemas.ClassifiedEvent;
-import io.triage.schemas.TextEvent;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
+import io.triage.stream.batch.ServingModels;
 import io.triage.stream.config.StreamAppConfig;
-import io.triage.service.KafkaClients;
 import io.triage.service.trust.SigningKeys;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToLongFunction;
 
 import static io.triage.stream.config.StreamAppConfig.*;
@@ -50,7 +40,6 @@ final class BenchStreamCommand implements Callable<Integer> {
     private static final int RAW_PASSES = 3;
     /** JIT time per wall time below which a warm-up pass counts as steady state. */
     private static final double SETTLED_JIT_SHARE = 0.10;
-    private static final List<String> EMOTIONS = List.of("sadness", "joy", "love", "anger", "fear", "surprise");
 
     @Mixin
     BenchTexts textSource;
@@ -58,54 +47,44 @@ final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "2000", description = "Events per load level (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "batch.max.size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--max-wait-ms", defaultValue = "10", description = "batch.max.wait.ms (default: ${DEFAULT-VALUE}).")
-    int maxWaitMs;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other stream app setting, e.g. kafka.commit.interval.ms=50.")
-    Map<String, String> extra = new HashMap<>();
+    @Mixin
+    StreamAppOptions appOptions;
 
     @Override
     public Integer call() throws Exception {
         List<TextInput> texts = textSource.read(count);
         Path stateDir = Files.createTempDirectory("triage-bench-state");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedRegistry registry = EmbeddedRegistry.start()) {
-            Map<String, String> settings = new HashMap<>(Map.of(
-                    BOOTSTRAP_SERVERS, kafka.bootstrapServers(), REGISTRY_URL, registry.apiV2Url(),
-                    APPLICATION_ID, "bench-stream", MODEL_LABELS, String.join(",", EMOTIONS),
-                    BATCH_MAX_SIZE, String.valueOf(batchSize), BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs),
-                    HTTP_PORT, "-1", "kafka.state.dir", stateDir.toString(),
-                    // no update is published here; the app still needs a key to check them with
-                    UPDATE_TRUSTED_KEYS, SigningKeys.inline(SigningKeys.generate().getPublic())));
-            settings.putAll(extra);
-            StreamAppConfig config = StreamAppConfig.of(settings);
+            // no update is published here; the app still needs a key to check them with
+            StreamAppConfig config = appOptions.config(kafka, registry, "bench-stream", stateDir,
+                    Map.of(UPDATE_TRUSTED_KEYS, SigningKeys.inline(SigningKeys.generate().getPublic())));
             System.out.printf(Locale.ROOT, "bench stream: %d texts from %s, %d cores; batch.max.size=%d batch.max.wait.ms=%d, "
                             + "%s, %s partition(s), Avro + registry, read_committed consumer%n", texts.size(), textSource.file,
-                    Runtime.getRuntime().availableProcessors(), batchSize, maxWaitMs, config.get(PROCESSING_GUARANTEE),
-                    config.get(TOPIC_PARTITIONS));
+                    Runtime.getRuntime().availableProcessors(), appOptions.batchSize, appOptions.maxWaitMs,
+                    config.get(PROCESSING_GUARANTEE), config.get(TOPIC_PARTITIONS));
 
             double raw = rawModelRate(config, texts);
             ThreadCpu cpu = new ThreadCpu(BenchStreamCommand::cpuGroup, Map.of("registry", registry.pid()));
-            try (TriageStreamApp app = TriageStreamApp.start(config); Load load = new Load(kafka, registry, config)) {
+            try (TriageStreamApp app = TriageStreamApp.start(config);
+                    LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), registry.apiV2Url(),
+                            config.get(TOPIC_INPUT), config.get(TOPIC_OUTPUT))) {
                 while (!app.isReady()) {
                     Thread.sleep(100);
                 }
                 warmUp(load, texts.subList(0, Math.min(500, texts.size())), 0);
-                ModelUse beforeFull = ModelUse.of(app);
+                ModelUse beforeFull = ModelUse.of(app.metrics());
                 ThreadCpu.Snapshot cpuBeforeFull = cpu.snapshot();
-                Result full = load.run(texts, 0);
+                Result full = Result.of(load.offerOnce(texts, 0));
                 ThreadCpu.Snapshot cpuAfterFull = cpu.snapshot();
                 String fullThread = threadTimeSplit(app);
-                ModelUse afterFull = ModelUse.of(app);
+                ModelUse afterFull = ModelUse.of(app.metrics());
                 warmUp(load, texts.subList(0, Math.min(300, texts.size())), full.eventsPerSecond / 2);
                 ThreadCpu.Snapshot cpuBeforeHalf = cpu.snapshot();
-                ModelUse beforeHalf = ModelUse.of(app);
-                Result half = load.run(texts, full.eventsPerSecond / 2);
+                ModelUse beforeHalf = ModelUse.of(app.metrics());
+                Result half = Result.of(load.offerOnce(texts, full.eventsPerSecond / 2));
                 ThreadCpu.Snapshot cpuAfterHalf = cpu.snapshot();
                 String halfThread = threadTimeSplit(app);
-                ModelUse afterHalf = ModelUse.of(app);
+                ModelUse afterHalf = ModelUse.of(app.metrics());
                 System.out.printf(Locale.ROOT, "%-34s %10s %8s %8s %8s %8s%n", "", "events/s", "vs raw", "p50 ms", "p99 ms", "max ms");
                 System.out.printf(Locale.ROOT, "%-34s %10.1f %7.2fx %8s %8s %8s%n", "raw model (same texts, same batching)", raw, 1.0, "-", "-", "-");
                 print("end-to-end, full load", full, raw);
@@ -114,8 +93,8 @@ final class BenchStreamCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "where the time went, ms (p50 / p99 / mean of the slowest 1%%):%n");
                 System.out.printf(Locale.ROOT, "  full load: %s%n", full.stages());
                 System.out.printf(Locale.ROOT, "  50%% load:  %s%n", half.stages());
-                System.out.printf(Locale.ROOT, "full load: %s; stream thread: %s%n", afterFull.since(beforeFull, full), fullThread);
-                System.out.printf(Locale.ROOT, "50%% load: %s; stream thread: %s%n", afterHalf.since(beforeHalf, half), halfThread);
+                System.out.printf(Locale.ROOT, "full load: %s; stream thread: %s%n", modelBusy(afterFull.since(beforeFull), full), fullThread);
+                System.out.printf(Locale.ROOT, "50%% load: %s; stream thread: %s%n", modelBusy(afterHalf.since(beforeHalf), half), halfThread);
                 System.out.printf(Locale.ROOT, "cores used, full load: %s%n", cpu.describe(cpuBeforeFull, cpuAfterFull));
                 System.out.printf(Locale.ROOT, "cores used, 50%% load: %s%n", cpu.describe(cpuBeforeHalf, cpuAfterHalf));
             }
@@ -128,13 +107,13 @@ final class BenchStreamCommand implements Callable<Integer> {
      * and the broker's code alone keeps a compiler thread busy for a minute or more after start, which would
      * take CPU from the model during the timed runs. At most {@value #WARM_UP_PASSES} passes.
      */
-    private static void warmUp(Load load, List<TextInput> texts, double rate) throws InterruptedException {
+    private static void warmUp(LoadGenerator load, List<TextInput> texts, double rate) throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         double jitShare = 1;
         int pass = 0;
         while (pass < WARM_UP_PASSES && jitShare > SETTLED_JIT_SHARE) {
             long jitBefore = jit.getTotalCompilationTime();
-            Result r = load.run(texts, rate);
+            Round r = load.offerOnce(texts, rate);
             jitShare = (jit.getTotalCompilationTime() - jitBefore) / 1000.0 / r.wallSeconds();
             pass++;
         }
@@ -145,14 +124,14 @@ final class BenchStreamCommand implements Callable<Integer> {
     /**
      * Which part of this one-process setup a thread belongs to, by its kernel name. PyTorch's OpenMP workers take
      * the name of the thread that started them: the inference worker's are "triage-inferenc" like it, the raw model
-     * run's are "java" like the main thread, which during the load levels only reads results.
+     * run's are "java" like the main thread, which during the load levels only waits for results.
      */
     private static String cpuGroup(String thread) {
         if (thread.equals("triage-inferenc")) {
             return "model";
         }
         if (thread.startsWith("bench-stream") || thread.startsWith("kafka-producer") || thread.equals("bench-producer")
-                || thread.equals("java")) {
+                || thread.equals("bench-reader") || thread.equals("java")) {
             return "clients (stream app, load)";
         }
         if (thread.startsWith("C1 ") || thread.startsWith("C2 ")) {
@@ -171,22 +150,8 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     /** The model alone on the same texts, in micro-batches of the same size with the same length grouping: its best pass. */
     private static double rawModelRate(StreamAppConfig config, List<TextInput> texts) throws Exception {
-        try (ModelBatchClassifier model = TriageStreamApp.loadModel(config)) {
-            int batch = config.getInt(BATCH_MAX_SIZE, 1);
-            Runnable pass = () -> {
-                for (int i = 0; i < texts.size(); i += batch) {
-                    model.classify(texts.subList(i, Math.min(texts.size(), i + batch)));
-                }
-            };
-            pass.run(); // warm-up
-            // the best of three: the broker and registry just started and their JIT may still take CPU for a while
-            double best = 0;
-            for (int i = 0; i < RAW_PASSES; i++) {
-                long start = System.nanoTime();
-                pass.run();
-                best = Math.max(best, texts.size() / ((System.nanoTime() - start) / 1e9));
-            }
-            return best;
+        try (ModelBatchClassifier model = ServingModels.from(config).loadBootstrap()) {
+            return RawModelRate.of(model, texts, config.getInt(BATCH_MAX_SIZE, 1), texts, RAW_PASSES);
         }
     }
 
@@ -202,21 +167,10 @@ final class BenchStreamCommand implements Callable<Integer> {
         return out.toString().trim();
     }
 
-    /** The model's running totals, to tell how busy it was during one load level. */
-    private record ModelUse(long batches, double events, double modelSeconds) {
-        static ModelUse of(TriageStreamApp app) {
-            var timer = app.metrics().registry().find("triage.model.batch.time").timer();
-            var sizes = app.metrics().registry().find("triage.batch.size").summary();
-            return new ModelUse(timer.count(), sizes.totalAmount(), timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e9);
-        }
-
-        String since(ModelUse before, Result r) {
-            long n = batches - before.batches;
-            double events = this.events - before.events;
-            double busy = modelSeconds - before.modelSeconds;
-            return String.format(Locale.ROOT, "mean batch %.1f, model busy %.0f%% of the time at %.1f events/s of model time",
-                    events / Math.max(1, n), 100 * busy / r.wallSeconds(), events / busy);
-        }
+    /** How busy the model was during one load level. */
+    private static String modelBusy(ModelUse used, Result r) {
+        return String.format(Locale.ROOT, "mean batch %.1f, model busy %.0f%% of the time at %.1f events/s of model time",
+                used.meanBatchSize(), 100 * used.busyShare(r.wallSeconds()), used.eventsPerModelSecond());
     }
 
     /**
@@ -226,13 +180,9 @@ final class BenchStreamCommand implements Callable<Integer> {
      * and doing the commit, and the fetch).
      */
     record Latency(long total, long in, long queue, long model, long out) {
-        static Latency of(ConsumerRecord<byte[], ClassifiedEvent> r, long receivedAt) {
-            ClassifiedEvent e = r.value();
-            long forwardedAt = e.getClassifiedAt().toEpochMilli();
-            long queue = e.getTimings().getQueueMs();
-            long model = e.getTimings().getModelMs();
-            return new Latency(receivedAt - r.timestamp(), forwardedAt - r.timestamp() - queue - model, queue, model,
-                    receivedAt - forwardedAt);
+        static Latency of(Output o) {
+            return new Latency(o.latencyMs(), o.classifiedAtMs() - o.producedAtMs() - o.queueMs() - o.modelMs(),
+                    o.queueMs(), o.modelMs(), o.receivedAtMs() - o.classifiedAtMs());
         }
     }
 
@@ -240,6 +190,11 @@ final class BenchStreamCommand implements Callable<Integer> {
         private static final List<Map.Entry<String, ToLongFunction<Latency>>> STAGES = List.of(
                 Map.entry("in", Latency::in), Map.entry("queue", Latency::queue),
                 Map.entry("model", Latency::model), Map.entry("out", Latency::out));
+
+        static Result of(Round round) {
+            return new Result(round.eventsPerSecond(), round.outputs().stream().map(Latency::of).toList(),
+                    round.wallSeconds());
+        }
 
         double percentile(double p) {
             return Percentiles.of(latencies.stream().mapToLong(Latency::total).toArray(), p);
@@ -258,67 +213,6 @@ final class BenchStreamCommand implements Callable<Integer> {
                         slowest.stream().mapToLong(stage.getValue()).average().orElse(0)));
             }
             return out.toString();
-        }
-    }
-
-    /** Produces events (flat out, or paced at a rate) and times each one until its result is readable. */
-    private static final class Load implements AutoCloseable {
-        private final KafkaProducer<byte[], TextEvent> producer;
-        private final KafkaConsumer<byte[], ClassifiedEvent> consumer;
-        private final String input;
-        private int round;
-
-        Load(EmbeddedKafka kafka, EmbeddedRegistry registry, StreamAppConfig config) {
-            producer = KafkaClients.producer(kafka.bootstrapServers(), KafkaClients.avroSerializer(registry.apiV2Url()));
-            consumer = KafkaClients.timingReader(kafka.bootstrapServers(), config.get(TOPIC_OUTPUT),
-                    KafkaClients.avroDeserializer(registry.apiV2Url()), "latest");
-            input = config.get(TOPIC_INPUT);
-            while (consumer.assignment().isEmpty()) {
-                consumer.poll(Duration.ofMillis(100));
-            }
-        }
-
-        /** @param rate events/s to offer; 0 = as fast as the producer goes */
-        Result run(List<TextInput> texts, double rate) throws InterruptedException {
-            String prefix = "r" + (round++) + "-";
-            Thread sender = new Thread(() -> {
-                long start = System.nanoTime();
-                for (int i = 0; i < texts.size(); i++) {
-                    if (rate > 0) {
-                        long due = start + (long) (i * 1e9 / rate);
-                        LockSupport.parkNanos(due - System.nanoTime());
-                    }
-                    TextEvent e = TextEvent.newBuilder().setId(prefix + i).setText(texts.get(i).text())
-                            .setEventTime(Instant.now()).setAttributes(Map.of()).build();
-                    producer.send(new ProducerRecord<>(input, ("k" + i).getBytes(StandardCharsets.UTF_8), e));
-                }
-                producer.flush();
-            }, "bench-producer");
-            long start = System.currentTimeMillis();
-            sender.start();
-            List<Latency> latencies = new ArrayList<>(texts.size());
-            long last = start;
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (latencies.size() < texts.size() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], ClassifiedEvent> r : consumer.poll(Duration.ofMillis(50))) {
-                    if (r.value().getInputId().startsWith(prefix)) {
-                        last = System.currentTimeMillis();
-                        latencies.add(Latency.of(r, last)); // the result keeps the input's produce timestamp
-                    }
-                }
-            }
-            sender.join();
-            if (latencies.size() < texts.size()) {
-                throw new IllegalStateException("only " + latencies.size() + " of " + texts.size() + " results arrived");
-            }
-            double seconds = (last - start) / 1000.0;
-            return new Result(texts.size() / seconds, latencies, seconds);
-        }
-
-        @Override
-        public void close() {
-            producer.close();
-            consumer.close();
         }
     }
 }

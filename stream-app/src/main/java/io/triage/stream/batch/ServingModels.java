@@ -1,0 +1,73 @@
+package io.triage.stream.batch;
+
+import io.triage.model.config.DeviceSpec;
+import io.triage.model.config.ModelOverrides;
+import io.triage.model.infer.CpuThreads;
+import io.triage.model.infer.Precision;
+import io.triage.model.infer.TextClassifier;
+import io.triage.model.io.ModelLoader;
+import io.triage.stream.config.StreamAppConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.triage.stream.config.StreamAppConfig.*;
+
+/**
+ * How the stream app loads and runs a model for serving: on the configured device and precision, each batch in
+ * forward passes grouped by token length, on the configured CPU threads. The bootstrap model, every update the
+ * swapper loads and the benchmarks' raw-model runs all come from here, so they all run the same way.
+ */
+public final class ServingModels {
+    private static final Logger LOG = LoggerFactory.getLogger(ServingModels.class);
+
+    /** auto, cpu or gpu:N: resolved at each load, so the stream app itself never handles an engine's device */
+    private final String device;
+    private final Precision precision;
+    private final int cpuThreads;
+    private final int lengthGroupSize;
+    private final String bootstrapSource;
+    private final List<String> bootstrapLabels;
+
+    private ServingModels(String device, Precision precision, int cpuThreads, int lengthGroupSize,
+                          String bootstrapSource, List<String> bootstrapLabels) {
+        this.device = device;
+        this.precision = precision;
+        this.cpuThreads = cpuThreads;
+        this.lengthGroupSize = lengthGroupSize;
+        this.bootstrapSource = bootstrapSource;
+        this.bootstrapLabels = bootstrapLabels;
+    }
+
+    public static ServingModels from(StreamAppConfig config) {
+        return new ServingModels(config.get(MODEL_DEVICE), config.getEnum(MODEL_PRECISION, Precision.class),
+                CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0)), config.getInt(BATCH_LENGTH_GROUP_SIZE, 1),
+                config.get(MODEL_SOURCE), config.getList(MODEL_LABELS));
+    }
+
+    /** The worker thread these models run on, with PyTorch's CPU threads set on it. */
+    public InferenceWorker startWorker() {
+        return InferenceWorker.start(null, () -> CpuThreads.useOnThisThread(cpuThreads));
+    }
+
+    /** The model the settings name, with the configured labels (none: the model's own). */
+    public ModelBatchClassifier loadBootstrap() throws IOException {
+        return load(bootstrapSource, ModelOverrides.NONE.withLabels(bootstrapLabels.isEmpty() ? null : bootstrapLabels));
+    }
+
+    /** A fetched update's artifact, under the version its update names. */
+    public ModelBatchClassifier loadVersion(Path folder, String version) throws IOException {
+        return load(folder.toString(), ModelOverrides.NONE.withVersion(version));
+    }
+
+    private ModelBatchClassifier load(String source, ModelOverrides overrides) throws IOException {
+        var model = ModelLoader.load(source, overrides, DeviceSpec.parse(device));
+        TextClassifier classifier = TextClassifier.of(model, precision);
+        LOG.info("loaded model {} version {} on {}, labels {}", model.config().name(), model.config().version(),
+                model.device(), model.config().labels());
+        return new ModelBatchClassifier(classifier, lengthGroupSize);
+    }
+}
