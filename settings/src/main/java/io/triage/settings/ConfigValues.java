@@ -26,6 +26,23 @@ public abstract class ConfigValues {
     public static final String REGISTRY_PREFIX = "apicurio.";
     public static final String REGISTRY_URL = "registry.url";
     public static final String REGISTRY_AUTO_REGISTER = "registry.auto.register";
+    // Keys both apps read (their definitions: SharedSettings, or each app's catalogue where meanings differ).
+    public static final String TOPIC_MODEL_UPDATES = "topic.model.updates";
+    public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
+    public static final String DEAD_LETTER_MAX_VALUE_BYTES = "dead.letter.max.value.bytes";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String MODEL_NAME = "model.name";
+    public static final String MODEL_LABELS = "model.labels";
+    public static final String MODEL_DEVICE = "model.device";
+    public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
+    public static final String UPDATE_TRUSTED_KEYS = "model.update.trusted.keys";
+    public static final String UPDATE_ALLOW_UNSIGNED = "model.update.allow.unsigned";
+    public static final String ARTIFACT_ALLOWED_URIS = "model.artifact.allowed.uris";
+    public static final String ARTIFACT_MAX_BYTES = "model.artifact.max.bytes";
+    public static final String ARTIFACT_FETCH_TIMEOUT_MS = "model.artifact.fetch.timeout.ms";
+    public static final String MAX_TEXT_BYTES = "max.text.bytes";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND_ADDRESS = "http.bind.address";
 
     private final Properties values;
 

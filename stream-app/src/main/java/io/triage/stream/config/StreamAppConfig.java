@@ -4,6 +4,7 @@ import io.triage.settings.ConfigValues;
 import io.triage.settings.DocumentedSettings;
 import io.triage.settings.PassThrough;
 import io.triage.settings.Setting;
+import io.triage.settings.SharedSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,46 +26,23 @@ public final class StreamAppConfig extends ConfigValues {
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String TOPIC_INPUT = "topic.input";
     public static final String TOPIC_OUTPUT = "topic.output";
-    public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
-    public static final String DEAD_LETTER_MAX_VALUE_BYTES = "dead.letter.max.value.bytes";
     public static final String ROUTING_ENABLED = "routing.enabled";
     public static final String TOPIC_ROUTE_PREFIX = "topic.route.prefix";
-    public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String INPUT_FORMAT = "input.format";
     public static final String OUTPUT_FORMAT = "output.format";
     public static final String BATCH_MAX_SIZE = "batch.max.size";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String BATCH_LENGTH_GROUP_SIZE = "batch.length.group.size";
-    public static final String MAX_TEXT_BYTES = "max.text.bytes";
     public static final String MODEL_SOURCE = "model.source";
-    /** Empty: the model's own labels. Otherwise a head for these labels (fresh, untrained, if the model's differ). */
-    public static final String MODEL_LABELS = "model.labels";
-    public static final String MODEL_DEVICE = "model.device";
     public static final String MODEL_PRECISION = "model.precision";
     public static final String MODEL_CPU_THREADS = "model.cpu.threads";
-    public static final String HTTP_PORT = "http.port";
-    public static final String HTTP_BIND_ADDRESS = "http.bind.address";
-    /** Compacted topic of ModelUpdates, keyed by model name; every instance follows all of it. */
-    public static final String TOPIC_MODEL_UPDATES = "topic.model.updates";
-    /** The key of this app's model on the update topic. */
-    public static final String MODEL_NAME = "model.name";
-    /** Where artifacts announced with http(s): URIs are downloaded to. */
-    public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
-    /** Public keys whose signatures on model updates the app accepts. */
-    public static final String UPDATE_TRUSTED_KEYS = "model.update.trusted.keys";
-    /** The insecure mode: unsigned updates are accepted too. */
-    public static final String UPDATE_ALLOW_UNSIGNED = "model.update.allow.unsigned";
-    /** Folders and URL prefixes that announced artifacts may lie in. */
-    public static final String ARTIFACT_ALLOWED_URIS = "model.artifact.allowed.uris";
-    public static final String ARTIFACT_MAX_BYTES = "model.artifact.max.bytes";
-    public static final String ARTIFACT_FETCH_TIMEOUT_MS = "model.artifact.fetch.timeout.ms";
 
     /**
      * Every setting with its default and meaning, in the order docs/configuration.md lists them (generated from
      * this list by the deploy module; the deployment manifests are checked against it).
      */
     public static final DocumentedSettings SETTINGS = new DocumentedSettings("Stream app", ENV_PREFIX, List.of(
-            new Setting(BOOTSTRAP_SERVERS, "localhost:9092", "Kafka bootstrap servers, `host:port[,host:port...]`."),
+            SharedSettings.BOOTSTRAP,
             new Setting(APPLICATION_ID, "triage-stream", "Kafka Streams application id: the consumer group of the "
                     + "input topic and the prefix of the internal topics."),
             new Setting(PROCESSING_GUARANTEE, "exactly_once_v2", "Kafka Streams processing guarantee; keep "
@@ -73,11 +51,8 @@ public final class StreamAppConfig extends ConfigValues {
                     + "if missing."),
             new Setting(TOPIC_OUTPUT, "triage.classified", "Topic of every result (`ClassifiedEvent`); created at "
                     + "start if missing."),
-            new Setting(TOPIC_DEAD_LETTER, "triage.dead-letter", "Topic of bad input and model failures "
-                    + "(`DeadLetter`); created at start if missing."),
-            new Setting(DEAD_LETTER_MAX_VALUE_BYTES, "65536", "Dead letters keep at most this many bytes of the failed "
-                    + "record's value, and of its key; a cut one gives the full size in `original_value_size` "
-                    + "(`original_key_size`). Keeps every dead letter under the producer's `max.request.size`."),
+            SharedSettings.DEAD_LETTER_TOPIC,
+            SharedSettings.DEAD_LETTER_MAX_BYTES,
             new Setting(ROUTING_ENABLED, "false", "`true`: also write each result to `<topic.route.prefix><label>`."),
             new Setting(TOPIC_ROUTE_PREFIX, "triage.classified.", "Prefix of the per-label topics when routing is "
                     + "enabled."),
@@ -86,10 +61,8 @@ public final class StreamAppConfig extends ConfigValues {
             new Setting(INPUT_FORMAT, "avro", "`avro` (TextEvent, Confluent wire format via the registry), `json` "
                     + "(`{\"text\": ...}`) or `text` (the value is the text)."),
             new Setting(OUTPUT_FORMAT, "avro", "`avro` (via the registry) or `json` (Avro's JSON encoding)."),
-            new Setting(REGISTRY_URL, "http://localhost:8081/apis/registry/v2", "Apicurio Registry's v2 API."),
-            new Setting(REGISTRY_AUTO_REGISTER, "true", "`true`: the serdes register a schema they write that the "
-                    + "registry lacks. `false` (production): schemas are registered beforehand (`triage schemas "
-                    + "register`), and the app needs only read access to the registry."),
+            SharedSettings.REGISTRY,
+            SharedSettings.AUTO_REGISTER,
             new Setting(BATCH_MAX_SIZE, "64", "Flush a micro-batch when it holds this many events."),
             new Setting(BATCH_MAX_WAIT_MS, "10", "Flush a micro-batch when its oldest event has waited this many "
                     + "milliseconds."),
@@ -99,32 +72,21 @@ public final class StreamAppConfig extends ConfigValues {
             new Setting(MODEL_SOURCE, "minilm", "`minilm` (the bundled default) or a model folder (Triage artifact "
                     + "or Hugging Face checkpoint)."),
             new Setting(MODEL_LABELS, "", "Comma-separated labels for a fresh head; empty: the model's own labels."),
-            new Setting(MODEL_DEVICE, "auto", "`auto` (the first GPU if PyTorch sees one, else the CPU), `cpu` or "
-                    + "`gpu:N`."),
+            SharedSettings.DEVICE,
             new Setting(MODEL_PRECISION, "fp32", "`fp32` or `fp16`."),
             new Setting(MODEL_CPU_THREADS, "0", "Cores one forward pass uses on the CPU; `0`: all of them. Fewer "
                     + "leave cores to Kafka and the JVM: lower latency on a busy CPU, lower peak throughput."),
             new Setting(HTTP_PORT, "8080", "Port of `/metrics` (Prometheus), `/health` and `/ready`; `-1` turns "
                     + "them off."),
-            new Setting(HTTP_BIND_ADDRESS, "0.0.0.0", "Interface that port listens on; `0.0.0.0`: all of them, "
-                    + "which Kubernetes' probes need. Restrict it (e.g. `127.0.0.1`) wherever nothing else must "
-                    + "reach them."),
-            new Setting(TOPIC_MODEL_UPDATES, "triage.model-updates", "Compacted topic of `ModelUpdate`s keyed by "
-                    + "model name; every instance reads all of it and hot-swaps to the latest version."),
-            new Setting(MODEL_NAME, "triage", "This app's model on the update topic (the record key)."),
-            new Setting(MODEL_DOWNLOAD_DIR, "", "Where artifacts announced with `http(s)://` URIs are downloaded "
-                    + "before loading; empty: `triage-models` in the JVM's temporary folder."),
-            new Setting(UPDATE_TRUSTED_KEYS, "", "Comma-separated Ed25519 public keys of the trainer (PEM file paths, "
-                    + "or the base64 between the PEM lines); only updates signed by one of them are loaded. Required "
-                    + "unless `model.update.allow.unsigned` is on; list the old and new key while rotating."),
-            new Setting(UPDATE_ALLOW_UNSIGNED, "false", "`true`: also load unsigned updates. Insecure, for local "
-                    + "experiments only: anyone who can write the update topic then decides what the app serves."),
-            new Setting(ARTIFACT_ALLOWED_URIS, "", "Comma-separated locations updates may point to: model store "
-                    + "folders (path or `file:`) and `http(s)://host[:port]/path/` prefixes; empty: every update is "
-                    + "refused."),
-            new Setting(ARTIFACT_MAX_BYTES, "4294967296", "The most one artifact download may bring, all files "
-                    + "together."),
-            new Setting(ARTIFACT_FETCH_TIMEOUT_MS, "600000", "The longest one artifact download may take.")),
+            SharedSettings.BIND_ADDRESS,
+            SharedSettings.MODEL_UPDATES_TOPIC,
+            SharedSettings.NAME,
+            SharedSettings.DOWNLOAD_DIR,
+            SharedSettings.TRUSTED_KEYS,
+            SharedSettings.ALLOW_UNSIGNED,
+            SharedSettings.ALLOWED_URIS,
+            SharedSettings.ARTIFACT_BYTES,
+            SharedSettings.ARTIFACT_TIMEOUT),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win."),

@@ -4,6 +4,7 @@ import io.triage.settings.ConfigValues;
 import io.triage.settings.DocumentedSettings;
 import io.triage.settings.PassThrough;
 import io.triage.settings.Setting;
+import io.triage.settings.SharedSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,26 +18,13 @@ import java.util.Properties;
  */
 public final class TrainerConfig extends ConfigValues {
     public static final String TOPIC_FEEDBACK = "topic.feedback";
-    public static final String TOPIC_MODEL_UPDATES = "topic.model.updates";
-    public static final String TOPIC_DEAD_LETTER = "topic.dead.letter";
-    public static final String DEAD_LETTER_MAX_VALUE_BYTES = "dead.letter.max.value.bytes";
-    public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String GROUP_ID = "feedback.group.id";
-    public static final String MODEL_NAME = "model.name";
     public static final String MODEL_BASE = "model.base";
-    public static final String MODEL_LABELS = "model.labels";
     public static final String LABELS_ALLOW_NEW = "labels.allow.new";
-    public static final String MODEL_DEVICE = "model.device";
     public static final String MODEL_STORE = "model.store";
     public static final String MODEL_STORE_URL = "model.store.url";
     public static final String MODEL_STORE_KEEP = "model.store.keep";
-    public static final String MODEL_DOWNLOAD_DIR = "model.download.dir";
     public static final String UPDATE_SIGNING_KEY = "model.update.signing.key";
-    public static final String UPDATE_TRUSTED_KEYS = "model.update.trusted.keys";
-    public static final String UPDATE_ALLOW_UNSIGNED = "model.update.allow.unsigned";
-    public static final String ARTIFACT_ALLOWED_URIS = "model.artifact.allowed.uris";
-    public static final String ARTIFACT_MAX_BYTES = "model.artifact.max.bytes";
-    public static final String ARTIFACT_FETCH_TIMEOUT_MS = "model.artifact.fetch.timeout.ms";
     public static final String DATA_DIR = "data.dir";
     public static final String TRAIN_MODE = "train.mode";
     public static final String TRAIN_EPOCHS = "train.epochs";
@@ -47,34 +35,25 @@ public final class TrainerConfig extends ConfigValues {
     public static final String EVAL_FILE = "eval.file";
     public static final String PROMOTION_METRIC = "promotion.metric";
     public static final String PROMOTION_TOLERANCE = "promotion.tolerance";
-    public static final String MAX_TEXT_BYTES = "max.text.bytes";
     public static final String FEEDBACK_MAX_EXAMPLES = "feedback.max.examples";
     public static final String FEEDBACK_MAX_BYTES = "feedback.max.bytes";
-    public static final String HTTP_PORT = "http.port";
-    public static final String HTTP_BIND_ADDRESS = "http.bind.address";
     public static final String RETRAIN_TOKEN = "retrain.token";
 
     /** Every setting with its default and meaning, in the order docs/configuration.md lists them. */
     public static final DocumentedSettings SETTINGS = new DocumentedSettings("Trainer", ENV_PREFIX, List.of(
-            new Setting(BOOTSTRAP_SERVERS, "localhost:9092", "Kafka bootstrap servers, `host:port[,host:port...]`."),
-            new Setting(REGISTRY_URL, "http://localhost:8081/apis/registry/v2", "Apicurio Registry's v2 API."),
-            new Setting(REGISTRY_AUTO_REGISTER, "true", "`true`: the serdes register a schema they write that the "
-                    + "registry lacks. `false` (production): schemas are registered beforehand (`triage schemas "
-                    + "register`), and the app needs only read access to the registry."),
+            SharedSettings.BOOTSTRAP,
+            SharedSettings.REGISTRY,
+            SharedSettings.AUTO_REGISTER,
             new Setting(TOPIC_FEEDBACK, "triage.labeled-feedback", "Topic of labeled examples (`LabeledExample`) "
                     + "to learn from; created at start if missing."),
-            new Setting(TOPIC_MODEL_UPDATES, "triage.model-updates", "Compacted topic the trainer announces new "
-                    + "versions on (`ModelUpdate`, key = model name); its latest entry is the version training "
-                    + "continues from."),
-            new Setting(TOPIC_DEAD_LETTER, "triage.dead-letter", "Topic of rejected feedback (`DeadLetter`)."),
-            new Setting(DEAD_LETTER_MAX_VALUE_BYTES, "65536", "Dead letters keep at most this many bytes of the failed "
-                    + "record's value, and of its key; a cut one gives the full size in `original_value_size` "
-                    + "(`original_key_size`). Keeps every dead letter under the producer's `max.request.size`."),
+            SharedSettings.MODEL_UPDATES_TOPIC,
+            SharedSettings.DEAD_LETTER_TOPIC,
+            SharedSettings.DEAD_LETTER_MAX_BYTES,
             new Setting(TOPIC_PARTITIONS, "1", "Partitions of the feedback and dead-letter topics when the trainer "
                     + "creates them."),
             new Setting(GROUP_ID, "triage-trainer", "Consumer group of the feedback topic; offsets are committed "
                     + "only after the feedback is on disk."),
-            new Setting(MODEL_NAME, "triage", "Name of the trained model: the key of its updates."),
+            SharedSettings.NAME,
             new Setting(MODEL_BASE, "minilm", "What the first version starts from when the update topic has none: "
                     + "`minilm` or a model folder."),
             new Setting(MODEL_LABELS, "", "Comma-separated labels of the first version; empty: the labels of the "
@@ -82,7 +61,7 @@ public final class TrainerConfig extends ConfigValues {
             new Setting(LABELS_ALLOW_NEW, "false", "`false`: feedback with a label the model does not have goes to "
                     + "the dead letters. `true`: it is kept and the next version gets a fresh head with the label "
                     + "added (stream apps then need a matching `model.labels`)."),
-            new Setting(MODEL_DEVICE, "auto", "`auto`, `cpu` or `gpu:N`, as for the stream app."),
+            SharedSettings.DEVICE,
             new Setting(MODEL_STORE, "/var/lib/triage/models", "Folder the versions are written to, "
                     + "`<store>/<model.name>/<version>`."),
             new Setting(MODEL_STORE_URL, "", "Empty: versions are announced as `file:` URIs, so stream apps must "
@@ -92,21 +71,15 @@ public final class TrainerConfig extends ConfigValues {
             new Setting(MODEL_STORE_KEEP, "5", "Versions of the model kept in the store: after each publish, older "
                     + "`v<N>` folders beyond the newest this many are deleted, never the version announced before "
                     + "the new one."),
-            new Setting(MODEL_DOWNLOAD_DIR, "", "Where versions announced with `http(s)://` URIs are downloaded "
-                    + "to; empty: `triage-models` in the JVM's temporary folder."),
+            SharedSettings.DOWNLOAD_DIR,
             new Setting(UPDATE_SIGNING_KEY, "", "The Ed25519 private key that signs every published update (a "
                     + "PKCS#8 PEM file's path, or the base64 between its PEM lines, e.g. from a Secret); `triage keys "
                     + "generate` makes a pair. Required unless `model.update.allow.unsigned` is on."),
-            new Setting(UPDATE_TRUSTED_KEYS, "", "Comma-separated public keys (PEM paths or base64) whose updates "
-                    + "the trainer also accepts as the version to continue from, besides its own key's: the "
-                    + "previous key while rotating."),
-            new Setting(UPDATE_ALLOW_UNSIGNED, "false", "`true`: publish unsigned updates when no signing key is "
-                    + "set, and accept unsigned ones. Insecure, for local experiments only."),
-            new Setting(ARTIFACT_ALLOWED_URIS, "", "Comma-separated locations (folders, `file:` or `http(s)://` "
-                    + "prefixes) the versions it continues from may lie in, besides `model.store` and "
-                    + "`model.store.url`."),
-            new Setting(ARTIFACT_MAX_BYTES, "4294967296", "The most one artifact download may bring."),
-            new Setting(ARTIFACT_FETCH_TIMEOUT_MS, "600000", "The longest one artifact download may take."),
+            SharedSettings.TRUSTED_KEYS,
+            SharedSettings.ALLOW_UNSIGNED,
+            SharedSettings.ALLOWED_URIS,
+            SharedSettings.ARTIFACT_BYTES,
+            SharedSettings.ARTIFACT_TIMEOUT,
             new Setting(DATA_DIR, "/var/lib/triage/feedback", "Folder of the durable feedback snapshot "
                     + "(`feedback.jsonl`); keep it on a persistent volume."),
             new Setting(TRAIN_MODE, "head", "`head` (frozen encoder, fast on a CPU) or `full` (everything "
@@ -135,9 +108,7 @@ public final class TrainerConfig extends ConfigValues {
                     + "so it stays under about twice this."),
             new Setting(HTTP_PORT, "8090", "Port of `/metrics`, `/health`, `/ready` and `POST /retrain`; `-1` "
                     + "turns them off."),
-            new Setting(HTTP_BIND_ADDRESS, "0.0.0.0", "Interface that port listens on; `0.0.0.0`: all of them, "
-                    + "which Kubernetes' probes and the stream apps' downloads need. Restrict it (e.g. `127.0.0.1`) "
-                    + "wherever nothing else must reach them."),
+            SharedSettings.BIND_ADDRESS,
             new Setting(RETRAIN_TOKEN, "", "Secret that `POST /retrain` requires as `Authorization: Bearer "
                     + "<token>`; empty: the endpoint is disabled (401). Pass it from a secret store, e.g. a "
                     + "Kubernetes Secret.")),
