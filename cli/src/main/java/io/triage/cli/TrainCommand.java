@@ -2,7 +2,7 @@ package io.triage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.triage.cli.options.TrainingChoices;
+import io.triage.cli.options.TrainingOptions;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
@@ -12,7 +12,7 @@ import io.triage.training.data.DataFormat;
 import io.triage.training.data.Dataset;
 import io.triage.training.data.DatasetException;
 import io.triage.training.data.DatasetReader;
-import io.triage.training.data.ReadOptions;
+import io.triage.training.data.ReadSettings;
 import io.triage.training.data.StratifiedSplit;
 import io.triage.training.eval.EpochMetrics;
 import io.triage.training.report.HtmlReport;
@@ -20,7 +20,7 @@ import io.triage.training.report.TrainingProjection;
 import io.triage.training.train.ConsoleProgress;
 import io.triage.training.train.EngineSeed;
 import io.triage.training.train.FineTuner;
-import io.triage.training.train.TrainingOptions;
+import io.triage.training.train.TrainingSettings;
 import io.triage.training.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     String labelColumn;
 
     @Mixin
-    TrainingChoices training;
+    TrainingOptions training;
 
     @Option(names = "--batch-size", description = "Default: 64 (head), 32 (full).")
     Integer batchSize;
@@ -119,10 +119,10 @@ final class TrainCommand implements Callable<Integer> {
         if (Files.exists(artifact)) {
             throw new IllegalArgumentException(artifact + " exists already: choose another --out");
         }
-        TrainingOptions chosen = training.options(); // an unknown --mode fails before any data is read
+        TrainingSettings chosen = training.options(); // an unknown --mode fails before any data is read
         JsonNode artifactConfig = triageArtifactConfig(model.source);
         List<String> labels = model.labels != null ? model.labels : labelsOf(artifactConfig);
-        ReadOptions read = ReadOptions.DEFAULTS
+        ReadSettings read = ReadSettings.DEFAULTS
                 .withFormat(format == null ? null : DataFormat.parse(format))
                 .withSeparator(separator == null ? null : separator(separator))
                 .withNames(names).withHeader(header).withQuoting(quoting)
@@ -143,7 +143,7 @@ final class TrainCommand implements Callable<Integer> {
                 validation == null ? "no validation" : validation.size() + " validation examples", train.labels());
 
         String parent = artifactConfig == null ? null : artifactConfig.path("triage").path("version").asText(null);
-        TrainingOptions options = (batchSize == null ? chosen : chosen.withBatchSize(batchSize)).withSeed(seed)
+        TrainingSettings options = (batchSize == null ? chosen : chosen.withBatchSize(batchSize)).withSeed(seed)
                 .withParentVersion(parent)
                 .withCheckpoints(out.resolve("checkpoints"), resume);
         EngineSeed.set(seed); // a fresh head starts the same for the same seed

@@ -2,8 +2,8 @@ package io.triage.deploy;
 
 import io.triage.settings.DocumentedSettings;
 import io.triage.stream.TriageStreamApp;
-import io.triage.stream.config.StreamAppConfig;
-import io.triage.trainer.service.TrainerConfig;
+import io.triage.stream.config.StreamAppSettings;
+import io.triage.trainer.service.TrainerSettings;
 import io.triage.trainer.service.TriageTrainer;
 
 import java.util.Map;
@@ -13,8 +13,8 @@ import java.util.Map;
  * its Maven module, Dockerfile, compose service and Kubernetes Deployment and ConfigMap.
  */
 enum Apps {
-    STREAM_APP(StreamAppConfig.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app"),
-    TRAINER(TrainerConfig.SETTINGS, TriageTrainer.class.getName(), "trainer", "triage-trainer");
+    STREAM_APP(StreamAppSettings.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app"),
+    TRAINER(TrainerSettings.SETTINGS, TriageTrainer.class.getName(), "trainer", "triage-trainer");
 
     /** Keys both apps read under these names. */
     static final String BOOTSTRAP_SERVERS = "bootstrap.servers", REGISTRY_URL = "registry.url",

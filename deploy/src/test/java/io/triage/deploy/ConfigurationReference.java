@@ -3,8 +3,8 @@ package io.triage.deploy;
 import io.triage.settings.DocumentedSettings;
 import io.triage.settings.PassThrough;
 import io.triage.settings.Setting;
-import io.triage.stream.config.StreamAppConfig;
-import io.triage.trainer.service.TrainerConfig;
+import io.triage.stream.config.StreamAppSettings;
+import io.triage.trainer.service.TrainerSettings;
 
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +18,14 @@ final class ConfigurationReference {
             + "-Dsurefire.failIfNoSpecifiedTests=false -D" + WRITE_PROPERTY + "=true";
 
     /** The catalogues the reference documents, in order. */
-    static final List<DocumentedSettings> DOCUMENTED = List.of(StreamAppConfig.SETTINGS, TrainerConfig.SETTINGS);
+    static final List<DocumentedSettings> DOCUMENTED = List.of(StreamAppSettings.SETTINGS, TrainerSettings.SETTINGS);
 
     private ConfigurationReference() {}
 
     static String render(List<DocumentedSettings> apps) {
         StringBuilder md = new StringBuilder();
         md.append("# Configuration reference\n\n");
-        md.append("<!-- Generated from the apps' settings catalogues (e.g. StreamAppConfig.SETTINGS); do not edit.\n");
+        md.append("<!-- Generated from the apps' settings catalogues (e.g. StreamAppSettings.SETTINGS); do not edit.\n");
         md.append("     Regenerate with: ").append(REGENERATE).append(" -->\n\n");
         md.append("Each app reads its settings from, in increasing priority: the defaults below, a properties file ")
                 .append("(`--config FILE`) and environment variables. A variable is the key upper-cased, dots ")

@@ -1,6 +1,6 @@
 package io.triage.deploy;
 
-import io.triage.trainer.service.TrainerConfig;
+import io.triage.trainer.service.TrainerSettings;
 import io.triage.service.OpsServer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,7 +68,7 @@ class DockerfilesTest {
     void runsAsAFixedNonRootUserWithTheModelStoreAsVolume(Apps app) {
         Dockerfile.Stage runtime = Dockerfile.read(app.dockerfile()).runtime();
         assertNotEquals(0, runtimeUid(app), "non-root");
-        String volumes = "\"" + MODEL_STORE + "\"" + app.settings.find(TrainerConfig.DATA_DIR) // the trainer's feedback
+        String volumes = "\"" + MODEL_STORE + "\"" + app.settings.find(TrainerSettings.DATA_DIR) // the trainer's feedback
                 .map(dataDir -> ", \"" + dataDir.defaultValue() + "\"").orElse("");
         assertEquals("[" + volumes + "]", runtime.only("VOLUME"));
         String setup = String.join("\n", runtime.arguments("RUN"));

@@ -23,9 +23,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.triage.stream.StreamsSettings;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.service.OpsServer;
-import io.triage.trainer.service.TrainerConfig;
+import io.triage.trainer.service.TrainerSettings;
 import io.triage.trainer.service.TriageTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -206,7 +206,7 @@ class KubernetesManifestsTest {
         JsonNode spec = k8s.customSpec("ScaledObject", Apps.STREAM_APP.k8sName);
         Map<String, String> env = env(Apps.STREAM_APP);
         assertEquals(Apps.STREAM_APP.k8sName, spec.path("scaleTargetRef").path("name").asText());
-        int partitions = Integer.parseInt(Apps.STREAM_APP.effective(env, StreamAppConfig.TOPIC_PARTITIONS));
+        int partitions = Integer.parseInt(Apps.STREAM_APP.effective(env, StreamAppSettings.TOPIC_PARTITIONS));
         int max = spec.path("maxReplicaCount").asInt();
         assertTrue(max >= 1 && max <= partitions,
                 "replicas beyond the input's " + partitions + " partitions would sit idle; maxReplicaCount " + max);
@@ -215,9 +215,9 @@ class KubernetesManifestsTest {
         JsonNode trigger = spec.path("triggers").get(0);
         assertEquals("kafka", trigger.path("type").asText());
         JsonNode meta = trigger.path("metadata");
-        assertEquals(Apps.STREAM_APP.effective(env, StreamAppConfig.APPLICATION_ID),
+        assertEquals(Apps.STREAM_APP.effective(env, StreamAppSettings.APPLICATION_ID),
                 meta.path("consumerGroup").asText(), "Kafka Streams' consumer group is its application.id");
-        assertEquals(Apps.STREAM_APP.effective(env, StreamAppConfig.TOPIC_INPUT), meta.path("topic").asText());
+        assertEquals(Apps.STREAM_APP.effective(env, StreamAppSettings.TOPIC_INPUT), meta.path("topic").asText());
         assertEquals(Apps.STREAM_APP.effective(env, Apps.BOOTSTRAP_SERVERS), meta.path("bootstrapServers").asText());
         assertEquals("false", meta.path("allowIdleConsumers").asText());
 
@@ -250,7 +250,7 @@ class KubernetesManifestsTest {
             int topics = 0;
             for (var e : data.entrySet()) {
                 String key = app.settings.keyOf(e.getKey()).orElseThrow();
-                if (key.startsWith("topic.") && !key.equals(StreamAppConfig.TOPIC_PARTITIONS)) {
+                if (key.startsWith("topic.") && !key.equals(StreamAppSettings.TOPIC_PARTITIONS)) {
                     assertEquals(app.settings.find(key).orElseThrow().defaultValue(), e.getValue(), e.getKey());
                     topics++;
                 }
@@ -278,7 +278,7 @@ class KubernetesManifestsTest {
         assertEquals("SASL_SSL", streams.getProperty("security.protocol"));
         assertEquals("PLAIN", streams.getProperty("sasl.mechanism"));
         assertEquals(Manifests.FROM_SECRET, streams.getProperty("sasl.jaas.config"));
-        assertEquals(Apps.STREAM_APP.effective(env(Apps.STREAM_APP), StreamAppConfig.APPLICATION_ID),
+        assertEquals(Apps.STREAM_APP.effective(env(Apps.STREAM_APP), StreamAppSettings.APPLICATION_ID),
                 streams.getProperty("application.id"));
     }
 
@@ -310,7 +310,7 @@ class KubernetesManifestsTest {
     void theRetrainTokenComesFromAnOptionalSecret() {
         Secret example = (Secret) Manifests.parse(RETRAIN_SECRET_EXAMPLE);
         assertEquals(Map.of("token", "CHANGE_ME"), example.getStringData(), "a placeholder only");
-        String variable = Apps.TRAINER.settings.envVar(TrainerConfig.RETRAIN_TOKEN);
+        String variable = Apps.TRAINER.settings.envVar(TrainerSettings.RETRAIN_TOKEN);
         var token = Manifests.container(deployment(Apps.TRAINER)).getEnv().stream()
                 .filter(v -> v.getName().equals(variable)).findFirst()
                 .orElseThrow(() -> new AssertionError("the trainer does not read " + variable));
@@ -362,7 +362,7 @@ class KubernetesManifestsTest {
             assertTrue(egress.contains(URI.create(app.effective(env, Apps.REGISTRY_URL)).getPort()), "registry port");
         }
         assertTrue(egress.contains(53), "DNS");
-        URI store = URI.create(Apps.TRAINER.effective(env(Apps.TRAINER), TrainerConfig.MODEL_STORE_URL));
+        URI store = URI.create(Apps.TRAINER.effective(env(Apps.TRAINER), TrainerSettings.MODEL_STORE_URL));
         assertEquals(Apps.TRAINER.k8sName, store.getHost(), "the trainer's Service");
         assertEquals(Apps.TRAINER.httpPort(env(Apps.TRAINER)), store.getPort(), "the trainer's http port");
         assertTrue(egress.contains(store.getPort()), "stream apps reach the model store");
@@ -380,7 +380,7 @@ class KubernetesManifestsTest {
     /** Kafka Streams' settings, as the stream app makes them from the Deployment's variables. */
     private Properties streamsProperties() {
         try {
-            return StreamsSettings.from(StreamAppConfig.load(null, env(Apps.STREAM_APP)));
+            return StreamsSettings.from(StreamAppSettings.load(null, env(Apps.STREAM_APP)));
         } catch (IOException e) {
             throw new AssertionError(e);
         }

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * An app's settings as data: each key with its default and meaning, in the order the configuration reference lists
  * them, and the prefixes passed through to libraries. An app's config class exposes one (e.g.
- * {@code StreamAppConfig.SETTINGS}) and takes its defaults and its environment mapping from it, so the reference
+ * {@code StreamAppSettings.SETTINGS}) and takes its defaults and its environment mapping from it, so the reference
  * (docs/configuration.md) and the deployment tests read the same list the app runs with.
  *
  * <p>Environment variables: {@code <envPrefix>BATCH_MAX_SIZE} sets {@code batch.max.size} (strip the prefix,

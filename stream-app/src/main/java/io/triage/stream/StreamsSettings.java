@@ -1,17 +1,17 @@
 package io.triage.stream;
 
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.Properties;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 
 /** Kafka Streams properties from the app's settings. */
 public final class StreamsSettings {
     private StreamsSettings() {}
 
-    public static Properties from(StreamAppConfig config) {
+    public static Properties from(StreamAppSettings config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(APPLICATION_ID));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(BOOTSTRAP_SERVERS));

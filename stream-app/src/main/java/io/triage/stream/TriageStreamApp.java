@@ -8,7 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.batch.ServingModels;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.service.OpsServer;
 import io.triage.stream.ops.StreamMetrics;
 import io.triage.stream.serde.OutputFormat;
@@ -44,13 +44,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 
 /** The stream app's process: loads the model, provisions topics, runs the topology and the ops endpoints. */
 public final class TriageStreamApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TriageStreamApp.class);
 
-    private final StreamAppConfig config;
+    private final StreamAppSettings config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StreamMetrics metrics = new StreamMetrics(registry);
     private InferenceWorker worker;
@@ -59,7 +59,7 @@ public final class TriageStreamApp implements AutoCloseable {
     private final OpsServer ops;
     private KafkaStreams streams;
 
-    private TriageStreamApp(StreamAppConfig config) throws Exception {
+    private TriageStreamApp(StreamAppSettings config) throws Exception {
         this.config = config;
         int port = config.getInt(HTTP_PORT, -1);
         this.ops = port < 0 ? null : new OpsServer(config.get(HTTP_BIND_ADDRESS), port, registry, this::isLive,
@@ -71,7 +71,7 @@ public final class TriageStreamApp implements AutoCloseable {
      * newest version on the model-update topic, or the configured bootstrap model when there is none (or it cannot
      * be loaded); Streams starts only once a model serves.
      */
-    public static TriageStreamApp start(StreamAppConfig config) throws Exception {
+    public static TriageStreamApp start(StreamAppSettings config) throws Exception {
         TriageStreamApp app = new TriageStreamApp(config);
         try {
             app.startStreams(app.startModel());
@@ -84,7 +84,7 @@ public final class TriageStreamApp implements AutoCloseable {
     }
 
     /** Only updates pointing into these locations are fetched, within the download caps. */
-    private static ArtifactFetcher fetcher(StreamAppConfig config) {
+    private static ArtifactFetcher fetcher(StreamAppSettings config) {
         AllowedLocations allowed = new AllowedLocations(config.getList(ARTIFACT_ALLOWED_URIS));
         if (allowed.isEmpty()) {
             LOG.warn("{} is empty: every model update will be refused; set it to the model store's location",
@@ -190,7 +190,7 @@ public final class TriageStreamApp implements AutoCloseable {
 
         @Override
         public Integer call() throws Exception {
-            StreamAppConfig config = StreamAppConfig.load(configFile, System.getenv());
+            StreamAppSettings config = StreamAppSettings.load(configFile, System.getenv());
             TriageStreamApp app = start(config);
             return ServiceRunner.runUntilStopped(app, app::isLive); // not live: Kafka Streams failed for good
         }

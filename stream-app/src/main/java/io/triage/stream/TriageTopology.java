@@ -14,7 +14,7 @@ import io.triage.stream.serde.AvroBinarySerde;
 import io.triage.stream.serde.OutputFormat;
 import io.triage.stream.serde.OutputSerializers;
 import io.triage.service.RegistrySettings;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
 import static io.triage.stream.batch.MicroBatchProcessor.SINK_CLASSIFIED;
 import static io.triage.stream.batch.MicroBatchProcessor.SINK_DEAD_LETTER;
 import static io.triage.stream.batch.MicroBatchProcessor.SINK_ROUTED;
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 
 /**
  * The whole stream, wired in one place:
@@ -49,12 +49,12 @@ public final class TriageTopology {
 
     private TriageTopology() {}
 
-    public static Topology build(StreamAppConfig config, InferenceWorker worker, StreamMetrics metrics) {
+    public static Topology build(StreamAppSettings config, InferenceWorker worker, StreamMetrics metrics) {
         return build(config, worker, metrics, System::currentTimeMillis);
     }
 
     /** @param wallClock epoch millis; tests pass a clock they move together with the test driver's */
-    public static Topology build(StreamAppConfig config, InferenceWorker worker, StreamMetrics metrics,
+    public static Topology build(StreamAppSettings config, InferenceWorker worker, StreamMetrics metrics,
                                  LongSupplier wallClock) {
         Map<String, Object> registry = RegistrySettings.of(config);
         InputFormat inputFormat = config.getEnum(INPUT_FORMAT, InputFormat.class);

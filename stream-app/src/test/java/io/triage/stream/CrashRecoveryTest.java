@@ -29,7 +29,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

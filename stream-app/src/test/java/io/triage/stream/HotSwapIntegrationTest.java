@@ -14,7 +14,7 @@ import io.triage.schemas.DeadLetter;
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TextEvent;
 import io.triage.schemas.TrainingMode;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static io.triage.stream.StreamAppIntegrationTest.assertEventually;
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,7 +107,7 @@ class HotSwapIntegrationTest {
     @Test
     void aSwapUnderLoadLosesNothingAndVersionsNeverGoBackThenARestartServesTheNewVersion() throws Exception {
         String prefix = "hs1.";
-        StreamAppConfig config = StreamAppConfig.of(settings(prefix));
+        StreamAppSettings config = StreamAppSettings.of(settings(prefix));
         int n;
         List<ConsumerRecord<byte[], ClassifiedEvent>> results;
         try (TriageStreamApp app = TriageStreamApp.start(config)) { // no update yet: topic created, bootstrap model
@@ -189,7 +189,7 @@ class HotSwapIntegrationTest {
         }
         Artifact broken = new Artifact("v2-corrupt", corrupt, ModelArtifact.sha256(corrupt)); // the hash matches: the weights don't
 
-        StreamAppConfig config = StreamAppConfig.of(settings(prefix));
+        StreamAppSettings config = StreamAppSettings.of(settings(prefix));
         try (TriageStreamApp app = TriageStreamApp.start(config)) {
             assertEventually(app::isReady, Duration.ofSeconds(60), "the app becomes ready");
             publish(prefix + "updates", update(v2, v2.dir().toUri().toString(), "0".repeat(64), LABELS));

@@ -2,7 +2,7 @@ package io.triage.stream;
 
 import io.triage.service.trust.SigningKeys;
 import io.triage.service.trust.UpdateSigner;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 
 import java.util.Map;
 
@@ -15,9 +15,9 @@ final class KafkaFixture {
 
     static Map<String, String> appSettings(String bootstrap, String registryUrl, String appId) {
         return Map.of(
-                StreamAppConfig.BOOTSTRAP_SERVERS, bootstrap,
-                StreamAppConfig.REGISTRY_URL, registryUrl,
-                StreamAppConfig.APPLICATION_ID, appId,
-                StreamAppConfig.UPDATE_TRUSTED_KEYS, SigningKeys.inline(TRAINER.publicKey()));
+                StreamAppSettings.BOOTSTRAP_SERVERS, bootstrap,
+                StreamAppSettings.REGISTRY_URL, registryUrl,
+                StreamAppSettings.APPLICATION_ID, appId,
+                StreamAppSettings.UPDATE_TRUSTED_KEYS, SigningKeys.inline(TRAINER.publicKey()));
     }
 }

@@ -12,7 +12,7 @@ import io.triage.model.text.TextInput;
 import io.triage.stream.batch.BatchClassifier;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.stream.ops.StreamMetrics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The topology on Kafka's TopologyTestDriver with the real bundled model: batching rules and dead letters. */
@@ -67,7 +67,7 @@ class MicroBatchTopologyTest {
         final TestOutputTopic<byte[], byte[]> output;
         final TestOutputTopic<byte[], byte[]> deadLetters;
         final StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
-        final StreamAppConfig config;
+        final StreamAppSettings config;
         final AtomicLong clock = new AtomicLong();
 
         Harness(Map<String, String> settings, BatchClassifier classifier) {
@@ -77,7 +77,7 @@ class MicroBatchTopologyTest {
         Harness(Map<String, String> settings, InferenceWorker worker) {
             Map<String, String> s = new HashMap<>(Map.of(INPUT_FORMAT, "text", OUTPUT_FORMAT, "json"));
             s.putAll(settings);
-            config = StreamAppConfig.of(s);
+            config = StreamAppSettings.of(s);
             Properties props = new Properties();
             props.put("application.id", "topology-test");
             props.put("bootstrap.servers", "unused:9092");

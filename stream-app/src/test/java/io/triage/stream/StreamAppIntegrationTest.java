@@ -7,7 +7,7 @@ import io.triage.embedded.EmbeddedRegistry;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.TextEvent;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,7 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The stream app on a real KRaft broker and the real Apicurio registry, with Avro in and out. */
@@ -54,7 +54,7 @@ class StreamAppIntegrationTest {
                 TOPIC_ROUTE_PREFIX, prefix + "out.", ROUTING_ENABLED, "true", TOPIC_PARTITIONS, "3",
                 MODEL_LABELS, String.join(",", LABELS), BATCH_MAX_SIZE, "16", HTTP_PORT, "0"));
         settings.put("kafka.state.dir", stateDir.toString());
-        StreamAppConfig config = StreamAppConfig.of(settings);
+        StreamAppSettings config = StreamAppSettings.of(settings);
         int n = 300;
         int keys = 7;
         try (TriageStreamApp app = TriageStreamApp.start(config)) {
@@ -141,7 +141,7 @@ class StreamAppIntegrationTest {
                 // for after each batch can make results visible within the minute the reader waits
                 "kafka.commit.interval.ms", "600000", "kafka.producer.transaction.timeout.ms", "900000"));
         int n = 20;
-        try (TriageStreamApp app = TriageStreamApp.start(StreamAppConfig.of(settings))) {
+        try (TriageStreamApp app = TriageStreamApp.start(StreamAppSettings.of(settings))) {
             assertEventually(app::isReady, Duration.ofSeconds(60), "the app becomes ready");
             try (KafkaProducer<byte[], TextEvent> producer = KafkaClients.producer(kafka.bootstrapServers(),
                     KafkaClients.avroSerializer(registry.apiV2Url()))) {

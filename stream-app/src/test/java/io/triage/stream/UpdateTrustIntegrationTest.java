@@ -17,7 +17,7 @@ import io.triage.service.AvroLimits;
 import io.triage.service.KafkaClients;
 import io.triage.service.trust.SigningKeys;
 import io.triage.service.trust.UpdateSigner;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,7 +40,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.triage.stream.StreamAppIntegrationTest.assertEventually;
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,7 +150,7 @@ class UpdateTrustIntegrationTest {
         String topic = prefix + "updates";
         byte[] genuineV1 = bytes(topic, signed(v1));
         send(topic, genuineV1); // the app starts on v1
-        try (TriageStreamApp app = TriageStreamApp.start(StreamAppConfig.of(settings(prefix)))) {
+        try (TriageStreamApp app = TriageStreamApp.start(StreamAppSettings.of(settings(prefix)))) {
             assertEventually(app::isReady, Duration.ofSeconds(60), "the app becomes ready");
             send(topic, bytes(topic, signed(v2)));
             assertEventually(() -> app.metrics().modelUpdateCount("swapped") == 2, Duration.ofSeconds(120), "v2 serves");
@@ -186,7 +186,7 @@ class UpdateTrustIntegrationTest {
         Files.createSymbolicLink(withLinkedFile.resolve("model.safetensors"), outside.resolve("model.safetensors"));
 
         send(topic, bytes(topic, signed(v1)));
-        try (TriageStreamApp app = TriageStreamApp.start(StreamAppConfig.of(settings(prefix)))) {
+        try (TriageStreamApp app = TriageStreamApp.start(StreamAppSettings.of(settings(prefix)))) {
             assertEventually(app::isReady, Duration.ofSeconds(60), "the app becomes ready");
             String dotDot = "file://" + models + "/../" + elsewhere.getFileName() + "/outside-v2";
             String downloadDotDot = "file://" + models + "/downloads/../victim";
@@ -225,7 +225,7 @@ class UpdateTrustIntegrationTest {
                     oversized);
             Map<String, String> settings = settings(prefix);
             settings.put(ARTIFACT_ALLOWED_URIS, models + "," + unreadable.getParent());
-            try (TriageStreamApp app = TriageStreamApp.start(StreamAppConfig.of(settings))) {
+            try (TriageStreamApp app = TriageStreamApp.start(StreamAppSettings.of(settings))) {
                 assertTrue(AvroLimits.inForce(), "Avro's collection limit is in force");
                 assertEventually(app::isReady, Duration.ofSeconds(60), "the app starts although the newest records are hostile");
                 assertEquals(1, app.metrics().modelUpdateCount("swapped"), "v1, the newest valid version, serves");

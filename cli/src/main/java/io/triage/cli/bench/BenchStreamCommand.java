@@ -9,7 +9,7 @@ import io.triage.model.text.TextInput;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.batch.ServingModels;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.service.trust.SigningKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +27,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.function.ToLongFunction;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 
 /**
  * End-to-end events/s and latency through a real broker and registry with Avro, against the raw model on the
@@ -56,7 +56,7 @@ final class BenchStreamCommand implements Callable<Integer> {
         Path stateDir = Files.createTempDirectory("triage-bench-state");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedRegistry registry = EmbeddedRegistry.start()) {
             // no update is published here; the app still needs a key to check them with
-            StreamAppConfig config = appOptions.config(kafka, registry, "bench-stream", stateDir,
+            StreamAppSettings config = appOptions.config(kafka, registry, "bench-stream", stateDir,
                     Map.of(UPDATE_TRUSTED_KEYS, SigningKeys.inline(SigningKeys.generate().getPublic())));
             System.out.printf(Locale.ROOT, "bench stream: %d texts from %s, %d cores; batch.max.size=%d batch.max.wait.ms=%d, "
                             + "%s, %s partition(s), Avro + registry, read_committed consumer%n", texts.size(), textSource.file,
@@ -149,7 +149,7 @@ final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /** The model alone on the same texts, in micro-batches of the same size with the same length grouping: its best pass. */
-    private static double rawModelRate(StreamAppConfig config, List<TextInput> texts) throws Exception {
+    private static double rawModelRate(StreamAppSettings config, List<TextInput> texts) throws Exception {
         try (ModelBatchClassifier model = ServingModels.from(config).loadBootstrap()) {
             return RawModelRate.of(model, texts, config.getInt(BATCH_MAX_SIZE, 1), texts, RAW_PASSES);
         }

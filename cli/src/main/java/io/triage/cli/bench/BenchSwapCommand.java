@@ -20,7 +20,7 @@ import io.triage.service.TopicProvisioner;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.batch.ServingModels;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.stream.swap.SwapSteps;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,7 +43,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 
 /**
  * Model swaps under steady load, through a real broker and registry: throughput, latency and the longest pause
@@ -104,7 +104,7 @@ final class BenchSwapCommand implements Callable<Integer> {
     private void run(List<TextInput> texts, Artifact v1, Artifact v2, Path work) throws Exception {
         UpdateSigner signer = new UpdateSigner(SigningKeys.generate().getPrivate()); // signs as the trainer does
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedRegistry registry = EmbeddedRegistry.start()) {
-            StreamAppConfig config = appOptions.config(kafka, registry, "bench-swap", work.resolve("state"), Map.of(
+            StreamAppSettings config = appOptions.config(kafka, registry, "bench-swap", work.resolve("state"), Map.of(
                     UPDATE_TRUSTED_KEYS, SigningKeys.inline(signer.publicKey()), ARTIFACT_ALLOWED_URIS, work.toString()));
             double offered = rate > 0 ? rate : rawModelRate(config, v1, texts) / 2;
             System.out.printf(Locale.ROOT, "bench swap: %d texts from %s, %d cores, %s; batch.max.size=%d "
@@ -269,7 +269,7 @@ final class BenchSwapCommand implements Callable<Integer> {
     }
 
     /** Texts/s of the model alone as the app loads it, in full batches. */
-    private double rawModelRate(StreamAppConfig config, Artifact artifact, List<TextInput> texts) throws Exception {
+    private double rawModelRate(StreamAppSettings config, Artifact artifact, List<TextInput> texts) throws Exception {
         int batchSize = appOptions.batchSize;
         List<TextInput> sample = texts.subList(0, Math.min(texts.size(), 8 * batchSize));
         try (ModelBatchClassifier model = ServingModels.from(config).loadVersion(artifact.dir(), artifact.version())) {
@@ -332,7 +332,7 @@ final class BenchSwapCommand implements Callable<Integer> {
         private final byte[] key;
         private final UpdateSigner signer;
 
-        Updates(String bootstrap, String registryUrl, StreamAppConfig config, UpdateSigner signer) {
+        Updates(String bootstrap, String registryUrl, StreamAppSettings config, UpdateSigner signer) {
             this.signer = signer;
             producer = KafkaClients.producer(bootstrap, KafkaClients.avroSerializer(registryUrl));
             topic = config.get(TOPIC_MODEL_UPDATES);

@@ -2,7 +2,7 @@ package io.triage.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.cli.options.PoolingConverter;
-import io.triage.cli.options.TrainingChoices;
+import io.triage.cli.options.TrainingOptions;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
@@ -10,14 +10,14 @@ import io.triage.model.config.Pooling;
 import io.triage.model.io.ModelLoader;
 import io.triage.training.data.Dataset;
 import io.triage.training.data.DatasetReader;
-import io.triage.training.data.ReadOptions;
+import io.triage.training.data.ReadSettings;
 import io.triage.training.data.StratifiedSplit;
 import io.triage.training.report.HtmlReport;
 import io.triage.training.report.TrainingProjection;
 import io.triage.training.train.ConsoleProgress;
 import io.triage.training.train.EngineSeed;
 import io.triage.training.train.FineTuner;
-import io.triage.training.train.TrainingOptions;
+import io.triage.training.train.TrainingSettings;
 import io.triage.training.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +40,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     String dataset;
 
     @Mixin
-    TrainingChoices training;
+    TrainingOptions training;
 
     @Option(names = "--pooling", converter = PoolingConverter.class,
             description = "first_token ([CLS]) or mean (the default: all-MiniLM-L6-v2 was trained mean-pooled).")
@@ -57,17 +57,17 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingOptions options = training.options(); // an unknown --mode fails before any data is read
+        TrainingSettings options = training.options(); // an unknown --mode fails before any data is read
         Dataset train;
         Dataset validation;
         switch (dataset) {
             case "emotion" -> {
-                DatasetReader reader = new DatasetReader(ReadOptions.DEFAULTS.withSeparator(';').withNames(List.of("text", "label")));
+                DatasetReader reader = new DatasetReader(ReadSettings.DEFAULTS.withSeparator(';').withNames(List.of("text", "label")));
                 train = reader.read(datasets.resolve("emotion/train.txt"));
                 validation = reader.read(datasets.resolve("emotion/validation.txt"), train.labels());
             }
             case "mrpc" -> {
-                DatasetReader reader = new DatasetReader(ReadOptions.DEFAULTS.withColumns("sentence1", "sentence2", "label")
+                DatasetReader reader = new DatasetReader(ReadSettings.DEFAULTS.withColumns("sentence1", "sentence2", "label")
                         .withLabels(List.of("not_equivalent", "equivalent")));
                 StratifiedSplit.Split split = StratifiedSplit.holdout(reader.read(datasets.resolve("mrpc/train.tsv")), 0.1, 42);
                 train = split.train();

@@ -2,14 +2,14 @@ package io.triage.cli.bench;
 
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 
 /** The options of the benchmarks that run the stream app ({@code bench stream}, {@code bench swap}): its settings. */
 final class StreamAppOptions {
@@ -26,7 +26,7 @@ final class StreamAppOptions {
      * The app's settings on the embedded broker and registry, classifying the emotion labels without an ops port:
      * these options, then the benchmark's own settings, then those given with {@code --set}.
      */
-    StreamAppConfig config(EmbeddedKafka kafka, EmbeddedRegistry registry, String applicationId, Path stateDir,
+    StreamAppSettings config(EmbeddedKafka kafka, EmbeddedRegistry registry, String applicationId, Path stateDir,
                            Map<String, String> own) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 BOOTSTRAP_SERVERS, kafka.bootstrapServers(), REGISTRY_URL, registry.apiV2Url(),
@@ -35,6 +35,6 @@ final class StreamAppOptions {
                 HTTP_PORT, "-1", "kafka.state.dir", stateDir.toString()));
         settings.putAll(own);
         settings.putAll(extra);
-        return StreamAppConfig.of(settings);
+        return StreamAppSettings.of(settings);
     }
 }

@@ -1,7 +1,7 @@
 package io.triage.cli.demo;
 
 import io.triage.model.io.ModelArtifact;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -154,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
                 });
              DemoStory story = new DemoStory(stack, new DemoStory.Setting(split, rate == null ? 0 : rate, description), out, isTerminal())) {
             out.println("      watch the results: ./triage consume --bootstrap " + stack.bootstrapServers()
-                    + " --topic " + stack.appConfig().get(StreamAppConfig.TOPIC_OUTPUT) + " --registry " + stack.registryUrl());
+                    + " --topic " + stack.appConfig().get(StreamAppSettings.TOPIC_OUTPUT) + " --registry " + stack.registryUrl());
             out.flush();
             story.run(exitWhenDone, start);
         }

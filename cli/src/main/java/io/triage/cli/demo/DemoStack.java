@@ -8,9 +8,9 @@ import io.triage.service.trust.SigningKeys;
 import io.triage.service.trust.UpdateVerifier;
 import io.triage.service.RegistrySettings;
 import io.triage.stream.TriageStreamApp;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.stream.ops.StreamMetrics;
-import io.triage.trainer.service.TrainerConfig;
+import io.triage.trainer.service.TrainerSettings;
 import io.triage.trainer.service.TriageTrainer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -46,8 +46,8 @@ final class DemoStack implements AutoCloseable {
     private EmbeddedRegistry registry;
     private TriageStreamApp app;
     private TriageTrainer trainer;
-    private StreamAppConfig appConfig;
-    private TrainerConfig trainerConfig;
+    private StreamAppSettings appConfig;
+    private TrainerSettings trainerConfig;
     private Admin admin;
     private ModelUpdateLog updates;
 
@@ -87,15 +87,15 @@ final class DemoStack implements AutoCloseable {
         Path models = stateDir.resolve("models");
         String retrainToken = randomToken(); // the demo starts runs in-process; the token is for a curious user
         Map<String, String> appSettings = new HashMap<>(Map.of(
-                StreamAppConfig.UPDATE_TRUSTED_KEYS, SigningKeys.inline(updateKeys.getPublic()),
-                StreamAppConfig.ARTIFACT_ALLOWED_URIS, models.toString(),
-                StreamAppConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamAppConfig.REGISTRY_URL, registry.apiV2Url(),
-                StreamAppConfig.MODEL_LABELS, labelList,
-                StreamAppConfig.HTTP_PORT, "0",
-                StreamAppConfig.HTTP_BIND_ADDRESS, LOCAL_ONLY,
+                StreamAppSettings.UPDATE_TRUSTED_KEYS, SigningKeys.inline(updateKeys.getPublic()),
+                StreamAppSettings.ARTIFACT_ALLOWED_URIS, models.toString(),
+                StreamAppSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                StreamAppSettings.REGISTRY_URL, registry.apiV2Url(),
+                StreamAppSettings.MODEL_LABELS, labelList,
+                StreamAppSettings.HTTP_PORT, "0",
+                StreamAppSettings.HTTP_BIND_ADDRESS, LOCAL_ONLY,
                 "kafka.state.dir", stateDir.resolve("streams").toString()));
-        appConfig = StreamAppConfig.of(appSettings);
+        appConfig = StreamAppSettings.of(appSettings);
         t = System.nanoTime();
         app = started(TriageStreamApp.start(appConfig));
         await(app::isReady, "the stream app to be ready");
@@ -103,26 +103,26 @@ final class DemoStack implements AutoCloseable {
                 app.httpPort(), since(t)));
 
         Map<String, String> trainerSettings = new HashMap<>(Map.of(
-                TrainerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                TrainerConfig.REGISTRY_URL, registry.apiV2Url(),
-                TrainerConfig.MODEL_LABELS, labelList,
-                TrainerConfig.UPDATE_SIGNING_KEY, SigningKeys.inline(updateKeys.getPrivate()),
-                TrainerConfig.MODEL_STORE, models.toString(),
-                TrainerConfig.DATA_DIR, stateDir.resolve("feedback").toString(),
+                TrainerSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                TrainerSettings.REGISTRY_URL, registry.apiV2Url(),
+                TrainerSettings.MODEL_LABELS, labelList,
+                TrainerSettings.UPDATE_SIGNING_KEY, SigningKeys.inline(updateKeys.getPrivate()),
+                TrainerSettings.MODEL_STORE, models.toString(),
+                TrainerSettings.DATA_DIR, stateDir.resolve("feedback").toString(),
                 // only the demo's requests start runs: v1 after the bootstrap part, v2 after the feedback part
-                TrainerConfig.RETRAIN_MIN_EXAMPLES, String.valueOf(Integer.MAX_VALUE),
-                TrainerConfig.HTTP_PORT, "0",
-                TrainerConfig.HTTP_BIND_ADDRESS, LOCAL_ONLY));
-        trainerSettings.put(TrainerConfig.RETRAIN_TOKEN, retrainToken);
-        trainerConfig = TrainerConfig.of(trainerSettings);
+                TrainerSettings.RETRAIN_MIN_EXAMPLES, String.valueOf(Integer.MAX_VALUE),
+                TrainerSettings.HTTP_PORT, "0",
+                TrainerSettings.HTTP_BIND_ADDRESS, LOCAL_ONLY));
+        trainerSettings.put(TrainerSettings.RETRAIN_TOKEN, retrainToken);
+        trainerConfig = TrainerSettings.of(trainerSettings);
         t = System.nanoTime();
         trainer = started(TriageTrainer.start(trainerConfig));
         await(trainer::isReady, "the trainer to read feedback");
         progress.accept(String.format(Locale.ROOT, "trainer service (head mode) /metrics and POST /retrain on port %d"
                 + " (Authorization: Bearer %s)  %s", trainer.httpPort(), retrainToken, since(t)));
         updates = started(new ModelUpdateLog(trainerConfig.clientConfig(),
-                RegistrySettings.confluentWireFormat(registry.apiV2Url()), trainerConfig.get(TrainerConfig.TOPIC_MODEL_UPDATES),
-                trainerConfig.get(TrainerConfig.MODEL_NAME), new UpdateVerifier(List.of(updateKeys.getPublic()), false)));
+                RegistrySettings.confluentWireFormat(registry.apiV2Url()), trainerConfig.get(TrainerSettings.TOPIC_MODEL_UPDATES),
+                trainerConfig.get(TrainerSettings.MODEL_NAME), new UpdateVerifier(List.of(updateKeys.getPublic()), false)));
     }
 
     private <T extends AutoCloseable> T started(T component) {
@@ -159,11 +159,11 @@ final class DemoStack implements AutoCloseable {
         return registry.apiV2Url();
     }
 
-    StreamAppConfig appConfig() {
+    StreamAppSettings appConfig() {
         return appConfig;
     }
 
-    TrainerConfig trainerConfig() {
+    TrainerSettings trainerConfig() {
         return trainerConfig;
     }
 
@@ -187,7 +187,7 @@ final class DemoStack implements AutoCloseable {
      */
     long storedFeedback() throws InterruptedException {
         try {
-            Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(trainerConfig.get(TrainerConfig.GROUP_ID))
+            Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(trainerConfig.get(TrainerSettings.GROUP_ID))
                     .partitionsToOffsetAndMetadata().get();
             return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
         } catch (ExecutionException e) {

@@ -5,9 +5,9 @@ import io.triage.cli.demo.DemoOutcome.Trained;
 import io.triage.cli.demo.ResultTracker.KindStats;
 import io.triage.cli.demo.ResultTracker.Score;
 import io.triage.schemas.ModelUpdate;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.trainer.service.RunOutcome;
-import io.triage.trainer.service.TrainerConfig;
+import io.triage.trainer.service.TrainerSettings;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -67,10 +67,10 @@ final class DemoStory implements AutoCloseable {
         this.setting = setting;
         this.out = out;
         this.ansi = ansi;
-        StreamAppConfig app = stack.appConfig();
-        this.tracker = new ResultTracker(stack.bootstrapServers(), stack.registryUrl(), app.get(StreamAppConfig.TOPIC_OUTPUT));
-        this.traffic = new DemoTraffic(stack.bootstrapServers(), stack.registryUrl(), app.get(StreamAppConfig.TOPIC_INPUT),
-                stack.trainerConfig().get(TrainerConfig.TOPIC_FEEDBACK), tracker);
+        StreamAppSettings app = stack.appConfig();
+        this.tracker = new ResultTracker(stack.bootstrapServers(), stack.registryUrl(), app.get(StreamAppSettings.TOPIC_OUTPUT));
+        this.traffic = new DemoTraffic(stack.bootstrapServers(), stack.registryUrl(), app.get(StreamAppSettings.TOPIC_INPUT),
+                stack.trainerConfig().get(TrainerSettings.TOPIC_FEEDBACK), tracker);
     }
 
     /** Runs the script and prints its summary; then, unless {@code exitWhenDone}, keeps the view up until interrupted. */
@@ -92,10 +92,10 @@ final class DemoStory implements AutoCloseable {
             out.println();
             out.println("Still running. Try, in another terminal:");
             out.println("  ./triage produce --bootstrap " + stack.bootstrapServers() + " --topic "
-                    + stack.appConfig().get(StreamAppConfig.TOPIC_INPUT) + " --format avro --registry "
+                    + stack.appConfig().get(StreamAppSettings.TOPIC_INPUT) + " --format avro --registry "
                     + stack.registryUrl() + " \"WIN a FREE cruise, click now\"");
             out.println("  ./triage consume --bootstrap " + stack.bootstrapServers() + " --topic "
-                    + stack.appConfig().get(StreamAppConfig.TOPIC_OUTPUT) + " --registry " + stack.registryUrl() + " -n 5");
+                    + stack.appConfig().get(StreamAppSettings.TOPIC_OUTPUT) + " --registry " + stack.registryUrl() + " -n 5");
             out.println("Ctrl-C stops everything.");
             out.flush();
             LiveView idle = new LiveView(out, ansi, this::statusLines);

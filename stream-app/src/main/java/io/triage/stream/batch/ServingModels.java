@@ -6,7 +6,7 @@ import io.triage.model.infer.CpuThreads;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelLoader;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import static io.triage.stream.config.StreamAppConfig.*;
+import static io.triage.stream.config.StreamAppSettings.*;
 
 /**
  * How the stream app loads and runs a model for serving: on the configured device and precision, each batch in
@@ -42,7 +42,7 @@ public final class ServingModels {
         this.bootstrapLabels = bootstrapLabels;
     }
 
-    public static ServingModels from(StreamAppConfig config) {
+    public static ServingModels from(StreamAppSettings config) {
         return new ServingModels(config.get(MODEL_DEVICE), config.getEnum(MODEL_PRECISION, Precision.class),
                 CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0)), config.getInt(BATCH_LENGTH_GROUP_SIZE, 1),
                 config.get(MODEL_SOURCE), config.getList(MODEL_LABELS));

@@ -14,7 +14,7 @@ import io.triage.schemas.TrainingMode;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.batch.ServingModels;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.stream.ops.StreamMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,9 +28,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static io.triage.stream.config.StreamAppConfig.BATCH_LENGTH_GROUP_SIZE;
-import static io.triage.stream.config.StreamAppConfig.MODEL_DEVICE;
-import static io.triage.stream.config.StreamAppConfig.MODEL_PRECISION;
+import static io.triage.stream.config.StreamAppSettings.BATCH_LENGTH_GROUP_SIZE;
+import static io.triage.stream.config.StreamAppSettings.MODEL_DEVICE;
+import static io.triage.stream.config.StreamAppSettings.MODEL_PRECISION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +73,7 @@ class ModelSwapperTest {
     void eachSwapServesTheNewVersionFreesTheOldModelAndRecordsItsSteps() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (InferenceWorker worker = InferenceWorker.start(null)) {
-            ServingModels onCpu = ServingModels.from(StreamAppConfig.of(Map.of(MODEL_DEVICE, "cpu", MODEL_PRECISION, "fp32",
+            ServingModels onCpu = ServingModels.from(StreamAppSettings.of(Map.of(MODEL_DEVICE, "cpu", MODEL_PRECISION, "fp32",
                     BATCH_LENGTH_GROUP_SIZE, "16")));
             ModelSwapper swapper = new ModelSwapper(worker, onCpu,
                     new ArtifactFetcher(models.resolve("downloads"), new AllowedLocations(List.of(models.toString())),

@@ -13,7 +13,7 @@ import io.triage.service.ModelUpdateLog;
 import io.triage.training.data.Dataset;
 import io.triage.training.data.DatasetReader;
 import io.triage.training.data.Example;
-import io.triage.training.data.ReadOptions;
+import io.triage.training.data.ReadSettings;
 import io.triage.training.eval.ClassificationMetrics;
 import io.triage.training.eval.Evaluation;
 import io.triage.training.eval.MostFrequentBaseline;
@@ -22,7 +22,7 @@ import io.triage.training.train.EngineSeed;
 import io.triage.training.train.FineTuner;
 import io.triage.training.train.ModelScorer;
 import io.triage.training.train.TrainingListener;
-import io.triage.training.train.TrainingOptions;
+import io.triage.training.train.TrainingSettings;
 import io.triage.training.train.TrainingResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,7 @@ final class Retrainer {
         }
     }
 
-    private final TrainerConfig config;
+    private final TrainerSettings config;
     private final FeedbackStore store;
     private final ModelUpdateLog updates;
     private final ModelPublisher publisher;
@@ -64,22 +64,22 @@ final class Retrainer {
     private final double tolerance;
     private final TrainingMode mode;
 
-    Retrainer(TrainerConfig config, FeedbackStore store, ModelUpdateLog updates, ModelPublisher publisher,
+    Retrainer(TrainerSettings config, FeedbackStore store, ModelUpdateLog updates, ModelPublisher publisher,
               ArtifactFetcher fetcher) {
         this.config = config;
         this.store = store;
         this.updates = updates;
         this.publisher = publisher;
         this.fetcher = fetcher;
-        this.holdout = new HoldoutSplit(config.getDouble(TrainerConfig.HOLDOUT_FRACTION, 0, 0.99));
-        this.metric = config.getEnum(TrainerConfig.PROMOTION_METRIC, PromotionMetric.class);
-        this.tolerance = config.getDouble(TrainerConfig.PROMOTION_TOLERANCE, 0, 1);
-        this.mode = config.getEnum(TrainerConfig.TRAIN_MODE, TrainingMode.class);
+        this.holdout = new HoldoutSplit(config.getDouble(TrainerSettings.HOLDOUT_FRACTION, 0, 0.99));
+        this.metric = config.getEnum(TrainerSettings.PROMOTION_METRIC, PromotionMetric.class);
+        this.tolerance = config.getDouble(TrainerSettings.PROMOTION_TOLERANCE, 0, 1);
+        this.mode = config.getEnum(TrainerSettings.TRAIN_MODE, TrainingMode.class);
     }
 
     /** The labels new feedback must have; empty while nothing fixes them (then the first run takes what it sees). */
     List<String> knownLabels() {
-        List<String> configured = config.getList(TrainerConfig.MODEL_LABELS);
+        List<String> configured = config.getList(TrainerSettings.MODEL_LABELS);
         return configured.isEmpty() ? updates.latest().map(ModelUpdate::getLabels).orElse(List.of()) : configured;
     }
 
@@ -102,7 +102,7 @@ final class Retrainer {
         try (ClassifierModel model = load(current, labels, version)) {
             double currentScore = currentScore(current, model, train, evaluation);
             TrainingResult result = FineTuner.run(model, train, evaluation, options(parent), TrainingListener.NONE);
-            TrainingProjection.addTo(result, labels, config.getLong(TrainerConfig.TRAIN_SEED, 0));
+            TrainingProjection.addTo(result, labels, config.getLong(TrainerSettings.TRAIN_SEED, 0));
             double candidate = metric.of(result.evaluation().metrics());
             String compared = String.format(Locale.ROOT, "%s %s %.4f vs %s %.4f on %d evaluation examples", version,
                     metric.name().toLowerCase(Locale.ROOT), candidate, parent == null ? "majority-class guess" : parent,
@@ -122,7 +122,7 @@ final class Retrainer {
      * {@code labels.allow.new}, feedback labels the model lacks are appended (sorted) for a fresh head.
      */
     private List<String> labels(Optional<ModelUpdate> current, List<FeedbackExample> examples) {
-        List<String> known = config.getList(TrainerConfig.MODEL_LABELS);
+        List<String> known = config.getList(TrainerSettings.MODEL_LABELS);
         if (known.isEmpty()) {
             known = current.map(ModelUpdate::getLabels).orElse(List.of());
         }
@@ -132,7 +132,7 @@ final class Retrainer {
             return List.copyOf(seen);
         }
         List<String> out = new ArrayList<>(known);
-        if (config.getBoolean(TrainerConfig.LABELS_ALLOW_NEW)) {
+        if (config.getBoolean(TrainerSettings.LABELS_ALLOW_NEW)) {
             seen.stream().filter(l -> !out.contains(l)).forEach(out::add);
         }
         return out;
@@ -149,11 +149,11 @@ final class Retrainer {
     }
 
     private Dataset withEvalFile(Dataset heldOut) throws java.io.IOException {
-        String file = config.get(TrainerConfig.EVAL_FILE);
+        String file = config.get(TrainerSettings.EVAL_FILE);
         if (file.isBlank()) {
             return heldOut;
         }
-        Dataset fixed = new DatasetReader(ReadOptions.DEFAULTS).read(Path.of(file), heldOut.labels());
+        Dataset fixed = new DatasetReader(ReadSettings.DEFAULTS).read(Path.of(file), heldOut.labels());
         List<Example> all = new ArrayList<>(heldOut.examples());
         all.addAll(fixed.examples());
         return new Dataset(heldOut.source() + " + " + file, heldOut.labels(), all);
@@ -161,12 +161,12 @@ final class Retrainer {
 
     /** The latest version (its hash checked), or the base model before any; given the next version's name. */
     private ClassifierModel load(Optional<ModelUpdate> current, List<String> labels, String version) throws Exception {
-        ModelOverrides overrides = ModelOverrides.NONE.withName(config.get(TrainerConfig.MODEL_NAME))
+        ModelOverrides overrides = ModelOverrides.NONE.withName(config.get(TrainerSettings.MODEL_NAME))
                 .withVersion(version).withLabels(labels);
-        Device device = DeviceSpec.parse(config.get(TrainerConfig.MODEL_DEVICE));
+        Device device = DeviceSpec.parse(config.get(TrainerSettings.MODEL_DEVICE));
         if (current.isEmpty()) {
-            EngineSeed.set(config.getInt(TrainerConfig.TRAIN_SEED, 0)); // the fresh head
-            return ModelLoader.load(config.get(TrainerConfig.MODEL_BASE), overrides, device);
+            EngineSeed.set(config.getInt(TrainerSettings.TRAIN_SEED, 0)); // the fresh head
+            return ModelLoader.load(config.get(TrainerSettings.MODEL_BASE), overrides, device);
         }
         try (FetchedArtifact artifact = fetcher.fetchVerified(current.get().getArtifactUri(), current.get().getSha256())) {
             return ModelLoader.load(artifact.folder().toString(), overrides, device); // a download is deleted once loaded
@@ -188,11 +188,11 @@ final class Retrainer {
         return metric.of(ClassificationMetrics.of(evaluation.labels(), evaluation.labelIds(), predicted));
     }
 
-    private TrainingOptions options(String parent) {
-        TrainingOptions o = TrainingOptions.defaults(mode).withSeed(config.getLong(TrainerConfig.TRAIN_SEED, 0))
+    private TrainingSettings options(String parent) {
+        TrainingSettings o = TrainingSettings.defaults(mode).withSeed(config.getLong(TrainerSettings.TRAIN_SEED, 0))
                 .withParentVersion(parent);
-        String epochs = config.get(TrainerConfig.TRAIN_EPOCHS);
-        return epochs.isBlank() ? o : o.withEpochs(config.getInt(TrainerConfig.TRAIN_EPOCHS, 1));
+        String epochs = config.get(TrainerSettings.TRAIN_EPOCHS);
+        return epochs.isBlank() ? o : o.withEpochs(config.getInt(TrainerSettings.TRAIN_EPOCHS, 1));
     }
 
     private static Map<String, Double> scores(TrainingResult result, int trainingExamples) {

@@ -54,7 +54,7 @@ public final class TriageTrainer implements AutoCloseable {
     public static final String MODELS_PATH = "/models/";
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
-    private final TrainerConfig config;
+    private final TrainerSettings config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Object wake = new Object();
     private final AtomicInteger finishedRuns = new AtomicInteger();
@@ -72,12 +72,12 @@ public final class TriageTrainer implements AutoCloseable {
     private volatile RunOutcome lastOutcome;
     private volatile boolean running = true;
 
-    private TriageTrainer(TrainerConfig config) {
+    private TriageTrainer(TrainerSettings config) {
         this.config = config;
     }
 
     /** Provisions the topics, opens the snapshot, and starts reading feedback and checking the triggers. */
-    public static TriageTrainer start(TrainerConfig config) throws Exception {
+    public static TriageTrainer start(TrainerSettings config) throws Exception {
         TriageTrainer trainer = new TriageTrainer(config);
         try {
             trainer.startAll();
@@ -91,56 +91,56 @@ public final class TriageTrainer implements AutoCloseable {
     private void startAll() throws Exception {
         Map<String, Object> registryConfig = RegistrySettings.of(config);
         TopicProvisioner topics = new TopicProvisioner(config.clientConfig());
-        topics.ensure(List.of(config.get(TrainerConfig.TOPIC_FEEDBACK), config.get(TrainerConfig.TOPIC_DEAD_LETTER)),
-                config.getInt(TrainerConfig.TOPIC_PARTITIONS, 1));
-        topics.ensureCompacted(config.get(TrainerConfig.TOPIC_MODEL_UPDATES));
+        topics.ensure(List.of(config.get(TrainerSettings.TOPIC_FEEDBACK), config.get(TrainerSettings.TOPIC_DEAD_LETTER)),
+                config.getInt(TrainerSettings.TOPIC_PARTITIONS, 1));
+        topics.ensureCompacted(config.get(TrainerSettings.TOPIC_MODEL_UPDATES));
 
-        Path dataDir = Path.of(config.get(TrainerConfig.DATA_DIR));
-        store = FeedbackStore.open(dataDir, new FeedbackStore.Limits(config.getInt(TrainerConfig.FEEDBACK_MAX_EXAMPLES, 1),
-                config.getLong(TrainerConfig.FEEDBACK_MAX_BYTES, 1)));
+        Path dataDir = Path.of(config.get(TrainerSettings.DATA_DIR));
+        store = FeedbackStore.open(dataDir, new FeedbackStore.Limits(config.getInt(TrainerSettings.FEEDBACK_MAX_EXAMPLES, 1),
+                config.getLong(TrainerSettings.FEEDBACK_MAX_BYTES, 1)));
         metrics = new TrainerMetrics(registry, store);
-        trigger = RetrainTrigger.load(dataDir, config.getLong(TrainerConfig.RETRAIN_MIN_EXAMPLES, 1),
-                config.getLong(TrainerConfig.RETRAIN_INTERVAL_MS, 0), System.currentTimeMillis());
+        trigger = RetrainTrigger.load(dataDir, config.getLong(TrainerSettings.RETRAIN_MIN_EXAMPLES, 1),
+                config.getLong(TrainerSettings.RETRAIN_INTERVAL_MS, 0), System.currentTimeMillis());
         Optional<UpdateSigner> signer = signer();
-        updates = new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TrainerConfig.TOPIC_MODEL_UPDATES),
-                config.get(TrainerConfig.MODEL_NAME), UpdateTrust.verifier(config.getList(TrainerConfig.UPDATE_TRUSTED_KEYS),
-                        signer.map(UpdateSigner::publicKey), config.getBoolean(TrainerConfig.UPDATE_ALLOW_UNSIGNED),
-                        TrainerConfig.UPDATE_TRUSTED_KEYS, TrainerConfig.UPDATE_ALLOW_UNSIGNED));
+        updates = new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TrainerSettings.TOPIC_MODEL_UPDATES),
+                config.get(TrainerSettings.MODEL_NAME), UpdateTrust.verifier(config.getList(TrainerSettings.UPDATE_TRUSTED_KEYS),
+                        signer.map(UpdateSigner::publicKey), config.getBoolean(TrainerSettings.UPDATE_ALLOW_UNSIGNED),
+                        TrainerSettings.UPDATE_TRUSTED_KEYS, TrainerSettings.UPDATE_ALLOW_UNSIGNED));
         updateProducer = new KafkaProducer<>(reliableProducer(), new StringSerializer(),
                 RegistrySettings.avroSerializer(registryConfig));
         deadLetters = new KafkaProducer<>(reliableProducer(), new ByteArraySerializer(),
                 RegistrySettings.avroSerializer(registryConfig));
-        Path modelStore = Path.of(config.get(TrainerConfig.MODEL_STORE));
+        Path modelStore = Path.of(config.get(TrainerSettings.MODEL_STORE));
         retrainer = new Retrainer(config, store, updates,
-                new ModelPublisher(modelStore, config.get(TrainerConfig.MODEL_STORE_URL),
-                        config.get(TrainerConfig.MODEL_NAME),
-                        updateProducer, config.get(TrainerConfig.TOPIC_MODEL_UPDATES),
-                        new ModelStorePruner(modelStore.resolve(config.get(TrainerConfig.MODEL_NAME)),
-                                config.getInt(TrainerConfig.MODEL_STORE_KEEP, 1)), signer),
+                new ModelPublisher(modelStore, config.get(TrainerSettings.MODEL_STORE_URL),
+                        config.get(TrainerSettings.MODEL_NAME),
+                        updateProducer, config.get(TrainerSettings.TOPIC_MODEL_UPDATES),
+                        new ModelStorePruner(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)),
+                                config.getInt(TrainerSettings.MODEL_STORE_KEEP, 1)), signer),
                 fetcher());
         knownLabels = retrainer.knownLabels();
         LOG.info("{} examples in the feedback snapshot at {}; labels {}", store.size(), dataDir,
                 knownLabels.isEmpty() ? "not fixed yet" : knownLabels);
 
         ingester = new FeedbackIngester(feedbackConsumer(), new AvroRecordDecoder<>(LabeledExample.class, registryConfig),
-                new FeedbackRules(config.getInt(TrainerConfig.MAX_TEXT_BYTES, 1), config.getBoolean(TrainerConfig.LABELS_ALLOW_NEW)),
-                this::knownLabels, store, deadLetters, config.get(TrainerConfig.TOPIC_DEAD_LETTER),
-                config.getInt(TrainerConfig.DEAD_LETTER_MAX_VALUE_BYTES, 0), metrics);
-        ingester.start(config.get(TrainerConfig.TOPIC_FEEDBACK));
-        int port = config.getInt(TrainerConfig.HTTP_PORT, -1);
+                new FeedbackRules(config.getInt(TrainerSettings.MAX_TEXT_BYTES, 1), config.getBoolean(TrainerSettings.LABELS_ALLOW_NEW)),
+                this::knownLabels, store, deadLetters, config.get(TrainerSettings.TOPIC_DEAD_LETTER),
+                config.getInt(TrainerSettings.DEAD_LETTER_MAX_VALUE_BYTES, 0), metrics);
+        ingester.start(config.get(TrainerSettings.TOPIC_FEEDBACK));
+        int port = config.getInt(TrainerSettings.HTTP_PORT, -1);
         if (port >= 0) {
-            BearerToken retrainToken = BearerToken.of(config.get(TrainerConfig.RETRAIN_TOKEN));
+            BearerToken retrainToken = BearerToken.of(config.get(TrainerSettings.RETRAIN_TOKEN));
             if (!retrainToken.isEnabled()) {
                 LOG.info("{} is empty: POST {} is disabled (answers 401); runs start on the triggers only",
-                        TrainerConfig.RETRAIN_TOKEN, RETRAIN_PATH);
+                        TrainerSettings.RETRAIN_TOKEN, RETRAIN_PATH);
             }
-            ops = new OpsServer(config.get(TrainerConfig.HTTP_BIND_ADDRESS), port, registry, () -> running,
+            ops = new OpsServer(config.get(TrainerSettings.HTTP_BIND_ADDRESS), port, registry, () -> running,
                     this::isReady)
                     .onPost(RETRAIN_PATH, retrainToken, () -> {
                         requestRetrain();
                         return "retrain requested";
                     })
-                    .serveFolder(MODELS_PATH, Path.of(config.get(TrainerConfig.MODEL_STORE)));
+                    .serveFolder(MODELS_PATH, Path.of(config.get(TrainerSettings.MODEL_STORE)));
         }
         runs.setDaemon(true);
         runs.start();
@@ -148,35 +148,35 @@ public final class TriageTrainer implements AutoCloseable {
 
     /** The key every update is signed with; none only in the insecure mode, which must be asked for. */
     private Optional<UpdateSigner> signer() {
-        String key = config.get(TrainerConfig.UPDATE_SIGNING_KEY);
+        String key = config.get(TrainerSettings.UPDATE_SIGNING_KEY);
         if (!key.isBlank()) {
             try {
                 UpdateSigner signer = new UpdateSigner(SigningKeys.privateKey(key));
                 LOG.info("model updates are signed with key {}", signer.keyId());
                 return Optional.of(signer);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("setting '" + TrainerConfig.UPDATE_SIGNING_KEY + "': " + e.getMessage(), e);
+                throw new IllegalArgumentException("setting '" + TrainerSettings.UPDATE_SIGNING_KEY + "': " + e.getMessage(), e);
             }
         }
-        if (!config.getBoolean(TrainerConfig.UPDATE_ALLOW_UNSIGNED)) {
-            throw new IllegalArgumentException("no key to sign model updates with: set '" + TrainerConfig.UPDATE_SIGNING_KEY
+        if (!config.getBoolean(TrainerSettings.UPDATE_ALLOW_UNSIGNED)) {
+            throw new IllegalArgumentException("no key to sign model updates with: set '" + TrainerSettings.UPDATE_SIGNING_KEY
                     + "' (`triage keys generate` makes a pair), or, for local experiments only, '"
-                    + TrainerConfig.UPDATE_ALLOW_UNSIGNED + "=true'");
+                    + TrainerSettings.UPDATE_ALLOW_UNSIGNED + "=true'");
         }
-        LOG.warn("INSECURE: no {}: model updates are published unsigned", TrainerConfig.UPDATE_SIGNING_KEY);
+        LOG.warn("INSECURE: no {}: model updates are published unsigned", TrainerSettings.UPDATE_SIGNING_KEY);
         return Optional.empty();
     }
 
     /** Versions to continue from are fetched only from the store, its URL, and the locations configured. */
     private ArtifactFetcher fetcher() {
-        List<String> allowed = new ArrayList<>(config.getList(TrainerConfig.ARTIFACT_ALLOWED_URIS));
-        allowed.add(config.get(TrainerConfig.MODEL_STORE));
-        if (!config.get(TrainerConfig.MODEL_STORE_URL).isBlank()) {
-            allowed.add(config.get(TrainerConfig.MODEL_STORE_URL));
+        List<String> allowed = new ArrayList<>(config.getList(TrainerSettings.ARTIFACT_ALLOWED_URIS));
+        allowed.add(config.get(TrainerSettings.MODEL_STORE));
+        if (!config.get(TrainerSettings.MODEL_STORE_URL).isBlank()) {
+            allowed.add(config.get(TrainerSettings.MODEL_STORE_URL));
         }
-        return new ArtifactFetcher(config.getFolderOrTemp(TrainerConfig.MODEL_DOWNLOAD_DIR, "triage-models"),
-                new AllowedLocations(allowed), config.getLong(TrainerConfig.ARTIFACT_MAX_BYTES, 1),
-                Duration.ofMillis(config.getLong(TrainerConfig.ARTIFACT_FETCH_TIMEOUT_MS, 1)));
+        return new ArtifactFetcher(config.getFolderOrTemp(TrainerSettings.MODEL_DOWNLOAD_DIR, "triage-models"),
+                new AllowedLocations(allowed), config.getLong(TrainerSettings.ARTIFACT_MAX_BYTES, 1),
+                Duration.ofMillis(config.getLong(TrainerSettings.ARTIFACT_FETCH_TIMEOUT_MS, 1)));
     }
 
     private Map<String, Object> reliableProducer() {
@@ -188,7 +188,7 @@ public final class TriageTrainer implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> feedbackConsumer() {
         Map<String, Object> c = new HashMap<>(config.clientConfig());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(TrainerConfig.GROUP_ID));
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(TrainerSettings.GROUP_ID));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -316,7 +316,7 @@ public final class TriageTrainer implements AutoCloseable {
 
         @Override
         public Integer call() throws Exception {
-            TrainerConfig config = TrainerConfig.load(configFile, System.getenv());
+            TrainerSettings config = TrainerSettings.load(configFile, System.getenv());
             TriageTrainer trainer = start(config);
             return ServiceRunner.runUntilStopped(trainer, () -> true);
         }

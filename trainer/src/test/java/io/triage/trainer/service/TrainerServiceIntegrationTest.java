@@ -63,21 +63,21 @@ class TrainerServiceIntegrationTest {
 
     static Map<String, String> settings(String prefix, Path dir) {
         Map<String, String> s = new HashMap<>();
-        s.put(TrainerConfig.UPDATE_SIGNING_KEY, SigningKeys.inline(UPDATE_KEYS.getPrivate()));
-        s.put(TrainerConfig.BOOTSTRAP_SERVERS, SharedInfrastructure.kafka().bootstrapServers());
-        s.put(TrainerConfig.REGISTRY_URL, SharedInfrastructure.registry().apiV2Url());
-        s.put(TrainerConfig.TOPIC_FEEDBACK, prefix + "feedback");
-        s.put(TrainerConfig.TOPIC_MODEL_UPDATES, prefix + "updates");
-        s.put(TrainerConfig.TOPIC_DEAD_LETTER, prefix + "dlq");
-        s.put(TrainerConfig.GROUP_ID, prefix + "trainer");
-        s.put(TrainerConfig.MODEL_STORE, dir.resolve("models").toString());
-        s.put(TrainerConfig.DATA_DIR, dir.resolve("data").toString());
-        s.put(TrainerConfig.MODEL_LABELS, String.join(",", PhraseData.LABELS));
-        s.put(TrainerConfig.RETRAIN_MIN_EXAMPLES, "150");
-        s.put(TrainerConfig.HOLDOUT_FRACTION, "0.25");
-        s.put(TrainerConfig.HTTP_PORT, "0");
-        s.put(TrainerConfig.HTTP_BIND_ADDRESS, "127.0.0.1");
-        s.put(TrainerConfig.RETRAIN_TOKEN, RETRAIN_TOKEN);
+        s.put(TrainerSettings.UPDATE_SIGNING_KEY, SigningKeys.inline(UPDATE_KEYS.getPrivate()));
+        s.put(TrainerSettings.BOOTSTRAP_SERVERS, SharedInfrastructure.kafka().bootstrapServers());
+        s.put(TrainerSettings.REGISTRY_URL, SharedInfrastructure.registry().apiV2Url());
+        s.put(TrainerSettings.TOPIC_FEEDBACK, prefix + "feedback");
+        s.put(TrainerSettings.TOPIC_MODEL_UPDATES, prefix + "updates");
+        s.put(TrainerSettings.TOPIC_DEAD_LETTER, prefix + "dlq");
+        s.put(TrainerSettings.GROUP_ID, prefix + "trainer");
+        s.put(TrainerSettings.MODEL_STORE, dir.resolve("models").toString());
+        s.put(TrainerSettings.DATA_DIR, dir.resolve("data").toString());
+        s.put(TrainerSettings.MODEL_LABELS, String.join(",", PhraseData.LABELS));
+        s.put(TrainerSettings.RETRAIN_MIN_EXAMPLES, "150");
+        s.put(TrainerSettings.HOLDOUT_FRACTION, "0.25");
+        s.put(TrainerSettings.HTTP_PORT, "0");
+        s.put(TrainerSettings.HTTP_BIND_ADDRESS, "127.0.0.1");
+        s.put(TrainerSettings.RETRAIN_TOKEN, RETRAIN_TOKEN);
         return s;
     }
 
@@ -89,7 +89,7 @@ class TrainerServiceIntegrationTest {
     @Test
     void feedbackBecomesVersionsThatContinueEachOtherAndBadFeedbackBecomesDeadLetters() throws Exception {
         String prefix = "tr1.";
-        TrainerConfig config = TrainerConfig.of(settings(prefix, dir));
+        TrainerSettings config = TrainerSettings.of(settings(prefix, dir));
         try (TriageTrainer trainer = TriageTrainer.start(config); ModelUpdateLog updates = updates(prefix)) {
             awaitUntil(trainer::isReady, Duration.ofSeconds(60), "the feedback consumer owns its partition");
             sendBadFeedback(prefix + "feedback");

@@ -21,7 +21,7 @@ import io.triage.service.ModelUpdateLog;
 import io.triage.service.trust.SigningKeys;
 import io.triage.service.RegistrySettings;
 import io.triage.stream.TriageStreamApp;
-import io.triage.stream.config.StreamAppConfig;
+import io.triage.stream.config.StreamAppSettings;
 import io.triage.training.data.Dataset;
 import io.triage.training.train.PhraseData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,26 +65,26 @@ class WholeLoopIntegrationTest {
         EmbeddedRegistry registry = SharedInfrastructure.registry();
         String prefix = "loop.";
         Map<String, String> app = new HashMap<>(Map.of(
-                StreamAppConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamAppConfig.REGISTRY_URL, registry.apiV2Url(),
-                StreamAppConfig.APPLICATION_ID, prefix + "app",
-                StreamAppConfig.TOPIC_INPUT, prefix + "in",
-                StreamAppConfig.TOPIC_OUTPUT, prefix + "out",
-                StreamAppConfig.TOPIC_DEAD_LETTER, prefix + "dlq",
-                StreamAppConfig.TOPIC_MODEL_UPDATES, prefix + "updates",
-                StreamAppConfig.INPUT_FORMAT, "text",
-                StreamAppConfig.MODEL_LABELS, String.join(",", PhraseData.LABELS),
-                StreamAppConfig.HTTP_PORT, "-1"));
+                StreamAppSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                StreamAppSettings.REGISTRY_URL, registry.apiV2Url(),
+                StreamAppSettings.APPLICATION_ID, prefix + "app",
+                StreamAppSettings.TOPIC_INPUT, prefix + "in",
+                StreamAppSettings.TOPIC_OUTPUT, prefix + "out",
+                StreamAppSettings.TOPIC_DEAD_LETTER, prefix + "dlq",
+                StreamAppSettings.TOPIC_MODEL_UPDATES, prefix + "updates",
+                StreamAppSettings.INPUT_FORMAT, "text",
+                StreamAppSettings.MODEL_LABELS, String.join(",", PhraseData.LABELS),
+                StreamAppSettings.HTTP_PORT, "-1"));
         app.put("kafka.state.dir", dir.resolve("streams").toString());
-        app.put(StreamAppConfig.UPDATE_TRUSTED_KEYS, SigningKeys.inline(TrainerServiceIntegrationTest.UPDATE_KEYS.getPublic()));
+        app.put(StreamAppSettings.UPDATE_TRUSTED_KEYS, SigningKeys.inline(TrainerServiceIntegrationTest.UPDATE_KEYS.getPublic()));
         Map<String, String> trainer = TrainerServiceIntegrationTest.settings(prefix, dir);
         int trainerPort = freePort();
-        app.put(StreamAppConfig.ARTIFACT_ALLOWED_URIS, "http://127.0.0.1:" + trainerPort + "/models/");
-        trainer.put(TrainerConfig.HTTP_PORT, String.valueOf(trainerPort)); // the stream app downloads versions from it
-        trainer.put(TrainerConfig.MODEL_STORE_URL, "http://127.0.0.1:" + trainerPort + "/models");
+        app.put(StreamAppSettings.ARTIFACT_ALLOWED_URIS, "http://127.0.0.1:" + trainerPort + "/models/");
+        trainer.put(TrainerSettings.HTTP_PORT, String.valueOf(trainerPort)); // the stream app downloads versions from it
+        trainer.put(TrainerSettings.MODEL_STORE_URL, "http://127.0.0.1:" + trainerPort + "/models");
 
-        try (TriageStreamApp streamApp = TriageStreamApp.start(StreamAppConfig.of(app));
-             TriageTrainer trainerService = TriageTrainer.start(TrainerConfig.of(trainer))) {
+        try (TriageStreamApp streamApp = TriageStreamApp.start(StreamAppSettings.of(app));
+             TriageTrainer trainerService = TriageTrainer.start(TrainerSettings.of(trainer))) {
             awaitUntil(streamApp::isReady, Duration.ofSeconds(60), "the stream app serves its bootstrap model");
             awaitUntil(trainerService::isReady, Duration.ofSeconds(60), "the trainer reads feedback");
 

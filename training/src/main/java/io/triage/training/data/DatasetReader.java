@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads labeled examples from CSV, TSV, JSONL or plain {@code text;label} files ({@link ReadOptions}). Every
+ * Reads labeled examples from CSV, TSV, JSONL or plain {@code text;label} files ({@link ReadSettings}). Every
  * problem with a row — a missing field, an empty text, an unknown label — is reported with its file and line.
  */
 public final class DatasetReader {
-    private final ReadOptions options;
+    private final ReadSettings options;
 
-    public DatasetReader(ReadOptions options) {
+    public DatasetReader(ReadSettings options) {
         this.options = options;
     }
 
@@ -37,7 +37,7 @@ public final class DatasetReader {
 
     /**
      * A file read against a known label list, such as validation data against the training data's labels.
-     * With explicit {@link ReadOptions#labels()}, integer values still map by index.
+     * With explicit {@link ReadSettings#labels()}, integer values still map by index.
      */
     public Dataset read(Path file, List<String> labels) throws IOException {
         LabelSet set = options.labels() != null && options.labels().equals(labels)

@@ -21,7 +21,7 @@ final class DelimitedRows {
 
     private DelimitedRows() {}
 
-    static List<RawRow> read(Path file, DataFormat format, ReadOptions o) throws IOException {
+    static List<RawRow> read(Path file, DataFormat format, ReadSettings o) throws IOException {
         char separator = o.separator() != null ? o.separator() : format.defaultSeparator();
         boolean quoting = o.quoting() != null ? o.quoting() : format.defaultQuoting();
         boolean header = o.header() != null ? o.header() : o.names() == null && format.defaultHeader();

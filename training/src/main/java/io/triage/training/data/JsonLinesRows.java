@@ -18,7 +18,7 @@ final class JsonLinesRows {
 
     private JsonLinesRows() {}
 
-    static List<RawRow> read(Path file, ReadOptions o) throws IOException {
+    static List<RawRow> read(Path file, ReadSettings o) throws IOException {
         List<RawRow> rows = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             long line = 0;

@@ -39,7 +39,7 @@ import java.util.Random;
  *   <li>{@link TrainingMode#FULL}: encoder and head train on batches of similar token length.
  * </ul>
  * Both use AdamW with linear warm-up and decay and global-norm gradient clipping ({@link ClassifierTraining}).
- * With a checkpoint folder, every epoch ends with a checkpoint; {@link TrainingOptions#resume()} continues
+ * With a checkpoint folder, every epoch ends with a checkpoint; {@link TrainingSettings#resume()} continues
  * from the latest one (see {@link Checkpoints} for what a resumed run does not restore).
  *
  * <p>The trained model stays in memory with the caller, who saves it (e.g. {@code ModelArtifact.save}) with
@@ -55,11 +55,11 @@ public final class FineTuner {
     private final ClassifierModel model;
     private final Dataset train;
     private final Dataset validation;
-    private final TrainingOptions options;
+    private final TrainingSettings options;
     private final TrainingListener listener;
     private final long padId;
 
-    private FineTuner(ClassifierModel model, Dataset train, Dataset validation, TrainingOptions options,
+    private FineTuner(ClassifierModel model, Dataset train, Dataset validation, TrainingSettings options,
             TrainingListener listener) {
         this.model = model;
         this.train = train;
@@ -77,7 +77,7 @@ public final class FineTuner {
      * @throws java.util.concurrent.CancellationException when the calling thread is interrupted (checked between
      *         batches); the model is then partly trained and should be dropped
      */
-    public static TrainingResult run(ClassifierModel model, Dataset train, Dataset validation, TrainingOptions options,
+    public static TrainingResult run(ClassifierModel model, Dataset train, Dataset validation, TrainingSettings options,
             TrainingListener listener) throws IOException {
         checkLabels(model, train);
         if (validation != null) {

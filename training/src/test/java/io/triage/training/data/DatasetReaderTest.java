@@ -34,7 +34,7 @@ class DatasetReaderTest {
     @Test
     void plainTextWithSemicolonsAndNoHeader() throws IOException {
         Path f = file("train.txt", "i feel great;joy\ni didnt feel humiliated;sadness\n\nwhat a day;joy\n");
-        Dataset d = new DatasetReader(ReadOptions.DEFAULTS).read(f);
+        Dataset d = new DatasetReader(ReadSettings.DEFAULTS).read(f);
         assertEquals(List.of("joy", "sadness"), d.labels(), "labels sorted");
         assertEquals(List.of("i feel great", "i didnt feel humiliated", "what a day"), texts(d));
         assertEquals(List.of("joy", "sadness", "joy"), goldNames(d));
@@ -47,14 +47,14 @@ class DatasetReaderTest {
         Path tsv = file("pairs.tsv", "sentence1\tsentence2\tlabel\n"
                 + "He called him \"the witness\", twice.\t\"The witness\" was named.\t1\n"
                 + "A \"quote that never closes\tsecond\t0\n");
-        Dataset pairs = new DatasetReader(ReadOptions.DEFAULTS.withColumns("sentence1", "sentence2", "label")).read(tsv);
+        Dataset pairs = new DatasetReader(ReadSettings.DEFAULTS.withColumns("sentence1", "sentence2", "label")).read(tsv);
         assertEquals(TextInput.pair("He called him \"the witness\", twice.", "\"The witness\" was named."),
                 pairs.examples().get(0).input());
         assertEquals("A \"quote that never closes", pairs.examples().get(1).input().text());
         assertEquals(List.of("0", "1"), pairs.labels());
 
         Path csv = file("train.csv", "text,label\n\"Hello, \"\"world\"\"\",greeting\n\"two\nlines\",other\nplain,greeting\n");
-        Dataset d = new DatasetReader(ReadOptions.DEFAULTS).read(csv);
+        Dataset d = new DatasetReader(ReadSettings.DEFAULTS).read(csv);
         assertEquals(List.of("Hello, \"world\"", "two\nlines", "plain"), texts(d));
         assertEquals(List.of(2, 3, 5), d.examples().stream().map(Example::line).toList(),
                 "a row's line is where it starts, even after a quoted line break");
@@ -63,15 +63,15 @@ class DatasetReaderTest {
     @Test
     void quotingCanBeSwitchedOnForTsvAndOffForCsv() throws IOException {
         Path tsv = file("q.tsv", "text\tlabel\n\"a\tb\"\tx\nc\ty\n");
-        assertEquals(List.of("a\tb", "c"), texts(new DatasetReader(ReadOptions.DEFAULTS.withQuoting(true)).read(tsv)));
+        assertEquals(List.of("a\tb", "c"), texts(new DatasetReader(ReadSettings.DEFAULTS.withQuoting(true)).read(tsv)));
         Path csv = file("q.csv", "text,label\nsay \"hi\",x\nok,y\n");
-        assertEquals(List.of("say \"hi\"", "ok"), texts(new DatasetReader(ReadOptions.DEFAULTS.withQuoting(false)).read(csv)));
+        assertEquals(List.of("say \"hi\"", "ok"), texts(new DatasetReader(ReadSettings.DEFAULTS.withQuoting(false)).read(csv)));
     }
 
     @Test
     void explicitNamesSeparatorAndFormatOverrideTheDefaults() throws IOException {
         Path f = file("data.dat", "7|great stuff\n3|bad stuff\n");
-        ReadOptions o = ReadOptions.DEFAULTS.withFormat(DataFormat.TEXT).withSeparator('|').withNames(List.of("stars", "text"))
+        ReadSettings o = ReadSettings.DEFAULTS.withFormat(DataFormat.TEXT).withSeparator('|').withNames(List.of("stars", "text"))
                 .withColumns("text", null, "stars");
         Dataset d = new DatasetReader(o).read(f);
         assertEquals(List.of("3", "7"), d.labels());
@@ -81,7 +81,7 @@ class DatasetReaderTest {
     @Test
     void namesReplaceAHeaderLineWhenTheHeaderIsDeclared() throws IOException {
         Path f = file("h.csv", "col_a,col_b\nhello,pos\nbye,neg\n");
-        ReadOptions o = ReadOptions.DEFAULTS.withNames(List.of("text", "label")).withHeader(true);
+        ReadSettings o = ReadSettings.DEFAULTS.withNames(List.of("text", "label")).withHeader(true);
         assertEquals(List.of("hello", "bye"), texts(new DatasetReader(o).read(f)));
     }
 
@@ -89,7 +89,7 @@ class DatasetReaderTest {
     void jsonLinesWithPairsAndNumericOrStringLabels() throws IOException {
         Path f = file("train.jsonl", "{\"q\": \"is it open?\", \"a\": \"yes, until 9\", \"y\": 1}\n\n"
                 + "{\"q\": \"who?\", \"a\": \"the weather is nice\", \"y\": \"0\", \"extra\": [1]}\n");
-        Dataset d = new DatasetReader(ReadOptions.DEFAULTS.withColumns("q", "a", "y")).read(f);
+        Dataset d = new DatasetReader(ReadSettings.DEFAULTS.withColumns("q", "a", "y")).read(f);
         assertEquals(List.of(TextInput.pair("is it open?", "yes, until 9"), TextInput.pair("who?", "the weather is nice")),
                 d.inputs());
         assertEquals(List.of("1", "0"), goldNames(d));
@@ -99,13 +99,13 @@ class DatasetReaderTest {
     @Test
     void integerLabelsSortNumericallyWithoutExplicitLabels() throws IOException {
         Path f = file("n.txt", "a;10\nb;9\nc;2\n");
-        assertEquals(List.of("2", "9", "10"), new DatasetReader(ReadOptions.DEFAULTS).read(f).labels());
+        assertEquals(List.of("2", "9", "10"), new DatasetReader(ReadSettings.DEFAULTS).read(f).labels());
     }
 
     @Test
     void explicitLabelsFixTheOrderAndMapIntegersByIndex() throws IOException {
         Path f = file("mrpc.tsv", "s1\ts2\tlabel\na\tb\t1\nc\td\t0\ne\tf\tequivalent\n");
-        ReadOptions o = ReadOptions.DEFAULTS.withColumns("s1", "s2", "label").withLabels(List.of("not_equivalent", "equivalent"));
+        ReadSettings o = ReadSettings.DEFAULTS.withColumns("s1", "s2", "label").withLabels(List.of("not_equivalent", "equivalent"));
         Dataset d = new DatasetReader(o).read(f);
         assertEquals(List.of("not_equivalent", "equivalent"), d.labels());
         assertEquals(List.of("equivalent", "not_equivalent", "equivalent"), goldNames(d));
@@ -114,12 +114,12 @@ class DatasetReaderTest {
     @Test
     void limitReadsOnlyTheFirstExamples() throws IOException {
         Path f = file("l.txt", "a;x\nb;y\nc;x\nd;y\n");
-        assertEquals(List.of("a", "b", "c"), texts(new DatasetReader(ReadOptions.DEFAULTS.withLimit(3)).read(f)));
+        assertEquals(List.of("a", "b", "c"), texts(new DatasetReader(ReadSettings.DEFAULTS.withLimit(3)).read(f)));
     }
 
     @Test
     void validationLabelsMustBeTrainingLabels() throws IOException {
-        DatasetReader reader = new DatasetReader(ReadOptions.DEFAULTS);
+        DatasetReader reader = new DatasetReader(ReadSettings.DEFAULTS);
         Dataset train = reader.read(file("train.txt", "a;joy\nb;anger\n"));
         Dataset validation = reader.read(file("val.txt", "c;anger\nd;joy\n"), train.labels());
         assertEquals(List.of("anger", "joy"), goldNames(validation));
@@ -131,16 +131,16 @@ class DatasetReaderTest {
     @Test
     void byteOrderMarkIsNotPartOfTheFirstColumnName() throws IOException {
         Path f = file("bom.csv", "\uFEFFtext,label\nhi,a\nho,b\n");
-        assertEquals(List.of("hi", "ho"), texts(new DatasetReader(ReadOptions.DEFAULTS).read(f)));
+        assertEquals(List.of("hi", "ho"), texts(new DatasetReader(ReadSettings.DEFAULTS).read(f)));
     }
 
     @Test
     void badRowsAreReportedWithFileAndLine() throws IOException {
-        DatasetReader plain = new DatasetReader(ReadOptions.DEFAULTS);
+        DatasetReader plain = new DatasetReader(ReadSettings.DEFAULTS);
         assertError(plain, file("unknown.txt", "a;x\nb;y\nc;z\n"), ":3: label 'z' is not one of the given labels [x, y]",
-                ReadOptions.DEFAULTS.withLabels(List.of("x", "y")));
+                ReadSettings.DEFAULTS.withLabels(List.of("x", "y")));
         assertError(plain, file("index.txt", "a;0\nb;5\n"), ":2: label '5' is not one of the given labels [x, y] (as an index it is outside 0..1)",
-                ReadOptions.DEFAULTS.withLabels(List.of("x", "y")));
+                ReadSettings.DEFAULTS.withLabels(List.of("x", "y")));
         assertError(plain, file("fields.txt", "a;x\nb;c;y\n"), ":2: expected 2 fields [text, label] separated by ';' but found 3", null);
         assertError(plain, file("empty.txt", "a;x\n  ;y\n"), ":2: empty text (column 'text')", null);
         assertError(plain, file("nolabel.txt", "a;x\nb; \n"), ":2: empty label (column 'label')", null);
@@ -152,7 +152,7 @@ class DatasetReaderTest {
 
     @Test
     void missingColumnsAndUnknownExtensionsAreExplained() throws IOException {
-        DatasetReader reader = new DatasetReader(ReadOptions.DEFAULTS);
+        DatasetReader reader = new DatasetReader(ReadSettings.DEFAULTS);
         DatasetException e = assertThrows(DatasetException.class,
                 () -> reader.read(file("cols.tsv", "sentence\tlabel\na\tx\n")));
         assertEquals("column 'text' not found in the header of " + dir.resolve("cols.tsv") + ": columns are [sentence, label]",
@@ -163,7 +163,7 @@ class DatasetReaderTest {
         assertTrue(one.getMessage().contains("needs at least two"), one.getMessage());
     }
 
-    private void assertError(DatasetReader reader, Path f, String expected, ReadOptions options) {
+    private void assertError(DatasetReader reader, Path f, String expected, ReadSettings options) {
         DatasetReader r = options == null ? reader : new DatasetReader(options);
         DatasetException e = assertThrows(DatasetException.class, () -> r.read(f));
         assertTrue(e.getMessage().startsWith(f + expected), "got: " + e.getMessage());

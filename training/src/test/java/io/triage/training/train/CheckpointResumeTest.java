@@ -43,7 +43,7 @@ class CheckpointResumeTest {
         Dataset train = PhraseData.sample(96, 1);
         Dataset validation = PhraseData.sample(30, 2);
         Path checkpoints = out.resolve("checkpoints");
-        TrainingOptions options = TrainingOptions.defaults(TrainingMode.HEAD).withEpochs(2).withCheckpoints(checkpoints, false);
+        TrainingSettings options = TrainingSettings.defaults(TrainingMode.HEAD).withEpochs(2).withCheckpoints(checkpoints, false);
 
         List<EpochMetrics> crashedHistory = new ArrayList<>();
         try (ClassifierModel model = load()) {

@@ -25,7 +25,7 @@ class ContinueTrainingTest {
     void trainsOnFromASavedArtifact(@TempDir Path out) throws Exception {
         Dataset train = PhraseData.sample(96, 3);
         Dataset validation = PhraseData.sample(30, 4);
-        TrainingOptions options = TrainingOptions.defaults(TrainingMode.HEAD).withEpochs(3);
+        TrainingSettings options = TrainingSettings.defaults(TrainingMode.HEAD).withEpochs(3);
         float[] trainedHead;
         double firstLoss;
         try (ClassifierModel model = ModelLoader.loadBundled(

@@ -3,7 +3,7 @@ package io.triage.training.train;
 import io.triage.training.data.Dataset;
 import io.triage.training.data.DatasetReader;
 import io.triage.training.data.Example;
-import io.triage.training.data.ReadOptions;
+import io.triage.training.data.ReadSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ final class EmotionSample {
     }
 
     private static DatasetReader reader(int limit) {
-        return new DatasetReader(ReadOptions.DEFAULTS.withSeparator(';').withNames(List.of("text", "label"))
+        return new DatasetReader(ReadSettings.DEFAULTS.withSeparator(';').withNames(List.of("text", "label"))
                 .withLabels(LABELS).withLimit(limit));
     }
 }

@@ -24,7 +24,7 @@ class FineTunerLearningTest {
     void headModeLearnsOnCachedFeatures() throws Exception {
         Dataset train = EmotionSample.train(300);
         Dataset validation = EmotionSample.validation(200);
-        TrainingOptions options = TrainingOptions.defaults(TrainingMode.HEAD).withEpochs(15);
+        TrainingSettings options = TrainingSettings.defaults(TrainingMode.HEAD).withEpochs(15);
         List<Integer> featureProgress = new ArrayList<>();
         try (ClassifierModel model = load()) {
             TrainingResult result = FineTuner.run(model, train, validation, options, new TrainingListener() {
@@ -52,7 +52,7 @@ class FineTunerLearningTest {
         Dataset train = EmotionSample.joyOrSadness(EmotionSample.train(400), 192);
         Dataset validation = EmotionSample.joyOrSadness(EmotionSample.validation(300), 100);
         // 12 steps instead of the recipe's hundreds: an encoder rate above 2e-5 lets them show learning
-        TrainingOptions options = TrainingOptions.defaults(TrainingMode.FULL).withEpochs(1).withBatchSize(16)
+        TrainingSettings options = TrainingSettings.defaults(TrainingMode.FULL).withEpochs(1).withBatchSize(16)
                 .withLearningRate(1e-4);
         List<Float> losses = new ArrayList<>();
         try (ClassifierModel model = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(train.labels()), Device.cpu())) {

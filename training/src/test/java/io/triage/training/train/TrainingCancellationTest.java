@@ -21,7 +21,7 @@ class TrainingCancellationTest {
     @Test
     void anInterruptStopsTrainingAtTheNextBatch() throws Exception {
         Dataset train = PhraseData.sample(64, 5);
-        TrainingOptions options = TrainingOptions.defaults(TrainingMode.FULL).withEpochs(2).withBatchSize(8);
+        TrainingSettings options = TrainingSettings.defaults(TrainingMode.FULL).withEpochs(2).withBatchSize(8);
         AtomicInteger batches = new AtomicInteger();
         TrainingListener interruptAfterTwoBatches = new TrainingListener() {
             @Override

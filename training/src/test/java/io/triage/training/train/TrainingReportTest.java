@@ -29,7 +29,7 @@ class TrainingReportTest {
     void theReportOfATrainingRunPlotsItsValidationExamples(@TempDir Path dir) throws Exception {
         Dataset train = PhraseData.sample(96, 5);
         Dataset validation = PhraseData.sample(40, 6);
-        TrainingOptions options = TrainingOptions.defaults(TrainingMode.HEAD).withEpochs(3);
+        TrainingSettings options = TrainingSettings.defaults(TrainingMode.HEAD).withEpochs(3);
         TrainingResult result;
         try (ClassifierModel model = ModelLoader.loadBundled(
                 ModelOverrides.NONE.withLabels(PhraseData.LABELS).withMaxLength(32), Device.cpu())) {

@@ -20,7 +20,7 @@ import java.util.Properties;
  * is (minus the prefix), so security settings need no code here: {@code TRIAGE_KAFKA_SECURITY_PROTOCOL=SASL_SSL},
  * {@code TRIAGE_KAFKA_SASL_JAAS_CONFIG=...}.
  */
-public final class StreamAppConfig extends ConfigValues {
+public final class StreamAppSettings extends ConfigValues {
 
     public static final String APPLICATION_ID = "application.id";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
@@ -96,21 +96,21 @@ public final class StreamAppConfig extends ConfigValues {
                     + "`...client.id`, `...client.secret`), extra headers (`apicurio.registry.request.headers.*`). "
                     + "The wire-format keys stay Triage's.")));
 
-    private StreamAppConfig(Properties values) {
+    private StreamAppSettings(Properties values) {
         super(values);
     }
 
     /** Defaults, then {@code file} (may be null), then {@code TRIAGE_*} variables from {@code env}. */
-    public static StreamAppConfig load(Path file, Map<String, String> env) throws IOException {
-        return new StreamAppConfig(read(SETTINGS, file, env));
+    public static StreamAppSettings load(Path file, Map<String, String> env) throws IOException {
+        return new StreamAppSettings(read(SETTINGS, file, env));
     }
 
     /** Defaults plus the given overrides; for tests and embedded use. */
-    public static StreamAppConfig of(Map<String, String> overrides) {
-        return new StreamAppConfig(merged(SETTINGS, overrides));
+    public static StreamAppSettings of(Map<String, String> overrides) {
+        return new StreamAppSettings(merged(SETTINGS, overrides));
     }
 
-    public StreamAppConfig with(String key, String value) {
-        return new StreamAppConfig(copyWith(key, value));
+    public StreamAppSettings with(String key, String value) {
+        return new StreamAppSettings(copyWith(key, value));
     }
 }

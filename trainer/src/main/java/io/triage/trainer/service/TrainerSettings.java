@@ -16,7 +16,7 @@ import java.util.Properties;
  * The trainer service's settings: defaults, overridden by a properties file, overridden by {@code TRIAGE_*}
  * environment variables (the same rules as the stream app's, see {@link ConfigValues}).
  */
-public final class TrainerConfig extends ConfigValues {
+public final class TrainerSettings extends ConfigValues {
     public static final String TOPIC_FEEDBACK = "topic.feedback";
     public static final String GROUP_ID = "feedback.group.id";
     public static final String MODEL_BASE = "model.base";
@@ -120,17 +120,17 @@ public final class TrainerConfig extends ConfigValues {
                     + "`...client.id`, `...client.secret`), extra headers (`apicurio.registry.request.headers.*`). "
                     + "The wire-format keys stay Triage's.")));
 
-    private TrainerConfig(Properties values) {
+    private TrainerSettings(Properties values) {
         super(values);
     }
 
     /** Defaults, then {@code file} (may be null), then {@code TRIAGE_*} variables from {@code env}. */
-    public static TrainerConfig load(Path file, Map<String, String> env) throws IOException {
-        return new TrainerConfig(read(SETTINGS, file, env));
+    public static TrainerSettings load(Path file, Map<String, String> env) throws IOException {
+        return new TrainerSettings(read(SETTINGS, file, env));
     }
 
     /** Defaults plus the given overrides; for tests and embedded use. */
-    public static TrainerConfig of(Map<String, String> overrides) {
-        return new TrainerConfig(merged(SETTINGS, overrides));
+    public static TrainerSettings of(Map<String, String> overrides) {
+        return new TrainerSettings(merged(SETTINGS, overrides));
     }
 }

@@ -2,13 +2,13 @@ package io.triage.cli.options;
 
 import io.triage.model.train.TrainingMode;
 import io.triage.training.data.Dataset;
-import io.triage.training.train.TrainingOptions;
+import io.triage.training.train.TrainingSettings;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
 
 /** How to train: the options {@code train} and {@code bench train} share (mode, data, epochs, learning rates). */
-public final class TrainingChoices {
+public final class TrainingOptions {
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N training examples only (0: all).")
     int limit;
 
@@ -36,8 +36,8 @@ public final class TrainingChoices {
     }
 
     /** The mode's defaults, with the epochs and learning rates given here. */
-    public TrainingOptions options() {
-        TrainingOptions o = TrainingOptions.defaults(mode());
+    public TrainingSettings options() {
+        TrainingSettings o = TrainingSettings.defaults(mode());
         if (epochs != null) {
             o = o.withEpochs(epochs);
         }

@@ -23,12 +23,12 @@ import java.nio.file.Path;
  * @param resume continue from the latest complete checkpoint in {@code checkpointDir}, if there is one
  * @param parentVersion the version training started from, recorded in metrics.json (null: none)
  */
-public record TrainingOptions(TrainingMode mode, int epochs, int batchSize, double learningRate,
+public record TrainingSettings(TrainingMode mode, int epochs, int batchSize, double learningRate,
         double headLearningRate, double weightDecay,
         double warmupRatio, double maxGradNorm, long seed, int evalBatchSize, int topK, Path checkpointDir, boolean resume,
         String parentVersion) {
 
-    public TrainingOptions {
+    public TrainingSettings {
         if (epochs < 1 || batchSize < 1 || evalBatchSize < 1 || topK < 0) {
             throw new IllegalArgumentException("epochs, batch sizes must be positive and top-k not negative");
         }
@@ -57,45 +57,45 @@ public record TrainingOptions(TrainingMode mode, int epochs, int batchSize, doub
      * the one-time feature pass dominates the run, so 20 epochs cost little: on the emotion data the validation
      * loss still falls slightly at epoch 20 (0.852 after 4 epochs, 0.827 after 10, 0.806 after 20).
      */
-    public static TrainingOptions defaults(TrainingMode mode) {
+    public static TrainingSettings defaults(TrainingMode mode) {
         return mode == TrainingMode.FULL
-                ? new TrainingOptions(mode, 2, 32, 2e-5, 1e-3, 0.01, 0.1, 1.0, 42, 64, 10, null, false, null)
-                : new TrainingOptions(mode, 20, 64, 1e-3, 1e-3, 0.01, 0.1, 1.0, 42, 64, 10, null, false, null);
+                ? new TrainingSettings(mode, 2, 32, 2e-5, 1e-3, 0.01, 0.1, 1.0, 42, 64, 10, null, false, null)
+                : new TrainingSettings(mode, 20, 64, 1e-3, 1e-3, 0.01, 0.1, 1.0, 42, 64, 10, null, false, null);
     }
 
-    public TrainingOptions withEpochs(int n) {
-        return new TrainingOptions(mode, n, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
+    public TrainingSettings withEpochs(int n) {
+        return new TrainingSettings(mode, n, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
                 evalBatchSize, topK, checkpointDir, resume, parentVersion);
     }
 
-    public TrainingOptions withBatchSize(int n) {
-        return new TrainingOptions(mode, epochs, n, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
+    public TrainingSettings withBatchSize(int n) {
+        return new TrainingSettings(mode, epochs, n, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
                 evalBatchSize, topK, checkpointDir, resume, parentVersion);
     }
 
-    public TrainingOptions withLearningRate(double lr) {
-        return new TrainingOptions(mode, epochs, batchSize, lr, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
+    public TrainingSettings withLearningRate(double lr) {
+        return new TrainingSettings(mode, epochs, batchSize, lr, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
                 evalBatchSize, topK, checkpointDir, resume, parentVersion);
     }
 
-    public TrainingOptions withHeadLearningRate(double lr) {
-        return new TrainingOptions(mode, epochs, batchSize, learningRate, lr, weightDecay, warmupRatio, maxGradNorm, seed,
+    public TrainingSettings withHeadLearningRate(double lr) {
+        return new TrainingSettings(mode, epochs, batchSize, learningRate, lr, weightDecay, warmupRatio, maxGradNorm, seed,
                 evalBatchSize, topK, checkpointDir, resume, parentVersion);
     }
 
-    public TrainingOptions withSeed(long s) {
-        return new TrainingOptions(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, s,
+    public TrainingSettings withSeed(long s) {
+        return new TrainingSettings(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, s,
                 evalBatchSize, topK, checkpointDir, resume, parentVersion);
     }
 
     /** Checkpoints after every epoch into {@code dir}; {@code resumeFromLatest} continues from the latest one. */
-    public TrainingOptions withCheckpoints(Path dir, boolean resumeFromLatest) {
-        return new TrainingOptions(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
+    public TrainingSettings withCheckpoints(Path dir, boolean resumeFromLatest) {
+        return new TrainingSettings(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
                 evalBatchSize, topK, dir, resumeFromLatest, parentVersion);
     }
 
-    public TrainingOptions withParentVersion(String version) {
-        return new TrainingOptions(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
+    public TrainingSettings withParentVersion(String version) {
+        return new TrainingSettings(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
                 evalBatchSize, topK, checkpointDir, resume, version);
     }
 }
