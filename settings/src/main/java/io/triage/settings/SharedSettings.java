@@ -53,4 +53,9 @@ public final class SharedSettings {
     public static final Setting BIND_ADDRESS = new Setting(HTTP_BIND_ADDRESS, "0.0.0.0", "Interface the ops port "
             + "listens on; `0.0.0.0`: all of them, which Kubernetes' probes (and stream apps downloading from the "
             + "trainer) need. Restrict it (e.g. `127.0.0.1`) wherever nothing else must reach them.");
+    public static final PassThrough REGISTRY_CLIENT = new PassThrough(REGISTRY_PREFIX, "Given to the registry's "
+            + "serdes as they are: TLS (`apicurio.registry.request.ssl.truststore.location`, `...truststore.password`, "
+            + "keystore), auth (`apicurio.auth.username`/`password`, or OAuth `apicurio.auth.service.url`, `...realm`, "
+            + "`...client.id`, `...client.secret`), extra headers (`apicurio.registry.request.headers.*`). The "
+            + "wire-format keys stay Triage's.");
 }

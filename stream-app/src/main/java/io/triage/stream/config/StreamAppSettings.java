@@ -90,11 +90,7 @@ public final class StreamAppSettings extends ConfigValues {
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win."),
-                    new PassThrough(REGISTRY_PREFIX, "Given to the registry's serdes as they are: TLS "
-                    + "(`apicurio.registry.request.ssl.truststore.location`, `...truststore.password`, keystore), auth "
-                    + "(`apicurio.auth.username`/`password`, or OAuth `apicurio.auth.service.url`, `...realm`, "
-                    + "`...client.id`, `...client.secret`), extra headers (`apicurio.registry.request.headers.*`). "
-                    + "The wire-format keys stay Triage's.")));
+                    SharedSettings.REGISTRY_CLIENT));
 
     private StreamAppSettings(Properties values) {
         super(values);

@@ -114,11 +114,7 @@ public final class TrainerSettings extends ConfigValues {
                     + "Kubernetes Secret.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to the trainer's Kafka clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after its own settings, so they win."),
-                    new PassThrough(REGISTRY_PREFIX, "Given to the registry's serdes as they are: TLS "
-                    + "(`apicurio.registry.request.ssl.truststore.location`, `...truststore.password`, keystore), auth "
-                    + "(`apicurio.auth.username`/`password`, or OAuth `apicurio.auth.service.url`, `...realm`, "
-                    + "`...client.id`, `...client.secret`), extra headers (`apicurio.registry.request.headers.*`). "
-                    + "The wire-format keys stay Triage's.")));
+                    SharedSettings.REGISTRY_CLIENT));
 
     private TrainerSettings(Properties values) {
         super(values);
