@@ -2,18 +2,13 @@ package io.triage.stream;
 
 import io.triage.embedded.SharedInfrastructure;
 import io.triage.service.KafkaClients;
-import ai.djl.Device;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
-import io.triage.model.ClassifierModel;
-import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.ModelArtifact;
-import io.triage.model.io.ModelLoader;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TextEvent;
-import io.triage.schemas.TrainingMode;
 import io.triage.stream.config.StreamAppSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import io.triage.stream.TestArtifacts.Artifact;
+
 import static io.triage.stream.StreamAppIntegrationTest.assertEventually;
 import static io.triage.stream.config.StreamAppSettings.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,8 +54,6 @@ class HotSwapIntegrationTest {
     @TempDir
     Path stateDir;
 
-    private record Artifact(String version, Path dir, String sha256) {}
-
     private static Artifact v1;
     private static Artifact v2;
 
@@ -66,15 +61,8 @@ class HotSwapIntegrationTest {
     static void infrastructureAndModels() throws IOException {
         kafka = SharedInfrastructure.kafka();
         registry = SharedInfrastructure.registry();
-        v1 = save("v1", LABELS);
-        v2 = save("v2", LABELS); // same encoder, another randomly initialized head: other scores
-    }
-
-    private static Artifact save(String version, List<String> labels) throws IOException {
-        Path dir = models.resolve(version);
-        try (ClassifierModel m = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(labels).withVersion(version), Device.cpu())) {
-            return new Artifact(version, dir, ModelArtifact.save(m, dir, null));
-        }
+        v1 = TestArtifacts.save(models, "v1", LABELS);
+        v2 = TestArtifacts.save(models, "v2", LABELS); // same encoder, another randomly initialized head: other scores
     }
 
     private Map<String, String> settings(String prefix) {
@@ -95,9 +83,7 @@ class HotSwapIntegrationTest {
     }
 
     private static ModelUpdate update(Artifact a, String uri, String sha, List<String> labels) {
-        return ModelUpdate.newBuilder().setModelName("triage").setVersion(a.version()).setArtifactUri(uri)
-                .setSha256(sha).setLabels(labels).setMetrics(Map.of()).setTrainingMode(TrainingMode.HEAD)
-                .setCreatedAt(Instant.now()).build();
+        return TestArtifacts.update(a.version(), uri, sha, labels);
     }
 
     private static ModelUpdate update(Artifact a) {

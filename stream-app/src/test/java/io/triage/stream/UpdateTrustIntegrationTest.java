@@ -1,18 +1,13 @@
 package io.triage.stream;
 
-import ai.djl.Device;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.embedded.SharedInfrastructure;
-import io.triage.model.ClassifierModel;
-import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.ModelArtifact;
-import io.triage.model.io.ModelLoader;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TextEvent;
-import io.triage.schemas.TrainingMode;
 import io.triage.service.AvroLimits;
 import io.triage.service.KafkaClients;
 import io.triage.service.trust.SigningKeys;
@@ -39,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.triage.stream.TestArtifacts.Artifact;
+
 import static io.triage.stream.StreamAppIntegrationTest.assertEventually;
 import static io.triage.stream.config.StreamAppSettings.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,8 +58,6 @@ class UpdateTrustIntegrationTest {
     @TempDir
     Path stateDir;
 
-    private record Artifact(String version, Path dir, String sha256) {}
-
     private static Artifact v1;
     private static Artifact v2;
 
@@ -70,15 +65,8 @@ class UpdateTrustIntegrationTest {
     static void infrastructureAndModels() throws IOException {
         kafka = SharedInfrastructure.kafka();
         registry = SharedInfrastructure.registry();
-        v1 = save("v1");
-        v2 = save("v2");
-    }
-
-    private static Artifact save(String version) throws IOException {
-        Path dir = models.resolve(version);
-        try (ClassifierModel m = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(LABELS).withVersion(version), Device.cpu())) {
-            return new Artifact(version, dir, ModelArtifact.save(m, dir, null));
-        }
+        v1 = TestArtifacts.save(models, "v1", LABELS);
+        v2 = TestArtifacts.save(models, "v2", LABELS);
     }
 
     private Map<String, String> settings(String prefix) {
@@ -91,9 +79,7 @@ class UpdateTrustIntegrationTest {
     }
 
     private static ModelUpdate update(String version, String uri, String sha256) {
-        return ModelUpdate.newBuilder().setModelName("triage").setVersion(version).setArtifactUri(uri)
-                .setSha256(sha256).setLabels(LABELS).setMetrics(Map.of()).setTrainingMode(TrainingMode.HEAD)
-                .setCreatedAt(Instant.now()).build();
+        return TestArtifacts.update(version, uri, sha256, LABELS);
     }
 
     private static ModelUpdate signed(Artifact a) {
