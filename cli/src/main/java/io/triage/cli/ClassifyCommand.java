@@ -29,6 +29,10 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<TextInput> inputs = texts.stream().map(t -> new TextInput(t, pair)).toList();
         try (TextClassifier classifier = TextClassifier.of(model.load(), Precision.FP32)) {
+            if (!classifier.model().headTrained()) {
+                System.err.println("WARNING: this model's classification head is UNTRAINED (fresh random weights):"
+                        + " the labels below are noise until it is trained (triage train)");
+            }
             List<Classification> results = classifier.classify(inputs);
             for (int i = 0; i < inputs.size(); i++) {
                 Classification c = results.get(i);

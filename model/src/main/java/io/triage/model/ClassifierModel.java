@@ -20,6 +20,7 @@ public final class ClassifierModel implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final Model model;
     private final SequenceClassifier block;
+    private volatile boolean headTrained;
 
     private ClassifierModel(ClassifierConfig config, TextTokenizer tokenizer, Model model, SequenceClassifier block) {
         this.config = config;
@@ -66,7 +67,19 @@ public final class ClassifierModel implements AutoCloseable {
         return model.getNDManager().getDevice();
     }
 
-    /** Every weight by its Hugging Face name, in a stable order. */
+    /**
+     * Whether the classification head holds trained weights (imported from a classifier checkpoint, or trained
+     * here); a fresh head answers at random and summaries and classifications say so.
+     */
+    public boolean headTrained() {
+        return headTrained;
+    }
+
+    public void setHeadTrained(boolean trained) {
+        this.headTrained = trained;
+    }
+
+    /** Every weight by its canonical Hugging Face name, in a stable order. */
     public Map<String, Parameter> namedParameters() {
         return block.namedParameters();
     }

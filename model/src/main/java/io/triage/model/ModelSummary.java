@@ -3,6 +3,7 @@ package io.triage.model;
 import ai.djl.nn.Parameter;
 import io.triage.model.config.ClassifierConfig;
 import io.triage.model.config.EncoderConfig;
+import io.triage.model.config.HeadType;
 import io.triage.model.config.Pooling;
 import io.triage.model.nn.SequenceClassifier;
 
@@ -55,12 +56,33 @@ public final class ModelSummary {
                 h, e.intermediateSize(), h));
         s.append(String.format(Locale.ROOT, "├─ pooling: %s → [%d]%n",
                 c.pooling() == Pooling.MEAN ? "masked mean of token states" : "first token ([CLS]) state", h));
-        s.append(String.format(Locale.ROOT, "└─ classification head (an MLP)%s%n", count(head)));
-        s.append(String.format(Locale.ROOT, "   dropout → dense %d→%d → tanh → dropout → out_proj %d→%d → softmax%n",
-                h, h, h, c.numLabels()));
+        HeadType type = c.head();
+        s.append(String.format(Locale.ROOT, "└─ classification head (an MLP, %s layout)%s%s%n", type.name(), count(head),
+                model.headTrained() ? "" : "  UNTRAINED"));
+        s.append(String.format(Locale.ROOT, "   %sdense %d→%d → %s → dropout → out_proj %d→%d → softmax%n",
+                type.dropoutFirst() ? "dropout → " : "", h, h, activation(type), h, c.numLabels()));
+        s.append(String.format(Locale.ROOT, "   tensors: %s%s%n", type.tensorNames(e.modelType()),
+                c.headIsTransformers() ? " (" + e.modelType().classifierArchitecture() + ")"
+                        : " (a Triage head that transformers' " + e.modelType().classifierArchitecture() + " does not have)"));
         s.append(String.format(Locale.ROOT, "trainable in 'head' mode: %s of %s (%.2f%%); in 'full' mode: all%n",
                 human(head), human(encoder + head), 100.0 * head / (encoder + head)));
+        if (!model.headTrained()) {
+            s.append("WARNING: the classification head is UNTRAINED (fresh random weights, not from a classifier"
+                    + " checkpoint): its answers mean nothing until it is trained\n");
+        }
+        if (c.pooling() == Pooling.MEAN) {
+            s.append("note: transformers' ").append(e.modelType().classifierArchitecture())
+                    .append(" pools the first token; this model pools the mean, so transformers would answer otherwise\n");
+        }
         return s.toString();
+    }
+
+    private static String activation(HeadType type) {
+        return switch (type.activation()) {
+            case TANH -> "tanh";
+            case RELU -> "ReLU";
+            case GELU -> "GELU";
+        };
     }
 
     private static String count(long n) {

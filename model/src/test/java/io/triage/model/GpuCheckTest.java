@@ -95,7 +95,7 @@ class GpuCheckTest {
             if (type.equals("roberta")) {
                 ckpt.withHead(3);
             } else if (type.equals("bert")) {
-                ckpt.withExtra("pooler.dense.weight", 32, 32).withExtra("classifier.weight", 3, 32);
+                ckpt.withBertHead(3); // BertForSequenceClassification's pooler and classifier
             }
             Path folder = ckpt.write(dir.resolve("models").resolve(type), type + ".");
             ReferenceEncoder reference = new ReferenceEncoder(ckpt.tensors, type, TinyCheckpoint.HIDDEN,

@@ -29,6 +29,10 @@ class ModelSummaryTest {
             String tree = ModelSummary.render(model);
             assertTrue(tree.contains("dense 384→384 → tanh → dropout → out_proj 384→6"), tree);
             assertTrue(tree.contains("masked mean"), tree);
+            // the bundled encoder has no classifier: its head is BERT's, untrained, and the summary says both
+            assertTrue(tree.contains("bert.pooler.dense, classifier (BertForSequenceClassification)"), tree);
+            assertTrue(tree.contains("UNTRAINED"), tree);
+            assertTrue(tree.contains("transformers' BertForSequenceClassification pools the first token"), tree);
             assertTrue(tree.contains(String.format(java.util.Locale.ROOT, "%,d", head)), tree);
         }
     }

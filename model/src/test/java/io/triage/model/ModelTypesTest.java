@@ -36,14 +36,13 @@ class ModelTypesTest {
     Path tmp;
 
     @ParameterizedTest
-    @CsvSource({"bert, bert., false", "roberta, roberta., true", "distilbert, distilbert., false"})
+    @CsvSource({"bert, bert., true", "roberta, roberta., true", "distilbert, distilbert., false",
+        "distilbert, distilbert., true"})
     void encoderMatchesReference(String type, String prefix, boolean withHead) throws Exception {
         TinyCheckpoint ckpt = new TinyCheckpoint(type, 7);
         if (withHead) {
-            ckpt.withHead(3);
-        } else if (type.equals("bert")) {
-            // BertForSequenceClassification's pooler and single-linear classifier: not ours, must be ignored
-            ckpt.withExtra("pooler.dense.weight", 32, 32).withExtra("classifier.weight", 3, 32);
+            // BertForSequenceClassification's pooler and classifier, RoBERTa's dense and out_proj: each kept
+            ckpt.withTransformersHead(3);
         }
         Path dir = ckpt.write(tmp.resolve(type), prefix);
         ReferenceEncoder reference = new ReferenceEncoder(ckpt.tensors, type, TinyCheckpoint.HIDDEN,
@@ -75,7 +74,7 @@ class ModelTypesTest {
                     }
                 }
                 if (withHead) {
-                    float[] logits = reference.headLogits(expected[0], 3);
+                    float[] logits = reference.transformersHeadLogits(expected[0], type, 3);
                     double[] p = softmax(logits);
                     for (int c = 0; c < 3; c++) {
                         assertEquals(p[c], probabilities[i][c], 1e-4, "probability of class " + c + " for input " + i);

@@ -32,7 +32,7 @@ final class ReferenceEncoder {
         int s = ids.length;
         float[][] x = new float[s][hidden];
         for (int t = 0; t < s; t++) {
-            int pos = type.equals("roberta") ? padId + 1 + t : t;
+            int pos = TinyCheckpoint.robertaFamily(type) ? padId + 1 + t : t;
             for (int e = 0; e < hidden; e++) {
                 x[t][e] = w.get("embeddings.word_embeddings.weight")[(int) ids[t] * hidden + e]
                         + w.get("embeddings.position_embeddings.weight")[pos * hidden + e];
@@ -55,6 +55,32 @@ final class ReferenceEncoder {
             d[i] = (float) Math.tanh(d[i]);
         }
         return linear(new float[][] {d}, "classifier.out_proj", labels)[0];
+    }
+
+    /**
+     * Logits of the head transformers' {@code architecture}ForSequenceClassification puts on the first token's state,
+     * written from its modeling file: BERT {@code classifier(tanh(pooler.dense(x)))}, DistilBERT
+     * {@code classifier(relu(pre_classifier(x)))}, RoBERTa {@code out_proj(tanh(dense(x)))}, ELECTRA
+     * {@code out_proj(gelu(dense(x)))} (dropout is off in eval).
+     */
+    float[] transformersHeadLogits(float[] first, String architecture, int labels) {
+        String dense = switch (architecture) {
+            case "bert" -> "pooler.dense";
+            case "distilbert" -> "pre_classifier";
+            default -> "classifier.dense";
+        };
+        String out = architecture.equals("bert") || architecture.equals("distilbert") ? "classifier" : "classifier.out_proj";
+        float[] d = linear(new float[][] {first}, dense, hidden)[0];
+        for (int i = 0; i < d.length; i++) {
+            double v = d[i];
+            d[i] = (float) switch (architecture) {
+                case "bert", "roberta", "xlm-roberta", "camembert" -> Math.tanh(v);
+                case "distilbert" -> Math.max(0, v);
+                case "electra" -> 0.5 * v * (1 + erf(v / Math.sqrt(2)));
+                default -> throw new IllegalArgumentException(architecture);
+            };
+        }
+        return linear(new float[][] {d}, out, labels)[0];
     }
 
     private float[][] layer(float[][] x, int l) {

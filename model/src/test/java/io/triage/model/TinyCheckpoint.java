@@ -30,6 +30,7 @@ final class TinyCheckpoint {
 
     final String type;
     final int padId;
+    private String architecture;
     final Map<String, float[]> tensors = new LinkedHashMap<>();
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private final Map<String, long[]> int64Tensors = new LinkedHashMap<>();
@@ -37,13 +38,13 @@ final class TinyCheckpoint {
 
     TinyCheckpoint(String type, long seed) {
         this.type = type;
-        this.padId = type.equals("roberta") ? 1 : 0;
+        this.padId = robertaFamily(type) ? 1 : 0;
         this.random = new Random(seed);
         boolean distil = type.equals("distilbert");
         tensor("embeddings.word_embeddings.weight", 0.5f, VOCAB, HIDDEN);
         tensor("embeddings.position_embeddings.weight", 0.5f, MAX_POSITIONS, HIDDEN);
         if (!distil) {
-            tensor("embeddings.token_type_embeddings.weight", 0.5f, type.equals("roberta") ? 1 : 2, HIDDEN);
+            tensor("embeddings.token_type_embeddings.weight", 0.5f, robertaFamily(type) ? 1 : 2, HIDDEN);
         }
         norm("embeddings.LayerNorm");
         for (int l = 0; l < LAYERS; l++) {
@@ -63,6 +64,39 @@ final class TinyCheckpoint {
     TinyCheckpoint withHead(int labels) {
         linear("classifier.dense", HIDDEN, HIDDEN);
         linear("classifier.out_proj", labels, HIDDEN);
+        return this;
+    }
+
+    static boolean robertaFamily(String type) {
+        return type.equals("roberta") || type.equals("xlm-roberta") || type.equals("camembert");
+    }
+
+    /** Adds BertForSequenceClassification's head: the pooler (bert.pooler.dense) and classifier. */
+    TinyCheckpoint withBertHead(int labels) {
+        linear("pooler.dense", HIDDEN, HIDDEN);
+        linear("classifier", labels, HIDDEN);
+        return this;
+    }
+
+    /** Adds DistilBertForSequenceClassification's head: pre_classifier and classifier. */
+    TinyCheckpoint withDistilBertHead(int labels) {
+        linear("pre_classifier", HIDDEN, HIDDEN);
+        linear("classifier", labels, HIDDEN);
+        return this;
+    }
+
+    /** Adds the head transformers puts on this model type's sequence classifier. */
+    TinyCheckpoint withTransformersHead(int labels) {
+        return switch (type) {
+            case "bert" -> withBertHead(labels);
+            case "distilbert" -> withDistilBertHead(labels);
+            default -> withHead(labels); // RoBERTa, XLM-RoBERTa, CamemBERT and ELECTRA: classifier.dense, out_proj
+        };
+    }
+
+    /** Declares the checkpoint a classifier in config.json, as save_pretrained does ({@code architectures}). */
+    TinyCheckpoint declaring(String architecture) {
+        this.architecture = architecture;
         return this;
     }
 
@@ -113,8 +147,14 @@ final class TinyCheckpoint {
                     .put("activation", "gelu");
         } else {
             config.put("hidden_size", HIDDEN).put("num_hidden_layers", LAYERS).put("num_attention_heads", HEADS)
-                    .put("intermediate_size", INTERMEDIATE).put("type_vocab_size", type.equals("roberta") ? 1 : 2)
+                    .put("intermediate_size", INTERMEDIATE).put("type_vocab_size", robertaFamily(type) ? 1 : 2)
                     .put("layer_norm_eps", 1e-12).put("hidden_act", "gelu");
+        }
+        if (type.equals("electra")) {
+            config.put("embedding_size", HIDDEN);
+        }
+        if (architecture != null) {
+            config.putArray("architectures").add(architecture);
         }
         ObjectNode id2label = config.putObject("id2label");
         id2label.put("0", "neg").put("1", "pos").put("2", "neutral");
@@ -132,7 +172,8 @@ final class TinyCheckpoint {
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
         for (Map.Entry<String, float[]> e : tensors.entrySet()) {
-            String name = e.getKey().startsWith("classifier.") ? e.getKey() : prefix + e.getKey();
+            boolean head = e.getKey().startsWith("classifier.") || e.getKey().startsWith("pre_classifier.");
+            String name = head ? e.getKey() : prefix + e.getKey(); // as transformers: the pooler is the encoder's
             ObjectNode t = header.putObject(name);
             t.put("dtype", "F32");
             var shape = t.putArray("shape");

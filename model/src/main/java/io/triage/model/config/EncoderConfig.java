@@ -40,7 +40,7 @@ public record EncoderConfig(
 
     /** Positions usable by text tokens (RoBERTa reserves the first {@code padTokenId + 1}). */
     public int maxTextPositions() {
-        return modelType == ModelType.ROBERTA ? maxPositions - padTokenId - 1 : maxPositions;
+        return modelType.positionsAfterPadding() ? maxPositions - padTokenId - 1 : maxPositions;
     }
 
     /** How many weights the encoder has (embeddings and layers, not the head). */
@@ -75,7 +75,12 @@ public record EncoderConfig(
         int intermediate = ConfigFields.integer(c, intermediateField, 1, ModelLimits.MAX_INTERMEDIATE_SIZE);
         int positions = ConfigFields.integer(c, "max_position_embeddings", 512, 1, ModelLimits.MAX_POSITIONS);
         int typeVocab = distil ? 0 : ConfigFields.integer(c, "type_vocab_size", 2, 1, ModelLimits.MAX_TYPE_VOCAB_SIZE);
-        int padId = ConfigFields.integer(c, "pad_token_id", type == ModelType.ROBERTA ? 1 : 0, 0, vocab - 1);
+        int padId = ConfigFields.integer(c, "pad_token_id", type.positionsAfterPadding() ? 1 : 0, 0, vocab - 1);
+        if (type == ModelType.ELECTRA && ConfigFields.integer(c, "embedding_size", hidden, 1, ModelLimits.MAX_HIDDEN_SIZE) != hidden) {
+            // ELECTRA-small projects narrower embeddings up to the hidden size (embeddings_project): not implemented
+            throw new IllegalArgumentException("config.json field 'embedding_size' (" + c.get("embedding_size")
+                    + ") differs from 'hidden_size' (" + hidden + "): ELECTRA's embeddings_project is not supported");
+        }
         if (hidden % heads != 0) {
             throw new IllegalArgumentException("config.json field '" + hiddenField + "' (" + hidden
                     + ") is not a multiple of '" + headsField + "' (" + heads + ")");
@@ -127,6 +132,9 @@ public record EncoderConfig(
             return;
         }
         out.put("hidden_size", hiddenSize);
+        if (modelType == ModelType.ELECTRA) {
+            out.put("embedding_size", hiddenSize);
+        }
         out.put("num_hidden_layers", numLayers);
         out.put("num_attention_heads", numHeads);
         out.put("intermediate_size", intermediateSize);

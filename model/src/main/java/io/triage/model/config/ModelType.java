@@ -9,18 +9,36 @@ import java.util.Locale;
  */
 public enum ModelType {
     /** BERT and MiniLM: positions 0..S-1, token types (segment A/B). */
-    BERT("bert", "bert."),
+    BERT("bert", "bert.", "BertForSequenceClassification"),
     /** RoBERTa: positions start after the padding index, a single token type. */
-    ROBERTA("roberta", "roberta."),
+    ROBERTA("roberta", "roberta.", "RobertaForSequenceClassification"),
+    /** XLM-RoBERTa: RoBERTa's layout and tensor names under its own model_type. */
+    XLM_ROBERTA("xlm-roberta", "roberta.", "XLMRobertaForSequenceClassification"),
+    /** CamemBERT: RoBERTa's layout and tensor names under its own model_type. */
+    CAMEMBERT("camembert", "roberta.", "CamembertForSequenceClassification"),
     /** DistilBERT: no token types, its own tensor names ({@code transformer.layer.N.attention.q_lin}). */
-    DISTILBERT("distilbert", "distilbert.");
+    DISTILBERT("distilbert", "distilbert.", "DistilBertForSequenceClassification"),
+    /** ELECTRA discriminator: BERT's layout (embeddings as wide as the hidden state; no embeddings_project). */
+    ELECTRA("electra", "electra.", "ElectraForSequenceClassification");
 
     private final String hfName;
     private final String checkpointPrefix;
+    private final String classifierArchitecture;
 
-    ModelType(String hfName, String checkpointPrefix) {
+    ModelType(String hfName, String checkpointPrefix, String classifierArchitecture) {
         this.hfName = hfName;
         this.checkpointPrefix = checkpointPrefix;
+        this.classifierArchitecture = classifierArchitecture;
+    }
+
+    /** The transformers class of this type's sequence classifier, as config.json's {@code architectures} names it. */
+    public String classifierArchitecture() {
+        return classifierArchitecture;
+    }
+
+    /** RoBERTa and its kin count positions from {@code pad + 1}, over non-padding tokens only. */
+    public boolean positionsAfterPadding() {
+        return checkpointPrefix.equals("roberta.");
     }
 
     /** The {@code model_type} value in a Hugging Face config.json. */

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.triage.model.config.ClassifierConfig;
 import io.triage.model.config.ConfigFields;
 import io.triage.model.config.EncoderConfig;
+import io.triage.model.config.HeadType;
 import io.triage.model.config.ModelLimits;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.config.ModelType;
 import io.triage.model.config.Pooling;
 
 import java.util.Arrays;
@@ -27,10 +29,12 @@ final class ConfigJson {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // callers fsync before closing
     private static final String TRIAGE = "triage";
+    private static final String HEAD_TRAINED = "head_trained";
 
     private ConfigJson() {}
 
-    static ObjectNode write(ClassifierConfig config) {
+    /** @param headTrained whether the head holds trained weights (an artifact of a fresh head says it has none) */
+    static ObjectNode write(ClassifierConfig config, boolean headTrained) {
         ObjectNode root = JSON.createObjectNode();
         config.encoder().writeHfConfig(root);
         ObjectNode id2label = root.putObject("id2label");
@@ -39,11 +43,22 @@ final class ConfigJson {
             id2label.put(String.valueOf(i), config.labels().get(i));
             label2id.put(config.labels().get(i), i);
         }
+        // what AutoModelForSequenceClassification reads to rebuild this classifier, head included
+        if (config.headIsTransformers()) {
+            root.putArray("architectures").add(config.encoder().modelType().classifierArchitecture());
+        }
+        root.put("problem_type", "single_label_classification");
+        if (config.encoder().modelType() == ModelType.DISTILBERT) {
+            root.put("seq_classif_dropout", config.headDropout());
+        } else {
+            root.put("classifier_dropout", config.headDropout());
+        }
         ObjectNode triage = root.putObject(TRIAGE);
         triage.put("name", config.name());
         triage.put("version", config.version());
         triage.put("pooling", config.pooling().name().toLowerCase(Locale.ROOT));
         triage.put("max_length", config.maxLength());
+        triage.put(HEAD_TRAINED, headTrained);
         return root;
     }
 
@@ -70,7 +85,35 @@ final class ConfigJson {
         if (labels == null) {
             throw new IllegalArgumentException("config.json has no id2label: give the model's labels explicitly");
         }
-        return new ClassifierConfig(name, version, encoder, labels, pooling, maxLength);
+        return new ClassifierConfig(name, version, encoder, labels, pooling, maxLength, HeadType.of(encoder.modelType()),
+                headDropout(root, encoder));
+    }
+
+    /** transformers' head dropout: DistilBERT's seq_classif_dropout, the others' classifier_dropout or hidden dropout. */
+    private static float headDropout(JsonNode root, EncoderConfig encoder) {
+        return encoder.modelType() == ModelType.DISTILBERT
+                ? ConfigFields.number(root, "seq_classif_dropout", ClassifierConfig.DISTILBERT_HEAD_DROPOUT, 0, 1)
+                : ConfigFields.number(root, "classifier_dropout", encoder.hiddenDropout(), 0, 1);
+    }
+
+    /** Whether a Triage artifact says its head was never trained ({@code triage.head_trained: false}). */
+    static boolean headMarkedUntrained(JsonNode root) {
+        JsonNode flag = root.path(TRIAGE).path(HEAD_TRAINED);
+        return flag.isBoolean() && !flag.asBoolean();
+    }
+
+    /** Whether config.json's {@code architectures} names a sequence classifier, which must then have a head. */
+    static boolean declaresClassifier(JsonNode root) {
+        JsonNode architectures = root.path("architectures");
+        if (!architectures.isArray()) {
+            return false;
+        }
+        for (JsonNode a : architectures) {
+            if (a.isTextual() && a.asText().endsWith("ForSequenceClassification")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Pooling pooling(String name) {

@@ -3,6 +3,9 @@ package io.triage.model.io;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.model.ClassifierModel;
+import io.triage.model.config.HeadType;
+import io.triage.model.config.ModelType;
+import io.triage.model.nn.SequenceClassifier;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +32,12 @@ import java.util.stream.Stream;
 
 /**
  * A versioned model folder — {@code config.json}, {@code tokenizer.json}, {@code model.safetensors},
- * {@code metrics.json} — written atomically and identified by a SHA-256 over its contents. It is a valid
- * Hugging Face-style folder, so {@link ModelLoader#loadFolder} reads it back bit-exactly.
+ * {@code metrics.json} — written atomically and identified by a SHA-256 over its contents. It is the folder
+ * transformers' {@code save_pretrained} writes for the model's {@code *ForSequenceClassification} (tensor names,
+ * head, {@code architectures}, {@code id2label}, {@code problem_type}), so {@code from_pretrained} loads it with no
+ * missing or unexpected keys, and {@link ModelLoader#loadFolder} reads it back bit-exactly. (A mean-pooled model,
+ * such as the bundled MiniLM's default, loads there too, but transformers pools the first token:
+ * {@code triage.pooling} says so, and {@code triage summary} warns.)
  */
 public final class ModelArtifact {
     static final String METRICS = "metrics.json";
@@ -65,7 +72,7 @@ public final class ModelArtifact {
         Files.createDirectories(dir.getParent());
         Path tmp = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".tmp-");
         try {
-            writeSynced(tmp.resolve(ModelLoader.CONFIG), out -> ConfigJson.JSON.writeValue(out, ConfigJson.write(model.config())));
+            writeSynced(tmp.resolve(ModelLoader.CONFIG), out -> ConfigJson.JSON.writeValue(out, ConfigJson.write(model.config(), model.headTrained())));
             writeSynced(tmp.resolve(ModelLoader.TOKENIZER), out -> out.write(model.tokenizer().tokenizerJson()));
             writeSynced(tmp.resolve(ModelLoader.WEIGHTS), out -> SafetensorsWeights.write(weights(model), out));
             if (metrics != null) {
@@ -138,10 +145,17 @@ public final class ModelArtifact {
         }
     }
 
-    private static Map<String, NDArray> weights(ClassifierModel model) {
+    /**
+     * The weights by the names transformers' {@code *ForSequenceClassification} gives them: the encoder's under its
+     * prefix ({@code bert.}), the head's as its {@link HeadType} names them ({@code bert.pooler.dense},
+     * {@code classifier}), so that {@code from_pretrained} finds every tensor it expects and no other.
+     */
+    static Map<String, NDArray> weights(ClassifierModel model) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        var type = model.config().encoder().modelType();
-        model.namedParameters().forEach((name, p) -> out.put(type.checkpointName(name), p.getArray()));
+        ModelType type = model.config().encoder().modelType();
+        HeadType head = model.config().head();
+        model.namedParameters().forEach((name, p) -> out.put(name.startsWith(SequenceClassifier.HEAD_PREFIX)
+                ? head.checkpointName(name, type) : type.checkpointPrefix() + type.checkpointName(name), p.getArray()));
         return out;
     }
 

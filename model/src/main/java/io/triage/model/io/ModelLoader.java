@@ -90,14 +90,22 @@ public final class ModelLoader {
         requireFile(dir.resolve(CONFIG), "config.json");
         requireFile(dir.resolve(TOKENIZER), "tokenizer.json (the fast-tokenizer file; vocab.txt alone is not enough)");
 
-        ClassifierConfig config = ConfigJson.read(ConfigJson.JSON.readTree(readBounded(dir.resolve(CONFIG), MAX_CONFIG_BYTES)),
-                overrides, dir.getFileName().toString(), Pooling.FIRST_TOKEN, HF_MAX_LENGTH);
+        JsonNode root = ConfigJson.JSON.readTree(readBounded(dir.resolve(CONFIG), MAX_CONFIG_BYTES));
+        ClassifierConfig config = ConfigJson.read(root, overrides, dir.getFileName().toString(), Pooling.FIRST_TOKEN,
+                HF_MAX_LENGTH);
         byte[] tokenizerJson = readBounded(dir.resolve(TOKENIZER), MAX_TOKENIZER_BYTES);
         // the weights' header is checked before the model is built, their names and shapes before any is read
         try (SafetensorsWeights checkpoint = SafetensorsWeights.open(weights)) {
+            // the head is the one the checkpoint defines (a DistilBERT artifact may predate transformers' head)
+            config = config.withHead(WeightImporter.headOf(config.encoder().modelType(), checkpoint.shapes().keySet()));
             ClassifierModel model = ClassifierModel.create(config, tokenizerJson, device);
             try (NDManager scratch = NDManager.newBaseManager(device, "PyTorch")) {
-                report(WeightImporter.importInto(model, checkpoint, scratch), weights.toString());
+                report(WeightImporter.importInto(model, checkpoint, scratch, ConfigJson.declaresClassifier(root)),
+                        weights.toString());
+                if (ConfigJson.headMarkedUntrained(root)) { // saved before any training: the head is still random
+                    model.setHeadTrained(false);
+                    LOG.warn("{}: the artifact says its classification head was never trained", dir);
+                }
                 return model;
             } catch (IOException | RuntimeException e) {
                 model.close();
@@ -117,7 +125,8 @@ public final class ModelLoader {
 
     private static void report(WeightImporter.Report report, String source) {
         if (!report.headImported()) {
-            LOG.info("{}: no matching classification head, starting from a fresh one", source);
+            LOG.warn("{}: UNTRAINED classification head ({}); its answers mean nothing until it is trained",
+                    source, report.freshHeadReason());
         }
         if (!report.unusedTensors().isEmpty()) {
             LOG.info("{}: ignored tensors not used by the classifier: {}", source, report.unusedTensors());

@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * Encoder → pooling → classification head. Inputs as {@link TransformerEncoder}; output logits [B,labels].
  *
- * <p>Tensor names follow Hugging Face: the encoder's own ({@code embeddings.*}, {@code encoder.layer.*}) and
- * {@code classifier.dense.*}, {@code classifier.out_proj.*} for the head.
+ * <p>Tensor names are canonical Hugging Face names: the encoder's own ({@code embeddings.*}, {@code encoder.layer.*})
+ * and {@code classifier.dense.*}, {@code classifier.out_proj.*} for the head, whatever its {@code HeadType}
+ * (which maps them to the checkpoint's names, e.g. BERT's {@code bert.pooler.dense}, {@code classifier}).
  */
 public final class SequenceClassifier extends NamedBlock {
     public static final String HEAD_PREFIX = "classifier.";
@@ -29,7 +30,7 @@ public final class SequenceClassifier extends NamedBlock {
     public SequenceClassifier(ClassifierConfig config) {
         encoder = child("encoder", new TransformerEncoder(config.encoder()));
         head = child("classifier", new ClassificationHead(
-                config.encoder().hiddenSize(), config.numLabels(), config.encoder().hiddenDropout()));
+                config.head(), config.encoder().hiddenSize(), config.numLabels(), config.headDropout()));
         pooling = config.pooling();
     }
 

@@ -12,7 +12,6 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.triage.model.config.EncoderConfig;
-import io.triage.model.config.ModelType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +83,7 @@ public final class TransformerEncoder extends NamedBlock {
     /** BERT counts positions from 0; RoBERTa from {@code pad + 1} over non-padding tokens only. */
     private NDArray positionIds(NDArray ids) {
         long seq = ids.getShape().get(1);
-        if (config.modelType() != ModelType.ROBERTA) {
+        if (!config.modelType().positionsAfterPadding()) {
             return ids.getManager().arange(0, (int) seq, 1, DataType.INT64).expandDims(0);
         }
         NDArray notPad = ids.neq(config.padTokenId()).toType(DataType.INT64, false);

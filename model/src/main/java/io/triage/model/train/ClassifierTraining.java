@@ -161,6 +161,7 @@ public final class ClassifierTraining implements AutoCloseable {
                 optimizer.update(trainable.get(i).getId(), trainable.get(i).getArray(), gradients.get(i));
             }
         }
+        model.setHeadTrained(true);
         return value;
     }
 
