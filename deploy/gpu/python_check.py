@@ -152,8 +152,9 @@ def checkpoints(out, deadline):
             inputs["token_type_ids"] = types
         entry = {"dir": f"models/{kind}", "model_type": kind, "hidden_size": HIDDEN,
                  "attention_used": attention_used(model),
-                 # only RoBERTa's classification head (dense, tanh, out_proj) is the one Triage runs
-                 "head_comparable": kind == "roberta",
+                 # Triage runs each checkpoint's own head (BERT's pooler + classifier, DistilBERT's pre_classifier
+                 # + ReLU + classifier, RoBERTa's dense + tanh + out_proj), so the logits compare for every kind
+                 "head_comparable": True,
                  "inputs": [{"text": a, "pair": b} for a, b in TEXTS],
                  "input_ids": ids.tolist(), "token_type_ids": types.tolist(), "attention_mask": mask.tolist()}
         with torch.no_grad():
