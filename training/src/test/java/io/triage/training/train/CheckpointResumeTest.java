@@ -31,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A run that crashes after epoch 1 resumes from its checkpoint: weights restored, epochs continue, artifact loads. */
 class CheckpointResumeTest {
     private static final String HEAD_WEIGHT = "classifier.out_proj.weight";
+    /** The same tensor in a checkpoint's file, named as BertForSequenceClassification names it. */
+    private static final String HEAD_WEIGHT_IN_FILE = "classifier.weight";
 
     private static final class SimulatedCrash extends RuntimeException {
         SimulatedCrash() {
@@ -62,7 +64,7 @@ class CheckpointResumeTest {
         assertEquals(1, crashedHistory.size());
         assertTrue(Files.isRegularFile(checkpoints.resolve("epoch-1.state.json")));
         assertTrue(Files.isRegularFile(checkpoints.resolve("epoch-1/metrics.json")));
-        float[] checkpointHead = tensor(checkpoints.resolve("epoch-1/model.safetensors"), HEAD_WEIGHT);
+        float[] checkpointHead = tensor(checkpoints.resolve("epoch-1/model.safetensors"), HEAD_WEIGHT_IN_FILE);
 
         List<Integer> epochsStarted = new ArrayList<>();
         float[][] headAtResume = new float[1][];
