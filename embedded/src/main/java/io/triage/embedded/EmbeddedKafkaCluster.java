@@ -128,17 +128,42 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return new TreeSet<>(cluster.brokers().keySet());
     }
 
-    /** Creates a topic with replication factor 3 (the broker default) and waits until it exists. */
+    /**
+     * Creates a topic with replication factor 3 (the broker default) and waits until every broker knows it and each
+     * partition has a leader: the controller answers first, the brokers learn of it a moment later.
+     */
     public void createTopic(String name, int partitions) {
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) REPLICATION_FACTOR)))
                     .all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!isServed(name)) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("topic " + name + " has no leader on every partition after 30 s");
+                }
+                Thread.sleep(50);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topic " + name, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not create topic " + name, e);
         }
+    }
+
+    private boolean isServed(String topic) throws InterruptedException {
+        for (int id : brokerIds()) {
+            if (stopped.contains(id)) {
+                continue;
+            }
+            var metadata = cluster.brokers().get(id).metadataCache();
+            if (!metadata.contains(topic)) {
+                return false;
+            }
+        }
+        return admin.describeTopics(List.of(topic)).allTopicNames().toCompletionStage().toCompletableFuture()
+                .handle((d, e) -> e == null && d.get(topic).partitions().stream().allMatch(p -> p.leader() != null))
+                .join();
     }
 
     /** The id of the broker that leads {@code topic}'s partition {@code partition}, or -1 when none does. */
