@@ -104,7 +104,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Formats the node's storage. The kit's formatter prints its progress to {@code System.out}, which belongs to the
      * program (a CLI may write its results there), so send those lines to {@code System.err} instead.
      */
-    private static void formatToStderr(KafkaClusterTestKit cluster) throws Exception {
+    static void formatToStderr(KafkaClusterTestKit cluster) throws Exception {
         PrintStream out = System.out;
         System.setOut(System.err);
         try {
@@ -118,7 +118,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * The test kit's default bootstrap metadata is {@code MetadataVersion.latestTesting()}, which may include
      * unreleased features; pin it to what a production 4.3 cluster formats with.
      */
-    private static BootstrapMetadata productionBootstrapMetadata() {
+    static BootstrapMetadata productionBootstrapMetadata() {
         MetadataVersion version = MetadataVersion.latestProduction();
         Map<String, Short> features = Feature.PRODUCTION_FEATURES.stream().collect(Collectors.toMap(
                 Feature::featureName, f -> f.defaultLevel(version), (a, b) -> a, TreeMap::new));
@@ -192,7 +192,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void cleanUp(KafkaClusterTestKit cluster, Path dataDir) {
+    static void cleanUp(KafkaClusterTestKit cluster, Path dataDir) {
         closeQuietly(cluster); // deletes dataDir too
         if (dataDir != null) {
             try {
@@ -203,7 +203,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(KafkaClusterTestKit cluster) {
+    static void closeQuietly(KafkaClusterTestKit cluster) {
         if (cluster == null) {
             return;
         }

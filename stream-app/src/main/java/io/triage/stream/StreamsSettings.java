@@ -1,8 +1,10 @@
 package io.triage.stream;
 
 import io.triage.stream.config.StreamAppSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
+import java.util.Optional;
 import java.util.Properties;
 
 import static io.triage.stream.config.StreamAppSettings.*;
@@ -16,6 +18,8 @@ public final class StreamsSettings {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(APPLICATION_ID));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(BOOTSTRAP_SERVERS));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get(PROCESSING_GUARANTEE));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(STANDBY_REPLICAS, 0));
+        staticMember(config).ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         // One stream thread: PyTorch spreads each forward pass over all cores already (see ModelBatchClassifier).
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // Poll no longer than a batch may wait, so that the wall-clock punctuator runs on time on a quiet topic.
@@ -28,5 +32,11 @@ public final class StreamsSettings {
         p.put(StreamsConfig.producerPrefix("linger.ms"), 1);
         p.putAll(config.kafkaPassThrough()); // last: an operator's kafka.* settings win
         return p;
+    }
+
+    /** The instance's static group membership id, when it has one. */
+    public static Optional<String> staticMember(StreamAppSettings config) {
+        String id = config.get(INSTANCE_ID).strip();
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
     }
 }

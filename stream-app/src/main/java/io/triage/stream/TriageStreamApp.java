@@ -28,6 +28,8 @@ import io.triage.service.trust.UpdateVerifier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -135,6 +137,8 @@ public final class TriageStreamApp implements AutoCloseable {
         new KafkaStreamsMetrics(streams).bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        LOG.info("starting Kafka Streams: joining group {} as {}", config.get(APPLICATION_ID),
+                StreamsSettings.staticMember(config).map(id -> "static member " + id).orElse("a dynamic member"));
         streams.start();
     }
 
@@ -167,7 +171,12 @@ public final class TriageStreamApp implements AutoCloseable {
     @Override
     public void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // Streams commits every task on the way out: the buffered events are in the changelogged store as of
+            // that commit, and the next owner (warm when it holds a standby) classifies them. A dynamic member
+            // leaves the group so that its partitions move at once; a static one stays, to come back to them.
+            streams.close(CloseOptions.timeout(Duration.ofSeconds(30)).withGroupMembershipOperation(
+                    StreamsSettings.staticMember(config).isPresent()
+                            ? GroupMembershipOperation.REMAIN_IN_GROUP : GroupMembershipOperation.LEAVE_GROUP));
         }
         if (ops != null) {
             ops.close();

@@ -72,7 +72,7 @@ public final class TriageTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(TOPIC_INPUT));
         topology.addProcessor(CLASSIFIER,
-                () -> new MicroBatchProcessor(batch, BUFFER_STORE, TextEventDecoders.create(inputFormat, registry),
+                () -> new MicroBatchProcessor(batch, BUFFER_STORE, () -> TextEventDecoders.create(inputFormat, registry),
                         validator, deadLetterMaxBytes, worker, metrics, routing, wallClock),
                 SOURCE);
         topology.addStateStore(

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Decodes input records, buffers them into micro-batches, has the {@link InferenceWorker} classify each batch in one
@@ -68,7 +69,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
 
     private final BatchSettings settings;
     private final String storeName;
-    private final TextEventDecoder decoder;
+    private final Supplier<TextEventDecoder> decoders;
+    private TextEventDecoder decoder;
     private final TextEventValidator validator;
     private final int deadLetterMaxBytes;
     private final InferenceWorker worker;
@@ -87,12 +89,13 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     private record InFlight(List<Long> keys, List<BufferedEvent> events, long dispatchedAt,
                             CompletableFuture<BatchOutcome> outcome) {}
 
-    public MicroBatchProcessor(BatchSettings settings, String storeName, TextEventDecoder decoder,
+    /** @param decoders makes the decoder of one {@link #init} (closed by {@link #close}) */
+    public MicroBatchProcessor(BatchSettings settings, String storeName, Supplier<TextEventDecoder> decoders,
                                TextEventValidator validator, int deadLetterMaxBytes, InferenceWorker worker,
                                StreamMetrics metrics, boolean routing, LongSupplier wallClock) {
         this.settings = settings;
         this.storeName = storeName;
-        this.decoder = decoder;
+        this.decoders = decoders;
         this.validator = validator;
         this.deadLetterMaxBytes = deadLetterMaxBytes;
         this.worker = worker;
@@ -105,6 +108,13 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     public void init(ProcessorContext<byte[], SpecificRecord> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.decoder = decoders.get();
+        // Streams may init a processor again after close() (a task revived after a fenced producer or a lost
+        // commit, with its store restored): the store alone says what is pending, so start the mirrors afresh,
+        // or the events buffered before would be classified, and forwarded, twice
+        pendingKeys.clear();
+        pending.clear();
+        inFlight = null;
         // events buffered before a restart or a rebalance: classify them first, in their original order
         try (KeyValueIterator<Long, BufferedEvent> it = store.all()) {
             it.forEachRemaining(kv -> {
@@ -239,7 +249,12 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
         // buffered events, and those of a batch still with the model, stay in the store: the next owner of this
         // task classifies them; a late result of this instance is never forwarded
         inFlight = null;
-        decoder.close();
+        pendingKeys.clear();
+        pending.clear();
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -23,6 +23,8 @@ import java.util.Properties;
 public final class StreamAppSettings extends ConfigValues {
 
     public static final String APPLICATION_ID = "application.id";
+    public static final String INSTANCE_ID = "instance.id";
+    public static final String STANDBY_REPLICAS = "standby.replicas";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String TOPIC_INPUT = "topic.input";
     public static final String TOPIC_OUTPUT = "topic.output";
@@ -45,6 +47,13 @@ public final class StreamAppSettings extends ConfigValues {
             SharedSettings.BOOTSTRAP,
             new Setting(APPLICATION_ID, "triage-stream", "Kafka Streams application id: the consumer group of the "
                     + "input topic and the prefix of the internal topics."),
+            new Setting(INSTANCE_ID, "", "Static group membership (`group.instance.id`): a name unique to this "
+                    + "instance and kept across its restarts, e.g. the StatefulSet pod's name; a restart within "
+                    + "`kafka.session.timeout.ms` then moves no partition. Empty: dynamic membership, and a stopped "
+                    + "instance leaves the group at once."),
+            new Setting(STANDBY_REPLICAS, "1", "Warm copies of each task's batch buffer on other instances "
+                    + "(`num.standby.replicas`): a failed instance's partitions resume without replaying the "
+                    + "buffer's changelog. Needs that many more instances to take effect."),
             new Setting(PROCESSING_GUARANTEE, "exactly_once_v2", "Kafka Streams processing guarantee; keep "
                     + "`exactly_once_v2`: nothing lost or duplicated across crashes."),
             new Setting(TOPIC_INPUT, "triage.text-events", "Topic of the text events to classify; created at start "
