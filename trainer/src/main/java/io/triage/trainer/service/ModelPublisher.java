@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * Publishes a trained version: the artifact goes to {@code <store>/<model>/<version>} atomically (temporary folder,
  * fsync, rename: {@link ModelArtifact#save}), then its {@link ModelUpdate} goes to the compacted update topic, keyed
  * by model name, and is acknowledged by all in-sync replicas. A crash before the send leaves an artifact nobody was
- * told about, never an announcement of a missing or half-written one.
+ * told about, never an announcement of a missing or half-written one; a failed send leaves the folder too (see
+ * {@link ModelStoreRecovery} for what the next start does with it).
  */
 final class ModelPublisher {
     private static final Pattern NUMBERED = Pattern.compile("v(\\d+)");
@@ -95,7 +96,15 @@ final class ModelPublisher {
         if (signer.isPresent()) {
             update = signer.get().sign(update);
         }
-        producer.send(new ProducerRecord<>(topic, modelName, update)).get();
+        try {
+            producer.send(new ProducerRecord<>(topic, modelName, update)).get();
+        } catch (ExecutionException | RuntimeException e) {
+            // the folder stays: an unacknowledged update may still have reached the topic, and points at it
+            throw new IOException(version + " was saved at " + dir + " but its update was not acknowledged ("
+                    + (e instanceof ExecutionException ? e.getCause() : e) + "); the version is not announced by this "
+                    + "run, its number is not reused, and the next run continues from "
+                    + (parentVersion == null ? "the base model" : parentVersion), e);
+        }
         pruner.prune(version, parentVersion); // only once announced: until then the previous version is the latest
         return update;
     }

@@ -118,6 +118,9 @@ public final class TriageTrainer implements AutoCloseable {
                         new ModelStorePruner(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)),
                                 config.getInt(TrainerSettings.MODEL_STORE_KEEP, 1)), signer),
                 fetcher());
+        // before any run: what a trainer stopped mid-publish left in the store
+        new ModelStoreRecovery(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)))
+                .recover(updates.latest(), config.get(TrainerSettings.MODEL_STORE_URL));
         knownLabels = retrainer.knownLabels();
         LOG.info("{} examples in the feedback snapshot at {}; labels {}", store.size(), dataDir,
                 knownLabels.isEmpty() ? "not fixed yet" : knownLabels);
@@ -229,7 +232,7 @@ public final class TriageTrainer implements AutoCloseable {
                 LOG.info("training run stopped by the shutdown; it runs again after the next start");
                 return;
             }
-            LOG.error("training run failed; nothing was published", e);
+            LOG.error("training run failed; no update was acknowledged", e);
             outcome = new RunOutcome(RunOutcome.Status.FAILED, null, Double.NaN, Double.NaN, String.valueOf(e.getMessage()));
         }
         trigger.ran(changes, System.currentTimeMillis());
