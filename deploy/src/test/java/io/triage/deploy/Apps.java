@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * What the deployment files are checked against, per app: its settings catalogue and main class, and the names of
- * its Maven module, Dockerfile, compose service and Kubernetes Deployment and ConfigMap.
+ * its Maven module, Dockerfile, compose service and Kubernetes workload (Deployment or StatefulSet) and ConfigMap.
  */
 enum Apps {
     STREAM_APP(StreamAppSettings.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app"),
@@ -24,7 +24,7 @@ enum Apps {
     final String mainClass;
     /** The Maven module the image packages; also the compose service's name. */
     final String module;
-    /** The Kubernetes Deployment's name; also its ConfigMap's and Service's. */
+    /** The Kubernetes workload's name; also its ConfigMap's and Service's. */
     final String k8sName;
 
     Apps(DocumentedSettings settings, String mainClass, String module, String k8sName) {

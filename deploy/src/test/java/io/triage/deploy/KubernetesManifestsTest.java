@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.triage.deploy.Manifests.Workload;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
@@ -92,7 +94,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @EnumSource(Apps.class)
     void probesAndScrapeAnnotationsUseTheAppsRealEndpointsAndPort(Apps app) {
-        Deployment d = deployment(app);
+        Workload d = workload(app);
         Container c = Manifests.container(d);
         int port = app.httpPort(env(app));
         assertEquals(List.of(port), c.getPorts().stream().map(ContainerPort::getContainerPort).toList());
@@ -105,7 +107,7 @@ class KubernetesManifestsTest {
         assertEquals(port, portNumber(c, ready.getPort()), "readiness probe port");
         assertEquals(port, portNumber(c, live.getPort()), "liveness probe port");
 
-        Map<String, String> annotations = d.getSpec().getTemplate().getMetadata().getAnnotations();
+        Map<String, String> annotations = d.template().getMetadata().getAnnotations();
         assertEquals("true", annotations.get("prometheus.io/scrape"));
         assertEquals(String.valueOf(port), annotations.get("prometheus.io/port"));
         assertEquals(OpsServer.METRICS_PATH, annotations.get("prometheus.io/path"));
@@ -114,14 +116,14 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @EnumSource(Apps.class)
     void runsTheImageComposeBuildsAsItsNonRootUserWithBoundedResources(Apps app) {
-        Deployment d = deployment(app);
+        Workload d = workload(app);
         Container c = Manifests.container(d);
         // the stream app runs on a GPU here: the CUDA image of the GPU override
         Compose compose = app == Apps.STREAM_APP ? Compose.read(ComposeTest.COMPOSE, ComposeTest.GPU)
                 : Compose.read(ComposeTest.COMPOSE);
         assertEquals(compose.image(app.module), c.getImage());
 
-        PodSecurityContext pod = d.getSpec().getTemplate().getSpec().getSecurityContext();
+        PodSecurityContext pod = d.template().getSpec().getSecurityContext();
         assertTrue(pod.getRunAsNonRoot());
         assertEquals(DockerfilesTest.runtimeUid(app), pod.getRunAsUser().intValue(), "the image's user");
         SecurityContext container = c.getSecurityContext();
@@ -140,7 +142,7 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @EnumSource(Apps.class)
     void everyPathTheAppWritesIsAVolumeOnTheReadOnlyRoot(Apps app) {
-        Deployment d = deployment(app);
+        Workload d = workload(app);
         Set<String> mounted = new TreeSet<>();
         Manifests.container(d).getVolumeMounts().forEach(m -> mounted.add(m.getMountPath()));
         List<String> writes = new ArrayList<>(List.of("/tmp", DockerfilesTest.MODEL_STORE));
@@ -151,17 +153,17 @@ class KubernetesManifestsTest {
         }
         assertTrue(mounted.containsAll(writes), "mounted " + mounted + ", written " + writes);
         Set<String> declared = new TreeSet<>();
-        d.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> declared.add(v.getName()));
+        d.template().getSpec().getVolumes().forEach(v -> declared.add(v.getName()));
         Manifests.container(d).getVolumeMounts().forEach(m -> assertTrue(declared.contains(m.getName()), m.getName()));
     }
 
     @ParameterizedTest
     @EnumSource(Apps.class)
     void servicesReachTheAppsHttpPort(Apps app) {
-        Deployment d = deployment(app);
+        Workload d = workload(app);
         Service s = k8s.get(Service.class, app.k8sName);
-        assertEquals(d.getSpec().getSelector().getMatchLabels(), s.getSpec().getSelector());
-        assertTrue(d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+        assertEquals(d.selector().getMatchLabels(), s.getSpec().getSelector());
+        assertTrue(d.template().getMetadata().getLabels().entrySet()
                 .containsAll(s.getSpec().getSelector().entrySet()), "the Service selects the app's pods");
         ServicePort port = s.getSpec().getPorts().get(0);
         int http = app.httpPort(env(app));
@@ -171,26 +173,63 @@ class KubernetesManifestsTest {
 
     @Test
     void theStreamAppGetsOneGpuAndUsesItWhenPyTorchSeesIt() {
-        Deployment d = deployment(Apps.STREAM_APP);
-        Container c = Manifests.container(d);
+        StatefulSet s = k8s.get(StatefulSet.class, Apps.STREAM_APP.k8sName);
+        Container c = Manifests.container(workload(Apps.STREAM_APP));
         assertEquals(new Quantity("1"), c.getResources().getLimits().get(GPU));
         assertEquals("auto", env(Apps.STREAM_APP).get("TRIAGE_MODEL_DEVICE"));
-        assertNull(d.getSpec().getReplicas(), "KEDA owns the replica count");
-        assertEquals(new IntOrString(0), d.getSpec().getStrategy().getRollingUpdate().getMaxSurge(),
-                "a surge pod would wait for a spare GPU");
-        assertTrue(d.getSpec().getTemplate().getSpec().getTolerations().stream()
+        assertNull(s.getSpec().getReplicas(), "KEDA owns the replica count");
+        assertEquals("RollingUpdate", s.getSpec().getUpdateStrategy().getType(),
+                "replaced one pod at a time, in place: a surge pod would wait for a spare GPU");
+        assertTrue(s.getSpec().getTemplate().getSpec().getTolerations().stream()
                 .anyMatch(t -> GPU.equals(t.getKey())), "tolerates the GPU nodes' taint");
     }
 
     @Test
+    void theStreamAppIsAStatefulSetWhosePodsAreStaticMembersUnderTheirOwnNamesWithAWarmStandby() {
+        StatefulSet s = k8s.get(StatefulSet.class, Apps.STREAM_APP.k8sName);
+        assertTrue(k8s.all(Deployment.class).stream().noneMatch(d -> d.getMetadata().getName().equals(s.getMetadata()
+                .getName())), "no Deployment of the stream app beside its StatefulSet");
+        Service governing = k8s.get(Service.class, s.getSpec().getServiceName());
+        assertEquals("None", governing.getSpec().getClusterIP(), "the governing Service is headless");
+        assertEquals(s.getSpec().getSelector().getMatchLabels(), governing.getSpec().getSelector());
+        assertEquals("Parallel", s.getSpec().getPodManagementPolicy(), "KEDA's new pods start together");
+
+        String instanceId = Apps.STREAM_APP.settings.envVar(StreamAppSettings.INSTANCE_ID);
+        var variable = Manifests.container(workload(Apps.STREAM_APP)).getEnv().stream()
+                .filter(v -> v.getName().equals(instanceId)).findFirst()
+                .orElseThrow(() -> new AssertionError(instanceId + " is not set"));
+        assertEquals("metadata.name", variable.getValueFrom().getFieldRef().getFieldPath(),
+                "the pod's stable name, from the downward API");
+        Properties streams = streamsProperties();
+        assertEquals(s.getMetadata().getName() + "-0", streams.getProperty("consumer.group.instance.id"),
+                "Kafka Streams joins as a static member under the pod's name");
+
+        int standby = Integer.parseInt(String.valueOf(streams.get("num.standby.replicas")));
+        int max = k8s.customSpec("ScaledObject", Apps.STREAM_APP.k8sName).path("maxReplicaCount").asInt();
+        assertTrue(standby >= 1 && standby < max, "a warm standby on another pod: " + standby + " of " + max + " pods");
+        assertEquals(String.valueOf(standby), env(Apps.STREAM_APP).get(
+                Apps.STREAM_APP.settings.envVar(StreamAppSettings.STANDBY_REPLICAS)), "set in the manifests");
+
+        String stateDir = streams.getProperty("state.dir");
+        VolumeMount state = Manifests.container(workload(Apps.STREAM_APP)).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(stateDir)).findFirst().orElseThrow();
+        boolean perPod = s.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .anyMatch(v -> v.getName().equals(state.getName()) && v.getEmptyDir() != null)
+                || s.getSpec().getVolumeClaimTemplates().stream()
+                .anyMatch(t -> t.getMetadata().getName().equals(state.getName()));
+        assertTrue(perPod, "the Streams state is each pod's own volume, never shared");
+    }
+
+    @Test
     void theTrainerIsOneRecreatedPodOnItsReadWriteOnceModelStore() {
-        Deployment d = deployment(Apps.TRAINER);
+        Deployment d = k8s.get(Deployment.class, Apps.TRAINER.k8sName);
         assertEquals(1, d.getSpec().getReplicas());
         assertEquals("Recreate", d.getSpec().getStrategy().getType());
-        assertNull(Manifests.container(d).getResources().getLimits().get(GPU), "head training runs on the CPU");
+        Container c = Manifests.container(workload(Apps.TRAINER));
+        assertNull(c.getResources().getLimits().get(GPU), "head training runs on the CPU");
 
         PodSpec pod = d.getSpec().getTemplate().getSpec();
-        VolumeMount store = Manifests.container(d).getVolumeMounts().stream()
+        VolumeMount store = c.getVolumeMounts().stream()
                 .filter(m -> m.getMountPath().equals(Apps.TRAINER.effective(env(Apps.TRAINER), "model.store")))
                 .findFirst().orElseThrow(() -> new AssertionError("the model store is not mounted"));
         Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(store.getName())).findFirst()
@@ -206,6 +245,8 @@ class KubernetesManifestsTest {
         JsonNode spec = k8s.customSpec("ScaledObject", Apps.STREAM_APP.k8sName);
         Map<String, String> env = env(Apps.STREAM_APP);
         assertEquals(Apps.STREAM_APP.k8sName, spec.path("scaleTargetRef").path("name").asText());
+        assertEquals("StatefulSet", spec.path("scaleTargetRef").path("kind").asText(), "KEDA's default is a Deployment");
+        assertEquals("apps/v1", spec.path("scaleTargetRef").path("apiVersion").asText());
         int partitions = Integer.parseInt(Apps.STREAM_APP.effective(env, StreamAppSettings.TOPIC_PARTITIONS));
         int max = spec.path("maxReplicaCount").asInt();
         assertTrue(max >= 1 && max <= partitions,
@@ -294,8 +335,9 @@ class KubernetesManifestsTest {
                     !v.contains("password=\"") || v.contains("CHANGE_ME"), "placeholders only: " + v));
         }
         for (Apps app : Apps.values()) {
-            var refs = Manifests.container(deployment(app)).getEnv().stream()
-                    .filter(v -> v.getValueFrom() != null).map(v -> v.getValueFrom().getSecretKeyRef()).toList();
+            var refs = Manifests.container(workload(app)).getEnv().stream()
+                    .filter(v -> v.getValueFrom() != null && v.getValueFrom().getSecretKeyRef() != null)
+                    .map(v -> v.getValueFrom().getSecretKeyRef()).toList();
             assertTrue(refs.stream().anyMatch(r -> r.getName().equals(secretExample().getMetadata().getName())),
                     app + " reads the SASL login from the Secret");
             for (var ref : refs) {
@@ -311,7 +353,7 @@ class KubernetesManifestsTest {
         Secret example = (Secret) Manifests.parse(RETRAIN_SECRET_EXAMPLE);
         assertEquals(Map.of("token", "CHANGE_ME"), example.getStringData(), "a placeholder only");
         String variable = Apps.TRAINER.settings.envVar(TrainerSettings.RETRAIN_TOKEN);
-        var token = Manifests.container(deployment(Apps.TRAINER)).getEnv().stream()
+        var token = Manifests.container(workload(Apps.TRAINER)).getEnv().stream()
                 .filter(v -> v.getName().equals(variable)).findFirst()
                 .orElseThrow(() -> new AssertionError("the trainer does not read " + variable));
         var ref = token.getValueFrom().getSecretKeyRef();
@@ -325,7 +367,7 @@ class KubernetesManifestsTest {
     void drainsTakeOneStreamAppPodAtATime() {
         PodDisruptionBudget pdb = k8s.get(PodDisruptionBudget.class, Apps.STREAM_APP.k8sName);
         assertEquals(new IntOrString(1), pdb.getSpec().getMaxUnavailable());
-        assertEquals(deployment(Apps.STREAM_APP).getSpec().getSelector(), pdb.getSpec().getSelector());
+        assertEquals(workload(Apps.STREAM_APP).selector(), pdb.getSpec().getSelector());
     }
 
     @Test
@@ -333,8 +375,8 @@ class KubernetesManifestsTest {
         NetworkPolicy policy = k8s.get(NetworkPolicy.class, "triage");
         Map<String, String> selector = policy.getSpec().getPodSelector().getMatchLabels();
         for (Apps app : Apps.values()) {
-            Deployment d = deployment(app);
-            assertTrue(d.getSpec().getTemplate().getMetadata().getLabels().entrySet().containsAll(selector.entrySet()),
+            Workload d = workload(app);
+            assertTrue(d.template().getMetadata().getLabels().entrySet().containsAll(selector.entrySet()),
                     "the policy selects " + app.k8sName);
             assertTrue(Manifests.container(d).getPorts().stream().anyMatch(p -> "http".equals(p.getName())),
                     app.k8sName + " names its port http, which the ingress rule opens");
@@ -370,11 +412,11 @@ class KubernetesManifestsTest {
     }
 
     private Map<String, String> env(Apps app) {
-        return k8s.environment(deployment(app));
+        return k8s.environment(workload(app));
     }
 
-    private Deployment deployment(Apps app) {
-        return k8s.get(Deployment.class, app.k8sName);
+    private Workload workload(Apps app) {
+        return k8s.workload(app.k8sName);
     }
 
     /** Kafka Streams' settings, as the stream app makes them from the Deployment's variables. */

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.IOException;
@@ -81,24 +84,45 @@ final class Manifests {
         return SERIALIZATION.convertValue(r.getAdditionalProperties().get("spec"), JsonNode.class);
     }
 
-    static Container container(Deployment d) {
-        List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
+    /** What runs an app's pods, a Deployment or a StatefulSet: its pod template and selector. */
+    record Workload(HasMetadata resource, PodTemplateSpec template, LabelSelector selector) {
+        String name() {
+            return resource.getMetadata().getName();
+        }
+    }
+
+    /** The Deployment or StatefulSet named {@code name}. */
+    Workload workload(String name) {
+        List<Workload> found = new ArrayList<>();
+        all(Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(name))
+                .forEach(d -> found.add(new Workload(d, d.getSpec().getTemplate(), d.getSpec().getSelector())));
+        all(StatefulSet.class).stream().filter(s -> s.getMetadata().getName().equals(name))
+                .forEach(s -> found.add(new Workload(s, s.getSpec().getTemplate(), s.getSpec().getSelector())));
+        if (found.size() != 1) {
+            throw new AssertionError("expected one Deployment or StatefulSet named " + name + ", found " + found.size());
+        }
+        return found.get(0);
+    }
+
+    static Container container(Workload w) {
+        List<Container> containers = w.template().getSpec().getContainers();
         if (containers.size() != 1) {
-            throw new AssertionError(d.getMetadata().getName() + " should run one container, has " + containers.size());
+            throw new AssertionError(w.name() + " should run one container, has " + containers.size());
         }
         return containers.get(0);
     }
 
     /**
-     * The environment a Deployment's container gets: its ConfigMaps ({@code envFrom}), then its own {@code env}
-     * (which wins, as in Kubernetes). Variables read from a Secret have the value {@link #FROM_SECRET}.
+     * The environment a workload's container gets: its ConfigMaps ({@code envFrom}), then its own {@code env}
+     * (which wins, as in Kubernetes). Variables read from a Secret have the value {@link #FROM_SECRET}; the pod's
+     * name (downward API) is its first pod's in a StatefulSet, and refused in a Deployment, whose pod names change.
      */
-    Map<String, String> environment(Deployment d) {
-        Container c = container(d);
+    Map<String, String> environment(Workload w) {
+        Container c = container(w);
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvFromSource from : c.getEnvFrom()) {
             if (from.getConfigMapRef() == null) {
-                throw new AssertionError(d.getMetadata().getName() + ": envFrom other than a ConfigMap");
+                throw new AssertionError(w.name() + ": envFrom other than a ConfigMap");
             }
             env.putAll(get(ConfigMap.class, from.getConfigMapRef().getName()).getData());
         }
@@ -107,9 +131,13 @@ final class Manifests {
                 env.put(v.getName(), v.getValue());
             } else if (v.getValueFrom().getSecretKeyRef() != null) {
                 env.put(v.getName(), FROM_SECRET);
+            } else if (v.getValueFrom().getFieldRef() != null
+                    && "metadata.name".equals(v.getValueFrom().getFieldRef().getFieldPath())
+                    && w.resource() instanceof StatefulSet) {
+                env.put(v.getName(), w.name() + "-0");
             } else {
-                throw new AssertionError(d.getMetadata().getName() + ": " + v.getName()
-                        + " is neither a value nor read from a Secret");
+                throw new AssertionError(w.name() + ": " + v.getName()
+                        + " is neither a value, nor read from a Secret, nor a StatefulSet pod's name");
             }
         }
         return env;
