@@ -3,6 +3,7 @@ package io.triage.cli;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
+import io.triage.model.text.LongInputs;
 import io.triage.model.text.TextInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,13 +23,23 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--pair", paramLabel = "TEXT", description = "Second segment: classify (text, pair) sentence pairs.")
     String pair;
 
+    @Option(names = "--long-input", paramLabel = "MODE", defaultValue = "truncate",
+            description = "Inputs past the model's max length: truncate (default) or window (overlapping windows, "
+                    + "logits averaged).")
+    String longInput;
+
+    @Option(names = "--stride", paramLabel = "TOKENS", defaultValue = "64",
+            description = "Tokens two neighbouring windows share with --long-input window (at most half a window).")
+    int stride;
+
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Texts to classify.")
     List<String> texts;
 
     @Override
     public Integer call() throws Exception {
         List<TextInput> inputs = texts.stream().map(t -> new TextInput(t, pair)).toList();
-        try (TextClassifier classifier = TextClassifier.of(model.load(), Precision.FP32)) {
+        LongInputs longInputs = LongInputs.parse(longInput, stride);
+        try (TextClassifier classifier = TextClassifier.of(model.load(), Precision.FP32, longInputs)) {
             if (!classifier.model().headTrained()) {
                 System.err.println("WARNING: this model's classification head is UNTRAINED (fresh random weights):"
                         + " the labels below are noise until it is trained (triage train)");

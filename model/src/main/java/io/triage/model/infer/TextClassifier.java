@@ -8,6 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.triage.model.ClassifierModel;
 import io.triage.model.text.Encoded;
 import io.triage.model.text.EncodedBatch;
+import io.triage.model.text.LongInputs;
 import io.triage.model.text.TextInput;
 
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Batched inference: texts in, label + per-class probabilities + model version out.
@@ -24,23 +26,38 @@ import java.util.Map;
  * returns. Calls are serialized ({@code synchronized}): PyTorch runs one forward pass on all cores anyway, and
  * DJL's blocks are not meant to be driven from several threads at once. Owns the model: closing the
  * classifier frees the weights.
+ *
+ * <p>An input longer than the model's max length is truncated or, with {@link LongInputs.Mode#WINDOW}, split
+ * into windows whose logits are averaged before the softmax; the windows of all inputs of a call share its
+ * forward passes and are mapped back to their input.
  */
 public final class TextClassifier implements AutoCloseable {
     private final ClassifierModel model;
     private final Precision precision;
     private final InferenceWeights weights;
     private final List<String> labels;
+    private final LongInputs longInputs;
 
-    private TextClassifier(ClassifierModel model, Precision precision) {
+    private TextClassifier(ClassifierModel model, Precision precision, LongInputs longInputs) {
         this.model = model;
         this.precision = precision;
+        this.longInputs = longInputs;
         this.weights = new InferenceWeights(model.djlModel().getNDManager(), precision.dataType());
         this.labels = model.config().labels();
     }
 
     /** Takes ownership of {@code model}. */
     public static TextClassifier of(ClassifierModel model, Precision precision) {
-        return new TextClassifier(model, precision);
+        return of(model, precision, LongInputs.TRUNCATE);
+    }
+
+    /** Takes ownership of {@code model}; inputs past its max length are handled as {@code longInputs} says. */
+    public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs) {
+        return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"));
+    }
+
+    public LongInputs longInputs() {
+        return longInputs;
     }
 
     public ClassifierModel model() {
@@ -55,38 +72,112 @@ public final class TextClassifier implements AutoCloseable {
         return model.config().version();
     }
 
-    /** Classifies the inputs in one forward pass, padded to the longest input. */
+    /** Classifies the inputs in one forward pass, padded to the longest input (or window). */
     public List<Classification> classify(List<TextInput> inputs) {
         if (inputs.isEmpty()) {
             return List.of();
         }
-        return classifyEncoded(model.tokenizer().encodeEach(inputs));
-    }
-
-    private List<Classification> classifyEncoded(List<Encoded> encodings) {
-        float[][] probabilities = probabilities(EncodedBatch.pad(encodings, model.tokenizer().padId()));
-        List<Classification> out = new ArrayList<>(encodings.size());
-        for (float[] p : probabilities) {
-            out.add(toClassification(p));
-        }
-        return out;
+        Pieces pieces = pieces(inputs);
+        return pieces.classifications(scores(pieces.encodings, pieces.singles()));
     }
 
     /**
-     * Classifies the inputs in forward passes of at most {@code groupSize} inputs of similar token length,
-     * which wastes less compute on padding than one pass over a mixed batch. Results keep input order.
+     * Classifies the inputs in forward passes of at most {@code groupSize} inputs (or windows) of similar token
+     * length, which wastes less compute on padding than one pass over a mixed batch. Results keep input order.
      */
     public List<Classification> classifyGroupedByLength(List<TextInput> inputs, int groupSize) {
-        List<Encoded> encodings = model.tokenizer().encodeEach(inputs);
-        int[] lengths = encodings.stream().mapToInt(Encoded::length).toArray();
-        Classification[] out = new Classification[inputs.size()];
+        Pieces pieces = pieces(inputs);
+        int[] lengths = pieces.encodings.stream().mapToInt(Encoded::length).toArray();
+        float[][] scores = new float[lengths.length][];
         for (int[] group : LengthGrouping.groups(lengths, groupSize)) {
-            List<Classification> results = classifyEncoded(Arrays.stream(group).mapToObj(encodings::get).toList());
+            float[][] groupScores = scores(Arrays.stream(group).mapToObj(pieces.encodings::get).toList(),
+                    pieces.singles());
             for (int i = 0; i < group.length; i++) {
-                out[group[i]] = results.get(i);
+                scores[group[i]] = groupScores[i];
             }
         }
-        return Collections.unmodifiableList(Arrays.asList(out));
+        return pieces.classifications(scores);
+    }
+
+    /** Probabilities when every input is one piece (as before windows existed), else logits to average. */
+    private float[][] scores(List<Encoded> encodings, boolean probabilities) {
+        EncodedBatch batch = EncodedBatch.pad(encodings, model.tokenizer().padId());
+        return probabilities ? probabilities(batch) : logits(batch);
+    }
+
+    private Pieces pieces(List<TextInput> inputs) {
+        List<Encoded> encodings = new ArrayList<>(inputs.size());
+        int[] firstPiece = new int[inputs.size() + 1];
+        for (int i = 0; i < inputs.size(); i++) {
+            firstPiece[i] = encodings.size();
+            if (longInputs.windowed()) {
+                encodings.addAll(model.tokenizer().windows(inputs.get(i), longInputs.stride()));
+            } else {
+                encodings.add(model.tokenizer().encode(inputs.get(i)));
+            }
+        }
+        firstPiece[inputs.size()] = encodings.size();
+        return new Pieces(encodings, firstPiece);
+    }
+
+    /**
+     * The encodings forward passes run on, input i's being {@code [firstPiece[i], firstPiece[i+1])}: one per input
+     * when truncating, one per window when windowing.
+     */
+    private final class Pieces {
+        final List<Encoded> encodings;
+        final int[] firstPiece;
+
+        Pieces(List<Encoded> encodings, int[] firstPiece) {
+            this.encodings = encodings;
+            this.firstPiece = firstPiece;
+        }
+
+        boolean singles() {
+            return encodings.size() == firstPiece.length - 1;
+        }
+
+        /** One classification per input from the pieces' scores: probabilities, or logits averaged per input. */
+        List<Classification> classifications(float[][] scores) {
+            int inputs = firstPiece.length - 1;
+            List<Classification> out = new ArrayList<>(inputs);
+            for (int i = 0; i < inputs; i++) {
+                out.add(toClassification(singles() ? scores[i]
+                        : softmax(meanOf(scores, firstPiece[i], firstPiece[i + 1]))));
+            }
+            return Collections.unmodifiableList(out);
+        }
+    }
+
+    static float[] meanOf(float[][] rows, int from, int to) {
+        float[] mean = new float[rows[from].length];
+        for (int r = from; r < to; r++) {
+            for (int j = 0; j < mean.length; j++) {
+                mean[j] += rows[r][j];
+            }
+        }
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] /= to - from;
+        }
+        return mean;
+    }
+
+    static float[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        double[] e = new double[logits.length];
+        for (int j = 0; j < logits.length; j++) {
+            e[j] = Math.exp(logits[j] - max);
+            sum += e[j];
+        }
+        float[] p = new float[logits.length];
+        for (int j = 0; j < logits.length; j++) {
+            p[j] = (float) (e[j] / sum);
+        }
+        return p;
     }
 
     /** Softmax probabilities [B][labels] for an encoded batch. */

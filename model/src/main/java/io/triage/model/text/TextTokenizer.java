@@ -6,12 +6,19 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A Hugging Face fast tokenizer (tokenizer.json) that truncates to the model's max length and leaves
- * padding to {@link EncodedBatch}, so a batch is padded only to its own longest member.
+ * A Hugging Face fast tokenizer (tokenizer.json) that truncates to the model's max length (or splits a long
+ * input into windows) and leaves padding to {@link EncodedBatch}, so a batch is padded only to its own longest
+ * member.
+ *
+ * <p>The tokenizer itself never truncates: an input is encoded whole with its special tokens, and truncation
+ * ({@link PairTruncation}) or windowing picks the segments' tokens to keep, so both share one way of putting
+ * the template's special tokens and token type ids back around them.
  *
  * <p>Keeps the tokenizer.json bytes so that a model artifact can be written back unchanged.
  */
@@ -31,10 +38,8 @@ public final class TextTokenizer implements AutoCloseable {
         this.padId = padId;
         try {
             tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), Map.of(
-                    "truncation", "longest_first",
-                    "padding", "false",
-                    "maxLength", String.valueOf(maxLength),
-                    "modelMaxLength", String.valueOf(maxLength)));
+                    "truncation", "false",
+                    "padding", "false"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read tokenizer.json", e);
         } catch (RuntimeException e) {
@@ -42,10 +47,63 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
-    /** Encodes one input: {@code [CLS] text [SEP]} or {@code [CLS] text [SEP] pair [SEP]}, truncated. */
+    /**
+     * Encodes one input: {@code [CLS] text [SEP]} or {@code [CLS] text [SEP] pair [SEP]} (as the tokenizer.json's
+     * template has it), truncated {@code longest_first} to the max length.
+     */
     public Encoded encode(TextInput input) {
-        Encoding e = input.isPair() ? tokenizer.encode(input.text(), input.textPair()) : tokenizer.encode(input.text());
-        return new Encoded(e.getIds(), e.getTypeIds());
+        SegmentedEncoding whole = encodeWhole(input);
+        int[] kept = PairTruncation.longestFirst(whole.firstLength(), whole.secondLength(), room(whole));
+        return fitted(whole.slice(0, kept[0], 0, kept[1]));
+    }
+
+    /**
+     * Encodes one input as windows of at most the max length: one window if it fits. Otherwise the longer
+     * segment (the first on a tie) is split into windows that overlap by {@code stride} tokens (at most half a
+     * window, so that the windows always advance), and the shorter segment of a pair is repeated whole in every
+     * window, cut to half the room if it is longer than that.
+     */
+    public List<Encoded> windows(TextInput input, int stride) {
+        SegmentedEncoding whole = encodeWhole(input);
+        int first = whole.firstLength();
+        int second = whole.secondLength();
+        int room = room(whole);
+        if (first + second <= room || room < 1) {
+            return List.of(encode(input));
+        }
+        boolean windowFirst = first >= second;
+        int longer = windowFirst ? first : second;
+        int shorterKept = Math.min(windowFirst ? second : first, room / 2);
+        int width = room - shorterKept;
+        int step = width - Math.min(stride, width / 2);
+        List<Encoded> out = new ArrayList<>();
+        for (int start = 0; ; start += step) {
+            int count = Math.min(width, longer - start);
+            out.add(fitted(windowFirst ? whole.slice(start, count, 0, shorterKept)
+                    : whole.slice(0, shorterKept, start, count)));
+            if (start + width >= longer) {
+                return out;
+            }
+        }
+    }
+
+    private SegmentedEncoding encodeWhole(TextInput input) {
+        return new SegmentedEncoding(input.isPair()
+                ? tokenizer.encode(input.text(), input.textPair()) : tokenizer.encode(input.text()));
+    }
+
+    /** Content tokens that fit next to the template's special tokens. */
+    private int room(SegmentedEncoding whole) {
+        return maxLength - whole.specialTokens();
+    }
+
+    /**
+     * The last guard against a position past the model's table: only a template with more special tokens than
+     * the max length (e.g. a RoBERTa pair at max length 3) gets here, and loses its trailing ones.
+     */
+    private Encoded fitted(Encoded e) {
+        return e.length() <= maxLength ? e
+                : new Encoded(Arrays.copyOf(e.ids(), maxLength), Arrays.copyOf(e.typeIds(), maxLength));
     }
 
     public List<Encoded> encodeEach(List<TextInput> inputs) {

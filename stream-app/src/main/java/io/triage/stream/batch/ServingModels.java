@@ -6,6 +6,7 @@ import io.triage.model.infer.CpuThreads;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelLoader;
+import io.triage.model.text.LongInputs;
 import io.triage.stream.config.StreamAppSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import static io.triage.stream.config.StreamAppSettings.*;
 
 /**
  * How the stream app loads and runs a model for serving: on the configured device and precision, each batch in
- * forward passes grouped by token length, on the configured CPU threads. The bootstrap model, every update the
+ * forward passes grouped by token length, on the configured CPU threads, long inputs truncated or windowed as
+ * configured. The bootstrap model, every update the
  * swapper loads and the benchmarks' raw-model runs all come from here, so they all run the same way.
  */
 public final class ServingModels {
@@ -29,15 +31,17 @@ public final class ServingModels {
     private final Precision precision;
     private final int cpuThreads;
     private final int lengthGroupSize;
+    private final LongInputs longInputs;
     private final String bootstrapSource;
     private final List<String> bootstrapLabels;
 
     private ServingModels(String device, Precision precision, int cpuThreads, int lengthGroupSize,
-                          String bootstrapSource, List<String> bootstrapLabels) {
+                          LongInputs longInputs, String bootstrapSource, List<String> bootstrapLabels) {
         this.device = device;
         this.precision = precision;
         this.cpuThreads = cpuThreads;
         this.lengthGroupSize = lengthGroupSize;
+        this.longInputs = longInputs;
         this.bootstrapSource = bootstrapSource;
         this.bootstrapLabels = bootstrapLabels;
     }
@@ -45,6 +49,7 @@ public final class ServingModels {
     public static ServingModels from(StreamAppSettings config) {
         return new ServingModels(config.get(MODEL_DEVICE), config.getEnum(MODEL_PRECISION, Precision.class),
                 CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0)), config.getInt(BATCH_LENGTH_GROUP_SIZE, 1),
+                LongInputs.parse(config.get(MODEL_LONG_INPUT), config.getInt(MODEL_LONG_INPUT_STRIDE, 0)),
                 config.get(MODEL_SOURCE), config.getList(MODEL_LABELS));
     }
 
@@ -65,7 +70,7 @@ public final class ServingModels {
 
     private ModelBatchClassifier load(String source, ModelOverrides overrides) throws IOException {
         var model = ModelLoader.load(source, overrides, DeviceSpec.parse(device));
-        TextClassifier classifier = TextClassifier.of(model, precision);
+        TextClassifier classifier = TextClassifier.of(model, precision, longInputs);
         LOG.info("loaded model {} version {} on {}, labels {}", model.config().name(), model.config().version(),
                 model.device(), model.config().labels());
         return new ModelBatchClassifier(classifier, lengthGroupSize);

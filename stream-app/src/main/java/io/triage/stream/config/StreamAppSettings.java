@@ -38,6 +38,8 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String MODEL_SOURCE = "model.source";
     public static final String MODEL_PRECISION = "model.precision";
     public static final String MODEL_CPU_THREADS = "model.cpu.threads";
+    public static final String MODEL_LONG_INPUT = "model.long.input";
+    public static final String MODEL_LONG_INPUT_STRIDE = "model.long.input.stride";
 
     /**
      * Every setting with its default and meaning, in the order docs/configuration.md lists them (generated from
@@ -85,6 +87,11 @@ public final class StreamAppSettings extends ConfigValues {
             new Setting(MODEL_PRECISION, "fp32", "`fp32` or `fp16`."),
             new Setting(MODEL_CPU_THREADS, "0", "Cores one forward pass uses on the CPU; `0`: all of them. Fewer "
                     + "leave cores to Kafka and the JVM: lower latency on a busy CPU, lower peak throughput."),
+            new Setting(MODEL_LONG_INPUT, "truncate", "Inputs past the model's max length: `truncate` (transformers' "
+                    + "`longest_first`) or `window` (overlapping windows, logits averaged; a pair windows its longer "
+                    + "segment)."),
+            new Setting(MODEL_LONG_INPUT_STRIDE, "64", "Tokens two neighbouring windows share with `window` (at most "
+                    + "half a window)."),
             new Setting(HTTP_PORT, "8080", "Port of `/metrics` (Prometheus), `/health` and `/ready`; `-1` turns "
                     + "them off."),
             SharedSettings.BIND_ADDRESS,
