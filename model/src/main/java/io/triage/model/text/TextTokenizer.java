@@ -57,11 +57,15 @@ public final class TextTokenizer implements AutoCloseable {
         return fitted(whole.slice(0, kept[0], 0, kept[1]));
     }
 
+    /** The most windows one input is split into (a 128-token model: about 3,000 tokens of text). */
+    public static final int MAX_WINDOWS = 32;
+
     /**
      * Encodes one input as windows of at most the max length: one window if it fits. Otherwise the longer
      * segment (the first on a tie) is split into windows that overlap by {@code stride} tokens (at most half a
      * window, so that the windows always advance), and the shorter segment of a pair is repeated whole in every
-     * window, cut to half the room if it is longer than that.
+     * window, cut to half the room if it is longer than that. At most {@link #MAX_WINDOWS} windows: what lies beyond
+     * them is left out, as truncation would, so that one huge input cannot cost hundreds of forward passes.
      */
     public List<Encoded> windows(TextInput input, int stride) {
         SegmentedEncoding whole = encodeWhole(input);
@@ -81,7 +85,7 @@ public final class TextTokenizer implements AutoCloseable {
             int count = Math.min(width, longer - start);
             out.add(fitted(windowFirst ? whole.slice(start, count, 0, shorterKept)
                     : whole.slice(0, shorterKept, start, count)));
-            if (start + width >= longer) {
+            if (start + width >= longer || out.size() == MAX_WINDOWS) {
                 return out;
             }
         }

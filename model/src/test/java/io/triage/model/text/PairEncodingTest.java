@@ -90,6 +90,16 @@ class PairEncodingTest {
     }
 
     @Test
+    void aHugeInputGetsAtMostMaxWindowsAndTheRestIsLeftOut() {
+        try (TextTokenizer t = new TextTokenizer(HandMadeTokenizers.bert(), MAX, 0)) { // room 10, step 10 at stride 0
+            String huge = String.join(" ", java.util.Collections.nCopies(100, words(0, 20))); // 2,000 words: 200 windows
+            List<Encoded> w = t.windows(TextInput.of(huge), 0);
+            assertEquals(TextTokenizer.MAX_WINDOWS, w.size(), "one input costs at most MAX_WINDOWS forward passes");
+            assertArrayEquals(concat(new long[] {2}, ids(0, 10), new long[] {3}), w.get(0).ids());
+        }
+    }
+
+    @Test
     void pairWindowsSplitTheLongerSegmentAndRepeatTheShorter() {
         try (TextTokenizer t = new TextTokenizer(HandMadeTokenizers.bert(), MAX, 0)) { // room 9
             List<Encoded> w = t.windows(pair(20, 3), 2); // width 6, step 4: 0, 4, 8, 12, 16
