@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Classification;
+import io.triage.model.infer.InferenceStage;
 import io.triage.model.infer.Precision;
+import io.triage.model.infer.StageTimer;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.text.TextInput;
@@ -90,6 +92,23 @@ class TextClassifierTest {
             classifier.classifyGroupedByLength(batch, 4);
         }
         assertEquals(before, root.getManagedArrays().size(), "arrays left alive by 100 classify calls");
+    }
+
+    @Test
+    void profiledClassifyGivesTheSameResultsAndTimesEveryStage() {
+        List<Classification> plain = classifier.classify(OnnxParityTest.MIXED);
+        StageTimer timer = StageTimer.start();
+        List<Classification> profiled = classifier.classify(OnnxParityTest.MIXED, timer);
+        assertEquals(plain, profiled, "the profiled path runs the same steps on the same batch");
+        for (InferenceStage stage : InferenceStage.values()) {
+            assertTrue(timer.nanos(stage) >= 0, stage.label());
+        }
+        assertTrue(timer.totalNanos() > 0);
+        assertTrue(timer.liveArrays() >= 3, "at least the three input tensors: " + timer.liveArrays());
+        // the shared off-timer records nothing
+        classifier.classify(OnnxParityTest.MIXED, StageTimer.OFF);
+        assertEquals(0, StageTimer.OFF.totalNanos());
+        assertEquals(-1, StageTimer.OFF.liveArrays());
     }
 
     static void assertScoresClose(Map<String, Float> expected, Map<String, Float> actual, double tolerance) {

@@ -53,9 +53,20 @@ final class BenchModelCommand implements Callable<Integer> {
             description = "Classifications for the memory check; 0 skips it (default: ${DEFAULT-VALUE}).")
     int memoryClassifications;
 
+    @Option(names = "--profile",
+            description = "Instead of the throughput rows: where a small batch spends its time, stage by stage.")
+    boolean profile;
+
+    @Option(names = "--profile-batch-sizes", split = ",", defaultValue = "1,2,4,8",
+            description = "Batch sizes for --profile (default: ${DEFAULT-VALUE}).")
+    int[] profileBatchSizes;
+
     @Override
     public Integer call() throws Exception {
         List<TextInput> texts = textSource.read(count);
+        if (profile) {
+            return profile(texts);
+        }
         System.out.printf(Locale.ROOT, "bench model: %d texts from %s, %d cores, %d timed passes per row (median)%n",
                 texts.size(), textSource.file, Runtime.getRuntime().availableProcessors(), runs);
         try (TextClassifier fp32 = TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), Precision.FP32);
@@ -79,6 +90,22 @@ final class BenchModelCommand implements Callable<Integer> {
                 memory(fp32, texts);
             }
         }
+        return 0;
+    }
+
+    /** The fp32 path's stages per call at each small batch size, after a warm-up pass. */
+    private int profile(List<TextInput> texts) throws IOException {
+        System.out.printf(Locale.ROOT, "bench model --profile: %d texts from %s, %d cores, fp32, %d timed passes "
+                        + "after one warm-up%n", texts.size(), textSource.file, Runtime.getRuntime().availableProcessors(),
+                runs);
+        StageProfile table = new StageProfile();
+        try (TextClassifier fp32 = TextClassifier.of(
+                ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), Precision.FP32)) {
+            for (int batch : profileBatchSizes) {
+                table.measure(fp32, texts, batch, runs);
+            }
+        }
+        table.print();
         return 0;
     }
 

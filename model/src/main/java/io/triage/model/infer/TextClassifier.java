@@ -74,11 +74,23 @@ public final class TextClassifier implements AutoCloseable {
 
     /** Classifies the inputs in one forward pass, padded to the longest input (or window). */
     public List<Classification> classify(List<TextInput> inputs) {
+        return classify(inputs, StageTimer.OFF);
+    }
+
+    /**
+     * {@link #classify(List)}, the same steps, with each step's time charged to {@code timer}: what
+     * {@code triage bench model --profile} prints.
+     */
+    public List<Classification> classify(List<TextInput> inputs, StageTimer timer) {
         if (inputs.isEmpty()) {
             return List.of();
         }
         Pieces pieces = pieces(inputs);
-        return pieces.classifications(scores(pieces.encodings, pieces.singles()));
+        timer.lap(InferenceStage.TOKENIZE);
+        float[][] scores = scores(pieces.encodings, pieces.singles(), timer);
+        List<Classification> out = pieces.classifications(scores);
+        timer.lap(InferenceStage.RESULTS);
+        return out;
     }
 
     /**
@@ -91,7 +103,7 @@ public final class TextClassifier implements AutoCloseable {
         float[][] scores = new float[lengths.length][];
         for (int[] group : LengthGrouping.groups(lengths, groupSize)) {
             float[][] groupScores = scores(Arrays.stream(group).mapToObj(pieces.encodings::get).toList(),
-                    pieces.singles());
+                    pieces.singles(), StageTimer.OFF);
             for (int i = 0; i < group.length; i++) {
                 scores[group[i]] = groupScores[i];
             }
@@ -100,9 +112,12 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     /** Probabilities when every input is one piece (as before windows existed), else logits to average. */
-    private float[][] scores(List<Encoded> encodings, boolean probabilities) {
+    private float[][] scores(List<Encoded> encodings, boolean probabilities, StageTimer timer) {
         EncodedBatch batch = EncodedBatch.pad(encodings, model.tokenizer().padId());
-        return probabilities ? probabilities(batch) : logits(batch);
+        timer.lap(InferenceStage.PAD);
+        synchronized (this) {
+            return perInput(batch, probabilities, timer);
+        }
     }
 
     private Pieces pieces(List<TextInput> inputs) {
@@ -182,26 +197,42 @@ public final class TextClassifier implements AutoCloseable {
 
     /** Softmax probabilities [B][labels] for an encoded batch. */
     public synchronized float[][] probabilities(EncodedBatch batch) {
-        return perInput(batch, true);
+        return perInput(batch, true, StageTimer.OFF);
     }
 
     /** The head's raw logits [B][labels] for an encoded batch, in fp32 whatever the precision. */
     public synchronized float[][] logits(EncodedBatch batch) {
-        return perInput(batch, false);
+        return perInput(batch, false, StageTimer.OFF);
     }
 
-    private float[][] perInput(EncodedBatch batch, boolean softmax) {
+    /** One forward pass; the timer's laps split it into stages (the scope's close is charged with its open). */
+    private float[][] perInput(EncodedBatch batch, boolean softmax, StageTimer timer) {
         JniUtils.setGradMode(false); // grad mode is per thread in PyTorch; stream threads start with it on
-        try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
+        timer.lap(InferenceStage.GRAD_MODE);
+        NDManager scope = model.djlModel().getNDManager().newSubManager();
+        timer.lap(InferenceStage.MANAGER);
+        try {
             NDList inputs = batch.toNDList(scope);
+            timer.lap(InferenceStage.TENSORS);
             NDArray logits = model.block().forward(weights, inputs, false).head().toType(DataType.FLOAT32, false);
-            float[] flat = (softmax ? logits.softmax(-1) : logits).toFloatArray();
+            timer.lap(InferenceStage.FORWARD);
+            NDArray scores = softmax ? logits.softmax(-1) : logits;
+            timer.lap(InferenceStage.SOFTMAX);
+            float[] flat = scores.toFloatArray();
             int n = labels.size();
             float[][] out = new float[batch.size()][];
             for (int i = 0; i < out.length; i++) {
                 out[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
             }
+            timer.lap(InferenceStage.COPY_OUT);
+            if (timer.on()) {
+                timer.addLiveArrays(scope.getManagedArrays().size());
+                timer.skip();
+            }
             return out;
+        } finally {
+            scope.close();
+            timer.lap(InferenceStage.MANAGER);
         }
     }
 

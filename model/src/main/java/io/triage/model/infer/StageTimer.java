@@ -1,0 +1,72 @@
+package io.triage.model.infer;
+
+/**
+ * Where one {@link TextClassifier} call spends its time: each {@link #lap} charges the time since the previous one
+ * to a stage. {@link #OFF} does nothing and reads no clock, so the plain inference path pays nothing for the hook.
+ *
+ * <p>One timer per call, on the calling thread. On a GPU the forward pass is asynchronous: its time shows up in the
+ * copy-out, the first step that waits for it.
+ */
+public final class StageTimer {
+    /** The timer of every unprofiled call. */
+    public static final StageTimer OFF = new StageTimer(false);
+
+    private final boolean on;
+    private final long[] nanos = new long[InferenceStage.values().length];
+    private long mark;
+    private int liveArrays = -1;
+
+    private StageTimer(boolean on) {
+        this.on = on;
+    }
+
+    /** A fresh timer for one call. */
+    public static StageTimer start() {
+        StageTimer timer = new StageTimer(true);
+        timer.mark = System.nanoTime();
+        return timer;
+    }
+
+    boolean on() {
+        return on;
+    }
+
+    /** Charges the time since the last lap (or the start) to {@code stage}; stages may be charged more than once. */
+    void lap(InferenceStage stage) {
+        if (on) {
+            long now = System.nanoTime();
+            nanos[stage.ordinal()] += now - mark;
+            mark = now;
+        }
+    }
+
+    /** Starts the next lap now, charging the time since the last one to no stage. */
+    void skip() {
+        if (on) {
+            mark = System.nanoTime();
+        }
+    }
+
+    /** NDArrays the call's scope held just before it closed (summed over its forward passes). */
+    void addLiveArrays(int arrays) {
+        liveArrays = Math.max(liveArrays, 0) + arrays;
+    }
+
+    public long nanos(InferenceStage stage) {
+        return nanos[stage.ordinal()];
+    }
+
+    /** The sum of all stages: the call's time, less what {@link #skip} left out. */
+    public long totalNanos() {
+        long total = 0;
+        for (long n : nanos) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** NDArrays the call created and freed, or -1 when it ran no forward pass. */
+    public int liveArrays() {
+        return liveArrays;
+    }
+}
