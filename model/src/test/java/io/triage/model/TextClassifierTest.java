@@ -99,7 +99,11 @@ class TextClassifierTest {
         List<Classification> plain = classifier.classify(OnnxParityTest.MIXED);
         StageTimer timer = StageTimer.start();
         List<Classification> profiled = classifier.classify(OnnxParityTest.MIXED, timer);
-        assertEquals(plain, profiled, "the profiled path runs the same steps on the same batch");
+        assertEquals(plain.size(), profiled.size());
+        for (int i = 0; i < plain.size(); i++) { // the same steps on the same batch (1e-6: no reliance on bitwise repeats)
+            assertEquals(plain.get(i).label(), profiled.get(i).label());
+            assertScoresClose(plain.get(i).scores(), profiled.get(i).scores(), 1e-6);
+        }
         for (InferenceStage stage : InferenceStage.values()) {
             assertTrue(timer.nanos(stage) >= 0, stage.label());
         }
