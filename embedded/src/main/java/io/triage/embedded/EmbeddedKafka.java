@@ -172,6 +172,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Stops the broker and controller and deletes their data. */
     @Override
     public void close() {
+        stop(closed, shutdownHook, admin, cluster);
+    }
+
+    /**
+     * Closes a test-kit cluster once (the first call wins), or leaves it to {@code shutdownHook} when the JVM is
+     * already shutting down: shared by {@link EmbeddedKafkaCluster}.
+     */
+    static void stop(AtomicBoolean closed, Thread shutdownHook, Admin admin, KafkaClusterTestKit cluster) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }

@@ -11,7 +11,6 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -214,22 +213,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** Stops every broker and the controller and deletes their data. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            return; // the hook stops the cluster
-        }
-        admin.close(Duration.ofSeconds(5));
-        try {
-            cluster.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while stopping the embedded Kafka cluster", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Error while stopping the embedded Kafka cluster", e);
-        }
+        EmbeddedKafka.stop(closed, shutdownHook, admin, cluster);
     }
 }
