@@ -59,7 +59,8 @@ public final class TriageTopology {
         Map<String, Object> registry = RegistrySettings.of(config);
         InputFormat inputFormat = config.getEnum(INPUT_FORMAT, InputFormat.class);
         OutputFormat outputFormat = config.getEnum(OUTPUT_FORMAT, OutputFormat.class);
-        BatchSettings batch = new BatchSettings(config.getInt(BATCH_MAX_SIZE, 1), config.getInt(BATCH_MAX_WAIT_MS, 0));
+        BatchSettings batch = new BatchSettings(config.getInt(BATCH_MAX_SIZE, 1), config.getInt(BATCH_MAX_WAIT_MS, 0),
+                config.getLong(PARTITION_VERSION_WAIT_MS, 0));
         TextEventValidator validator = new TextEventValidator(config.getInt(MAX_TEXT_BYTES, 1));
         int deadLetterMaxBytes = config.getInt(DEAD_LETTER_MAX_VALUE_BYTES, 0);
         boolean routing = config.getBoolean(ROUTING_ENABLED);
@@ -78,6 +79,10 @@ public final class TriageTopology {
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),
                         new AvroBinarySerde<>(BufferedEvent.class)), // changelogged: logging is on by default
+                CLASSIFIER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MicroBatchProcessor.GENERATION_STORE),
+                        Serdes.String(), Serdes.Long()), // changelogged: it moves with the task
                 CLASSIFIER);
         topology.addSink(SINK_CLASSIFIED, config.get(TOPIC_OUTPUT), new ByteArraySerializer(), classified, CLASSIFIER);
         if (routing) {

@@ -31,6 +31,8 @@ public final class InferenceWorker implements AutoCloseable {
 
     private final Executor executor;
     private final AtomicReference<BatchClassifier> serving;
+    /** The {@link #generation()} of the serving model; written on the worker thread together with {@link #serving}. */
+    private volatile long generation;
 
     private InferenceWorker(Executor executor, BatchClassifier initial) {
         this.executor = executor;
@@ -71,6 +73,14 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     /**
+     * Where the serving model stands in the fleet's order of versions: the signing time (epoch millis) of the update
+     * it came from, the same number on every instance; 0 for a model that did not come from the update topic.
+     */
+    public long generation() {
+        return generation;
+    }
+
+    /**
      * Classifies a batch on the worker. If the batch as a whole fails, each input is retried once on its own, so
      * one bad input costs only itself: the outcome then holds the failure in its place.
      */
@@ -83,11 +93,20 @@ public final class InferenceWorker implements AutoCloseable {
      * no batch uses that one any more, and closing it is the caller's.
      */
     public CompletableFuture<BatchClassifier> swap(BatchClassifier next) {
-        return CompletableFuture.supplyAsync(() -> serving.getAndSet(next), executor);
+        return swap(next, 0);
+    }
+
+    /** {@link #swap(BatchClassifier)}, for a model of the given {@link #generation()}. */
+    public CompletableFuture<BatchClassifier> swap(BatchClassifier next, long nextGeneration) {
+        return CompletableFuture.supplyAsync(() -> {
+            generation = nextGeneration;
+            return serving.getAndSet(next);
+        }, executor);
     }
 
     private BatchOutcome run(List<TextInput> inputs) {
         BatchClassifier model = serving.get();
+        long modelGeneration = generation;
         if (model == null) {
             throw new IllegalStateException("no model is loaded yet");
         }
@@ -111,7 +130,7 @@ public final class InferenceWorker implements AutoCloseable {
                 }
             }
         }
-        return new BatchOutcome(model.modelName(), results, failures, System.nanoTime() - t0);
+        return new BatchOutcome(model.modelName(), results, failures, System.nanoTime() - t0, modelGeneration);
     }
 
     /** Stops the worker after the batches already queued and closes the serving model. */
@@ -137,7 +156,8 @@ public final class InferenceWorker implements AutoCloseable {
      * What a batch produced: for input i, {@code results.get(i)} or, if it failed even alone, {@code failures.get(i)}.
      *
      * @param modelNanos time spent in the model for the whole batch, retries included
+     * @param generation the model's {@link #generation()}
      */
     public record BatchOutcome(String modelName, List<Classification> results, List<RuntimeException> failures,
-                               long modelNanos) {}
+                               long modelNanos, long generation) {}
 }

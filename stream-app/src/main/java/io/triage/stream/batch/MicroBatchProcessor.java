@@ -54,6 +54,12 @@ import java.util.function.Supplier;
  * requested right after each batch: under exactly-once that is when they become visible to read_committed readers.
  * At full load batches are large, so this means fewer commits than a short commit interval would.
  *
+ * <p>A partition's model version only moves forward, also when the partition moves to another instance: the
+ * newest {@link InferenceWorker#generation() generation} a task has forwarded results of is kept in the
+ * changelogged {@value #GENERATION_STORE} store, committed with those results, so it moves with the task. A new
+ * owner that does not serve that generation yet (it is still loading the update) holds the task's batches until it
+ * does, at most {@code versionWaitMs}; meanwhile it keeps buffering.
+ *
  * <p>Time is read from {@code wallClock}, not from Streams' cached per-iteration time, which lags by however long
  * the iteration took.
  */
@@ -63,6 +69,9 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     /** Only forwarded to when routing is on. */
     public static final String SINK_ROUTED = "classified-by-label";
     public static final String SINK_DEAD_LETTER = "dead-letters";
+    /** The changelogged store of the newest model generation the task forwarded: the topology must add it. */
+    public static final String GENERATION_STORE = "served-generation";
+    private static final String FLOOR = "floor";
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
     private static final long PICKUP_INTERVAL_MS = 5;
@@ -80,6 +89,12 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
 
     private ProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<Long, BufferedEvent> store;
+    private KeyValueStore<String, Long> generations;
+    /** The newest generation this task has forwarded results of, here or on its previous owner. */
+    private long floor;
+    /** Since when the task waits for the worker to reach {@link #floor}; -1 while it does not wait. */
+    private long waitingSince;
+    private boolean gaveUpWaiting;
     private final List<Long> pendingKeys = new ArrayList<>();
     private final List<BufferedEvent> pending = new ArrayList<>();
     private InFlight inFlight;
@@ -108,6 +123,11 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     public void init(ProcessorContext<byte[], SpecificRecord> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.generations = context.getStateStore(GENERATION_STORE);
+        Long restored = generations.get(FLOOR);
+        floor = restored == null ? 0 : restored;
+        waitingSince = -1;
+        gaveUpWaiting = false;
         this.decoder = decoders.get();
         // Streams may init a processor again after close() (a task revived after a fenced producer or a lost
         // commit, with its store restored): the store alone says what is pending, so start the mirrors afresh,
@@ -179,7 +199,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             long now = wallClock.getAsLong();
             boolean due = pending.size() >= settings.maxSize()
                     || (!pending.isEmpty() && now - pending.get(0).getBufferedAt() >= settings.maxWaitMs());
-            if (!due) {
+            if (!due || !servesFloor(now)) {
                 return;
             }
             int n = Math.min(settings.maxSize(), pending.size());
@@ -190,6 +210,39 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             List<TextInput> inputs = events.stream().map(e -> new TextInput(e.getText(), e.getTextPair())).toList();
             inFlight = new InFlight(keys, events, now, worker.submit(inputs));
         }
+    }
+
+    /**
+     * Whether the worker serves at least the generation this task was already served with; after waiting
+     * {@code versionWaitMs} for it, the task goes on with what the worker serves rather than stall.
+     */
+    private boolean servesFloor(long now) {
+        long serving = worker.generation();
+        if (serving >= floor) {
+            if (waitingSince >= 0) {
+                LOG.info("{}: serves model generation {} now, after waiting {} ms", context.taskId(), serving,
+                        now - waitingSince);
+                waitingSince = -1;
+                gaveUpWaiting = false;
+            }
+            return true;
+        }
+        if (waitingSince < 0) {
+            waitingSince = now;
+            LOG.info("{}: was served with model generation {}, this instance serves {}: waiting for its update",
+                    context.taskId(), floor, serving);
+            return false;
+        }
+        if (now - waitingSince < settings.versionWaitMs()) {
+            return false;
+        }
+        if (!gaveUpWaiting) {
+            gaveUpWaiting = true;
+            LOG.warn("{}: this instance still serves model generation {} after {} ms, older than the {} this task "
+                    + "was served with (was the update refused here?): serving it", context.taskId(), serving,
+                    settings.versionWaitMs(), floor);
+        }
+        return true;
     }
 
     private void forward(InFlight batch, BatchOutcome outcome) {
@@ -207,6 +260,10 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                         outcome.failures().get(i), "MODEL_ERROR");
             }
             store.delete(batch.keys().get(i));
+        }
+        if (outcome.generation() > floor) {
+            floor = outcome.generation();
+            generations.put(FLOOR, floor); // in the transaction of the results it was reached with
         }
         metrics.batch(size, outcome.modelNanos());
         // commit now rather than at the next commit interval: a read_committed reader sees results only then

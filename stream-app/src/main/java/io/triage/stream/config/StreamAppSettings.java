@@ -25,6 +25,7 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String APPLICATION_ID = "application.id";
     public static final String INSTANCE_ID = "instance.id";
     public static final String STANDBY_REPLICAS = "standby.replicas";
+    public static final String PARTITION_VERSION_WAIT_MS = "partition.version.wait.ms";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String TOPIC_INPUT = "topic.input";
     public static final String TOPIC_OUTPUT = "topic.output";
@@ -56,6 +57,9 @@ public final class StreamAppSettings extends ConfigValues {
             new Setting(STANDBY_REPLICAS, "1", "Warm copies of each task's batch buffer on other instances "
                     + "(`num.standby.replicas`): a failed instance's partitions resume without replaying the "
                     + "buffer's changelog. Needs that many more instances to take effect."),
+            new Setting(PARTITION_VERSION_WAIT_MS, "60000", "How long a partition that moved to this instance "
+                    + "waits, at most, for it to serve the model version the partition was already served with (an "
+                    + "update still loading here), so that a partition's versions only move forward."),
             new Setting(PROCESSING_GUARANTEE, "exactly_once_v2", "Kafka Streams processing guarantee; keep "
                     + "`exactly_once_v2`: nothing lost or duplicated across crashes."),
             new Setting(TOPIC_INPUT, "triage.text-events", "Topic of the text events to classify; created at start "

@@ -62,7 +62,7 @@ public final class ModelSwapper {
         if (servedLabels != null && !servedLabels.equals(new HashSet<>(model.labels()))) {
             throw new IllegalArgumentException("model labels " + model.labels() + " differ from the configured " + servedLabels);
         }
-        release(swapIn(model), model);
+        release(swapIn(model, 0), model);
     }
 
     /**
@@ -91,7 +91,7 @@ public final class ModelSwapper {
         if (servedLabels == null) {
             servedLabels = Set.copyOf(update.getLabels()); // the first version from the topic fixes them
         }
-        BatchClassifier replaced = swapIn(model);
+        BatchClassifier replaced = swapIn(model, generation(update));
         steps.done(SwapSteps.Step.SWAP);
         release(replaced, model);
         steps.done(SwapSteps.Step.RELEASE);
@@ -147,11 +147,20 @@ public final class ModelSwapper {
         }
     }
 
+    /**
+     * An update's place in the order of versions, the same on every instance: when it was signed (accepted updates
+     * are signed ever later, {@code ModelUpdateLog} refuses the others), or created when unsigned.
+     */
+    static long generation(ModelUpdate update) {
+        java.time.Instant at = update.getSignedAt() != null ? update.getSignedAt() : update.getCreatedAt();
+        return at == null ? 0 : at.toEpochMilli();
+    }
+
     /** @return the model that served before (null if none); no batch uses it any more */
-    private BatchClassifier swapIn(ModelBatchClassifier model) throws InterruptedException {
+    private BatchClassifier swapIn(ModelBatchClassifier model, long generation) throws InterruptedException {
         BatchClassifier replaced;
         try {
-            replaced = worker.swap(model).get();
+            replaced = worker.swap(model, generation).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("the inference worker failed to swap models", e.getCause());
         }
