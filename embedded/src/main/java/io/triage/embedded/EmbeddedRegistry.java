@@ -46,13 +46,15 @@ public final class EmbeddedRegistry implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Process process;
+    private final List<String> command;
+    private volatile Process process;
     private final Path workDir;
     private final String url;
     private final HttpClient http;
     private final Thread shutdownHook;
 
-    private EmbeddedRegistry(Process process, Path workDir, String url, HttpClient http) {
+    private EmbeddedRegistry(List<String> command, Process process, Path workDir, String url, HttpClient http) {
+        this.command = List.copyOf(command);
         this.process = process;
         this.workDir = workDir;
         this.url = url;
@@ -120,20 +122,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 "-Dapicurio.import.work-dir=" + workDir));
         command.addAll(storage);
         command.addAll(List.of("-jar", home.resolve("quarkus-run.jar").toString()));
-        Path log = workDir.resolve("registry.log");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                // the working directory is ours: Quarkus would also read a stray ./config/application.properties or .env
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the registry with " + java, e);
-        }
+        Process process = launch(command, workDir);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        EmbeddedRegistry registry = new EmbeddedRegistry(process, workDir, "http://127.0.0.1:" + httpPort, http);
+        EmbeddedRegistry registry = new EmbeddedRegistry(command, process, workDir, "http://127.0.0.1:" + httpPort, http);
         try {
             registry.awaitReady();
             registry.setGlobalCompatibility("BACKWARD");
@@ -142,6 +133,31 @@ public final class EmbeddedRegistry implements AutoCloseable {
             registry.stop(); // keeps the log for a look
             throw e;
         }
+    }
+
+    private static Process launch(List<String> command, Path workDir) {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                // the working directory is ours: Quarkus would also read a stray ./config/application.properties or .env
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("registry.log").toFile()));
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the registry with " + command.get(0), e);
+        }
+    }
+
+    /**
+     * Stops the server and starts it again on the same port with the same storage, as an operator's restart would;
+     * returns once it answers again. Clients see it down meanwhile. With {@link #startOnKafka} storage it comes back
+     * knowing every schema and id; the in-memory storage of {@link #start()} comes back empty.
+     */
+    public synchronized void restart() {
+        stopProcess();
+        process = launch(command, workDir);
+        awaitReady();
+        setGlobalCompatibility("BACKWARD");
     }
 
     /** The base address, e.g. {@code http://127.0.0.1:41234}. */

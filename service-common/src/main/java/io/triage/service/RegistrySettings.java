@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Apicurio serde settings that read and write the Confluent wire format (magic byte + 4-byte schema id in the
- * payload, no Apicurio headers), so that Confluent clients, kcat and Triage interoperate.
+ * payload, no Apicurio headers), so that Confluent clients, kcat and Triage interoperate; and that ride out a
+ * registry restart on the schemas they already know.
  */
 public final class RegistrySettings {
     private RegistrySettings() {}
@@ -44,6 +45,10 @@ public final class RegistrySettings {
         // SchemaRegistration); looking a schema up by its content does not find it on a 3.x registry's v2 API
         c.put("apicurio.registry.find-latest", !autoRegister);
         c.put("apicurio.registry.use-specific-avro-reader", true);
+        // a cached schema older than apicurio.registry.check-period-ms is looked up again; when the registry cannot
+        // answer (restarting, unreachable), keep using the cached one instead of failing every record meanwhile:
+        // an id never names another schema, so the cached answer is still right
+        c.putIfAbsent("apicurio.registry.fault-tolerant-refresh", true);
         return c;
     }
 
