@@ -36,7 +36,7 @@ final class LoadGenerator implements AutoCloseable {
      * {@code receivedAtMs}; {@code queueMs} and {@code modelMs} are the app's own timings of its batch.
      */
     record Output(String inputId, long producedAtMs, long classifiedAtMs, long receivedAtMs, long queueMs,
-                  long modelMs, String version) {
+                  long modelMs, String version, String key, int partition, long offset) {
         long latencyMs() {
             return receivedAtMs - producedAtMs;
         }
@@ -62,12 +62,24 @@ final class LoadGenerator implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean paused;
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong unacknowledged = new AtomicLong();
+    /** Events are keyed {@code k<i % keys>}; 0: every event has a key of its own. */
+    private final int keys;
     private volatile RuntimeException failure;
     private int round;
 
     /** Starts reading {@code outputTopic}; nothing is offered yet. */
     LoadGenerator(String bootstrap, String registryUrl, String inputTopic, String outputTopic) {
+        this(bootstrap, registryUrl, inputTopic, outputTopic, 0);
+    }
+
+    /**
+     * Starts reading {@code outputTopic}; events will be keyed {@code k0 .. k<keys-1>} in turn (0: a key per event),
+     * so that each key's order can be checked.
+     */
+    LoadGenerator(String bootstrap, String registryUrl, String inputTopic, String outputTopic, int keys) {
         this.inputTopic = inputTopic;
+        this.keys = keys;
         this.producer = KafkaClients.producer(bootstrap, KafkaClients.avroSerializer(registryUrl));
         this.reader = new Thread(() -> read(bootstrap, registryUrl, outputTopic), "bench-reader");
         reader.start();
@@ -151,6 +163,27 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops offering events for good and waits until the broker has acknowledged every one sent.
+     *
+     * @return how many were sent: {@code e0 .. e<n-1>}
+     * @throws IllegalStateException if the broker refused any
+     */
+    long stopOffering() throws InterruptedException {
+        paused = true;
+        Thread.sleep(50); // an event being sent when we paused
+        producer.flush();
+        if (unacknowledged.get() > 0) {
+            throw new IllegalStateException(unacknowledged.get() + " events were not acknowledged by the broker");
+        }
+        return sent.get();
+    }
+
+    /** How many events were sent so far: {@code e0 .. e<n-1>}. */
+    long sentSoFar() {
+        return sent.get();
+    }
+
     /** Offers events at the rate again, from now on (no catching up on the pause). */
     void resume() {
         paused = false;
@@ -197,7 +230,12 @@ final class LoadGenerator implements AutoCloseable {
     private void send(String id, long i, TextInput text) {
         TextEvent e = TextEvent.newBuilder().setId(id).setText(text.text())
                 .setEventTime(Instant.now()).setAttributes(Map.of()).build();
-        producer.send(new ProducerRecord<>(inputTopic, ("k" + i).getBytes(StandardCharsets.UTF_8), e));
+        String key = "k" + (keys > 0 ? i % keys : i);
+        producer.send(new ProducerRecord<>(inputTopic, key.getBytes(StandardCharsets.UTF_8), e), (meta, error) -> {
+            if (error != null) {
+                unacknowledged.incrementAndGet();
+            }
+        });
         sent.incrementAndGet();
     }
 
@@ -210,7 +248,9 @@ final class LoadGenerator implements AutoCloseable {
                     long now = System.currentTimeMillis();
                     ClassifiedEvent e = r.value();
                     batch.add(new Output(e.getInputId(), r.timestamp(), e.getClassifiedAt().toEpochMilli(), now,
-                            e.getTimings().getQueueMs(), e.getTimings().getModelMs(), e.getModelVersion()));
+                            e.getTimings().getQueueMs(), e.getTimings().getModelMs(), e.getModelVersion(),
+                            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.partition(),
+                            r.offset()));
                 }
                 synchronized (outputs) {
                     outputs.addAll(batch);

@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * by model name, and is acknowledged by all in-sync replicas. A crash before the send leaves an artifact nobody was
  * told about, never an announcement of a missing or half-written one; a failed send leaves the folder too (see
  * {@link ModelStoreRecovery} for what the next start does with it).
+ *
+ * <p>Public for {@code triage bench chaos}, which kills a publish half-way on purpose.
  */
-final class ModelPublisher {
+public final class ModelPublisher {
     private static final Pattern NUMBERED = Pattern.compile("v(\\d+)");
 
     private final Path modelDir;
@@ -44,7 +46,7 @@ final class ModelPublisher {
      * @param pruner   deletes versions beyond the store's limit once a new one is announced
      * @param signer   signs every update; empty only in the insecure mode (unsigned updates)
      */
-    ModelPublisher(Path store, String storeUrl, String modelName, Producer<String, ModelUpdate> producer, String topic,
+    public ModelPublisher(Path store, String storeUrl, String modelName, Producer<String, ModelUpdate> producer, String topic,
                    ModelStorePruner pruner, Optional<UpdateSigner> signer) {
         this.modelDir = store.resolve(modelName);
         this.storeUrl = storeUrl.endsWith("/") ? storeUrl.substring(0, storeUrl.length() - 1) : storeUrl;
@@ -59,7 +61,7 @@ final class ModelPublisher {
      * {@code v<N+1>} for the highest N among the latest announced version and the store's folders: unique even
      * when an earlier run saved an artifact and crashed before announcing it.
      */
-    String nextVersion(Optional<ModelUpdate> latest) throws IOException {
+    public String nextVersion(Optional<ModelUpdate> latest) throws IOException {
         long highest = latest.map(u -> number(u.getVersion())).orElse(0L);
         if (Files.isDirectory(modelDir)) {
             try (Stream<Path> folders = Files.list(modelDir)) {
@@ -75,7 +77,7 @@ final class ModelPublisher {
     }
 
     /** Saves {@code model} under its configured version and announces it. */
-    ModelUpdate publish(ClassifierModel model, JsonNode metrics, Map<String, Double> scores, String parentVersion,
+    public ModelUpdate publish(ClassifierModel model, JsonNode metrics, Map<String, Double> scores, String parentVersion,
                         TrainingMode mode) throws IOException, ExecutionException, InterruptedException {
         String version = model.config().version();
         Path dir = modelDir.resolve(version);

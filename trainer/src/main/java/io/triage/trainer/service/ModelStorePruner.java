@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * anything else in the folder (a symlink, an unfinished artifact's temporary folder, an operator's copy) stays.
  * A folder that cannot be deleted is logged and tried again after the next publish; publishing never fails here.
  */
-final class ModelStorePruner {
+public final class ModelStorePruner {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStorePruner.class);
     private static final Pattern VERSION = Pattern.compile("v(\\d{1,18})");
 
@@ -31,7 +31,7 @@ final class ModelStorePruner {
     private final int keep;
 
     /** @param modelDir the model's folder in the store, {@code <store>/<model.name>} */
-    ModelStorePruner(Path modelDir, int keep) {
+    public ModelStorePruner(Path modelDir, int keep) {
         if (keep < 1) {
             throw new IllegalArgumentException("model.store.keep must be >= 1, got " + keep);
         }

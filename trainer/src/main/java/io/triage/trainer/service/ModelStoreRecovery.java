@@ -33,19 +33,19 @@ import java.util.stream.Stream;
  * Only one trainer writes a store (its Deployment runs one replica, {@code Recreate}), so no other writer's
  * temporary folder is deleted; were one, that writer's rename fails and it announces nothing.
  */
-final class ModelStoreRecovery {
+public final class ModelStoreRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStoreRecovery.class);
     private static final Pattern VERSION = Pattern.compile("v(\\d{1,18})");
     private static final Pattern UNFINISHED = Pattern.compile("\\.v\\d{1,18}\\.tmp-.*");
 
     /** What {@link #recover} found. */
-    record Report(List<String> deletedUnfinished, List<String> unannounced, Optional<String> missingAnnounced) {
+    public record Report(List<String> deletedUnfinished, List<String> unannounced, Optional<String> missingAnnounced) {
     }
 
     private final Path modelDir;
 
     /** @param modelDir the model's folder in the store, {@code <store>/<model.name>} */
-    ModelStoreRecovery(Path modelDir) {
+    public ModelStoreRecovery(Path modelDir) {
         this.modelDir = modelDir;
     }
 
@@ -53,7 +53,7 @@ final class ModelStoreRecovery {
      * @param latest the latest announced update, read up to the end of the update topic
      * @param storeUrl the store's URL as announced to stream apps, or empty for {@code file:} URIs
      */
-    Report recover(Optional<ModelUpdate> latest, String storeUrl) {
+    public Report recover(Optional<ModelUpdate> latest, String storeUrl) {
         if (!Files.isDirectory(modelDir)) {
             return new Report(List.of(), List.of(), missing(latest, storeUrl));
         }

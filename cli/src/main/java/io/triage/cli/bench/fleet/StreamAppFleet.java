@@ -1,5 +1,6 @@
-package io.triage.stream;
+package io.triage.cli.bench.fleet;
 
+import io.triage.stream.TriageStreamApp;
 import io.triage.stream.config.StreamAppSettings;
 
 import java.io.IOException;
@@ -25,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * Stream-app instances as separate JVMs, as a fleet of pods would run them: one settings file and one state folder
  * per instance (kept across its restarts, like a StatefulSet's volume), one log file per incarnation. Instances are
  * numbered from 0; {@link #kill} is SIGKILL (no shutdown hook runs), {@link #stop} is SIGTERM (the app closes).
+ * Each child runs on this JVM's class path, so whatever runs this (the chaos test, {@code triage bench chaos}) must
+ * have the stream app on it.
  */
-final class StreamAppFleet implements AutoCloseable {
+public final class StreamAppFleet implements AutoCloseable {
     private static final long EXIT_WAIT_S = 60;
 
     private final Path dir;
@@ -41,19 +44,19 @@ final class StreamAppFleet implements AutoCloseable {
      * @param settings   the stream-app settings every instance gets; {@link #start(int, Map)} adds its own
      * @param jvmOptions e.g. {@code -Xmx1g}
      */
-    StreamAppFleet(Path dir, Map<String, String> settings, List<String> jvmOptions) {
+    public StreamAppFleet(Path dir, Map<String, String> settings, List<String> jvmOptions) {
         this.dir = dir;
         this.settings = Map.copyOf(settings);
         this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Starts instance {@code id} (again) with its own state folder. */
-    void start(int id) {
+    public void start(int id) {
         start(id, Map.of());
     }
 
     /** Starts instance {@code id} (again) with its own state folder and {@code extra} settings. */
-    synchronized void start(int id, Map<String, String> extra) {
+    public synchronized void start(int id, Map<String, String> extra) {
         if (isRunning(id)) {
             throw new IllegalStateException("instance " + id + " is running");
         }
@@ -79,7 +82,7 @@ final class StreamAppFleet implements AutoCloseable {
      * Waits until instance {@code id} answers {@code /ready} (a model serves and Kafka Streams is RUNNING, so it has
      * its tasks); fails if it exits or the timeout passes first.
      */
-    void awaitReady(int id, Duration timeout) throws InterruptedException {
+    public void awaitReady(int id, Duration timeout) throws InterruptedException {
         URI ready = URI.create("http://127.0.0.1:" + httpPorts.get(id) + "/ready");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -99,6 +102,25 @@ final class StreamAppFleet implements AutoCloseable {
         throw new IllegalStateException("instance " + id + " not ready within " + timeout + "; see " + log(id));
     }
 
+    /**
+     * Waits until instance {@code id}'s log says Kafka Streams is starting: its model is loaded and it joins the group
+     * now, so its partitions are about to move.
+     */
+    public void awaitJoining(int id, Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Path log = log(id);
+            if (Files.exists(log) && Files.readString(log).contains("starting Kafka Streams")) {
+                return;
+            }
+            if (!isRunning(id)) {
+                throw new IllegalStateException("instance " + id + " exited; see " + log);
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("instance " + id + " did not start Kafka Streams; see " + log(id));
+    }
+
     private Path writeSettings(int id, Map<String, String> extra) throws IOException {
         Properties p = new Properties();
         p.putAll(settings);
@@ -115,7 +137,7 @@ final class StreamAppFleet implements AutoCloseable {
     }
 
     /** SIGKILL: no flush, no commit, no goodbye to the group; waits until the process is gone. */
-    synchronized void kill(int id) throws InterruptedException {
+    public synchronized void kill(int id) throws InterruptedException {
         Process p = process(id);
         p.destroyForcibly();
         p.waitFor(EXIT_WAIT_S, TimeUnit.SECONDS);
@@ -126,7 +148,7 @@ final class StreamAppFleet implements AutoCloseable {
      * SIGTERM: the app closes; returns its exit status once it has exited: 143 (128 + SIGTERM) after a clean close,
      * -1 if it had to be killed.
      */
-    synchronized int stop(int id) throws InterruptedException {
+    public synchronized int stop(int id) throws InterruptedException {
         Process p = process(id);
         p.destroy();
         running.remove(id);
@@ -137,13 +159,13 @@ final class StreamAppFleet implements AutoCloseable {
         return p.exitValue();
     }
 
-    synchronized boolean isRunning(int id) {
+    public synchronized boolean isRunning(int id) {
         Process p = running.get(id);
         return p != null && p.isAlive();
     }
 
     /** The log of the latest incarnation of instance {@code id}. */
-    synchronized Path log(int id) {
+    public synchronized Path log(int id) {
         return log(id, incarnations.getOrDefault(id, 1) - 1);
     }
 
@@ -152,7 +174,7 @@ final class StreamAppFleet implements AutoCloseable {
     }
 
     /** Every log file, for a failure message. */
-    String logs() {
+    public String logs() {
         return dir.toString() + "/instance-*.log";
     }
 
