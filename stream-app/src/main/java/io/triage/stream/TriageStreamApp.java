@@ -1,8 +1,5 @@
 package io.triage.stream;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.triage.stream.batch.InferenceWorker;
@@ -134,9 +131,7 @@ public final class TriageStreamApp implements AutoCloseable {
             LOG.error("stream thread failed, replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        new KafkaStreamsMetrics(streams).bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        metrics.bindClients(streams);
         LOG.info("starting Kafka Streams: joining group {} as {}", config.get(APPLICATION_ID),
                 StreamsSettings.staticMember(config).map(id -> "static member " + id).orElse("a dynamic member"));
         streams.start();

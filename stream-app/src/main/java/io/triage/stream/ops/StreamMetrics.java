@@ -5,6 +5,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Duration;
 import java.util.Map;
@@ -52,6 +56,13 @@ public final class StreamMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Adds Kafka Streams' client metrics (consumer lag among them), the JVM's memory and the CPU's. */
+    public void bindClients(KafkaStreams streams) {
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
     }
 
     public void batch(int size, long modelNanos) {
