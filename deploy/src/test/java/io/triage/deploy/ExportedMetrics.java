@@ -1,6 +1,8 @@
 package io.triage.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.triage.model.drift.DriftCounts;
+import io.triage.model.drift.ReferenceProfile;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.triage.stream.ops.StreamMetrics;
 import io.triage.trainer.service.FeedbackStore;
@@ -13,7 +15,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,6 +38,10 @@ final class ExportedMetrics {
         metrics.deadLetter("INPUT", "UNDECODABLE");
         metrics.modelUpdate("swapped");
         metrics.servingModel("triage", "v1");
+        DriftCounts reference = new DriftCounts(2);
+        reference.add(0, 0, 0, 1);
+        metrics.drift().serving("triage", "v1", List.of("a", "b"),
+                Optional.of(ReferenceProfile.of(List.of("a", "b"), reference)));
         StreamsBuilder topology = new StreamsBuilder();
         topology.stream("in").to("out");
         Properties props = new Properties();

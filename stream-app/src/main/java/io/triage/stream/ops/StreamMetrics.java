@@ -36,9 +36,15 @@ public final class StreamMetrics {
     private final Timer modelTime;
     private final Timer endToEnd;
     private final Map<String, AtomicInteger> modelInfo = new ConcurrentHashMap<>();
+    private final DriftMonitor drift;
 
     public StreamMetrics(MeterRegistry registry) {
+        this(registry, DriftSettings.DEFAULTS);
+    }
+
+    public StreamMetrics(MeterRegistry registry, DriftSettings driftSettings) {
         this.registry = registry;
+        this.drift = new DriftMonitor(registry, driftSettings);
         this.classified = Counter.builder(CLASSIFIED)
                 .description("Events classified and written").register(registry);
         this.batchSize = DistributionSummary.builder(BATCH_SIZE)
@@ -56,6 +62,11 @@ public final class StreamMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The serving version's live drift against its reference. */
+    public DriftMonitor drift() {
+        return drift;
     }
 
     /** Adds Kafka Streams' client metrics (consumer lag among them), the JVM's memory and the CPU's. */
