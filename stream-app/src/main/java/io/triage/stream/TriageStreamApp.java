@@ -1,8 +1,5 @@
 package io.triage.stream;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.triage.stream.batch.InferenceWorker;
@@ -10,6 +7,7 @@ import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.batch.ServingModels;
 import io.triage.stream.config.StreamAppSettings;
 import io.triage.service.OpsServer;
+import io.triage.stream.ops.DriftSettings;
 import io.triage.stream.ops.StreamMetrics;
 import io.triage.stream.serde.OutputFormat;
 import io.triage.stream.serde.OutputSerializers;
@@ -54,7 +52,7 @@ public final class TriageStreamApp implements AutoCloseable {
 
     private final StreamAppSettings config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final StreamMetrics metrics = new StreamMetrics(registry);
+    private final StreamMetrics metrics;
     private InferenceWorker worker;
     private ModelSwapper swapper;
     private ModelFollower follower;
@@ -63,6 +61,7 @@ public final class TriageStreamApp implements AutoCloseable {
 
     private TriageStreamApp(StreamAppSettings config) throws Exception {
         this.config = config;
+        this.metrics = new StreamMetrics(registry, DriftSettings.from(config));
         int port = config.getInt(HTTP_PORT, -1);
         this.ops = port < 0 ? null : new OpsServer(config.get(HTTP_BIND_ADDRESS), port, registry, this::isLive,
                 this::isReady);
@@ -134,9 +133,7 @@ public final class TriageStreamApp implements AutoCloseable {
             LOG.error("stream thread failed, replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        new KafkaStreamsMetrics(streams).bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        metrics.bindClients(streams);
         LOG.info("starting Kafka Streams: joining group {} as {}", config.get(APPLICATION_ID),
                 StreamsSettings.staticMember(config).map(id -> "static member " + id).orElse("a dynamic member"));
         streams.start();

@@ -106,7 +106,7 @@ final class ChaosTrainer {
         try (ClassifierModel model = ModelLoader.loadBundled(
                 ModelOverrides.NONE.withLabels(labels).withVersion(version), Device.cpu())) {
             return publisher.publish(model, JSON.createObjectNode(), Map.of(),
-                    latest.map(ModelUpdate::getVersion).orElse(null), TrainingMode.HEAD);
+                    latest.map(ModelUpdate::getVersion).orElse(null), TrainingMode.HEAD, Optional.empty());
         }
     }
 

@@ -158,7 +158,8 @@ public final class TextClassifier implements AutoCloseable {
             List<Classification> out = new ArrayList<>(inputs);
             for (int i = 0; i < inputs; i++) {
                 out.add(toClassification(singles() ? scores[i]
-                        : softmax(meanOf(scores, firstPiece[i], firstPiece[i + 1]))));
+                        : softmax(meanOf(scores, firstPiece[i], firstPiece[i + 1])),
+                        encodings.get(firstPiece[i]).length()));
             }
             return Collections.unmodifiableList(out);
         }
@@ -236,7 +237,7 @@ public final class TextClassifier implements AutoCloseable {
         }
     }
 
-    private Classification toClassification(float[] p) {
+    private Classification toClassification(float[] p, int inputTokens) {
         Map<String, Float> scores = new LinkedHashMap<>();
         int best = 0;
         for (int j = 0; j < p.length; j++) {
@@ -245,7 +246,8 @@ public final class TextClassifier implements AutoCloseable {
                 best = j;
             }
         }
-        return new Classification(labels.get(best), p[best], Collections.unmodifiableMap(scores), version());
+        return new Classification(labels.get(best), p[best], Collections.unmodifiableMap(scores), version(),
+                inputTokens);
     }
 
     @Override

@@ -290,6 +290,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             context.forward(record, SINK_ROUTED);
         }
         metrics.classified(now - event.getRecordTimestamp());
+        metrics.drift().observe(result);
     }
 
     private void deadLetter(byte[] key, byte[] value, SourcePosition source, FailureStage stage, Exception error,

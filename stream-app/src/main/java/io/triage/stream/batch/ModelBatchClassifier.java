@@ -1,10 +1,12 @@
 package io.triage.stream.batch;
 
+import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.text.TextInput;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@link TextClassifier} behind the batch interface: each batch runs as forward passes over inputs of similar
@@ -18,10 +20,21 @@ import java.util.List;
 public final class ModelBatchClassifier implements BatchClassifier {
     private final TextClassifier classifier;
     private final int lengthGroupSize;
+    private final Optional<ReferenceProfile> reference;
 
     public ModelBatchClassifier(TextClassifier classifier, int lengthGroupSize) {
+        this(classifier, lengthGroupSize, Optional.empty());
+    }
+
+    /** @param reference the version's reference distributions from its artifact, for drift; empty without one */
+    public ModelBatchClassifier(TextClassifier classifier, int lengthGroupSize, Optional<ReferenceProfile> reference) {
         this.classifier = classifier;
         this.lengthGroupSize = lengthGroupSize;
+        this.reference = reference;
+    }
+
+    public Optional<ReferenceProfile> reference() {
+        return reference;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.triage.stream.batch;
 
 import io.triage.model.config.DeviceSpec;
+import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.CpuThreads;
 import io.triage.model.infer.Precision;
@@ -12,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static io.triage.stream.config.StreamAppSettings.*;
 
@@ -68,11 +71,26 @@ public final class ServingModels {
         return load(folder.toString(), ModelOverrides.NONE.withVersion(version));
     }
 
+    /**
+     * The reference distributions of the artifact folder {@code source}, for drift. A missing one (the bundled
+     * model, an older artifact) or an invalid one means no drift metrics, never a refused model: it is monitoring.
+     */
+    private static Optional<ReferenceProfile> reference(String source) {
+        try {
+            Path folder = Path.of(source);
+            return Files.isDirectory(folder) ? ReferenceProfile.read(folder) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring {}/{}: {}; no drift metrics for this version", source, ReferenceProfile.FILE,
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     private ModelBatchClassifier load(String source, ModelOverrides overrides) throws IOException {
         var model = ModelLoader.load(source, overrides, DeviceSpec.parse(device));
         TextClassifier classifier = TextClassifier.of(model, precision, longInputs);
         LOG.info("loaded model {} version {} on {}, labels {}", model.config().name(), model.config().version(),
                 model.device(), model.config().labels());
-        return new ModelBatchClassifier(classifier, lengthGroupSize);
+        return new ModelBatchClassifier(classifier, lengthGroupSize, reference(source));
     }
 }

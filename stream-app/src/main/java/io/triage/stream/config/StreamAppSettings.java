@@ -41,6 +41,8 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String MODEL_CPU_THREADS = "model.cpu.threads";
     public static final String MODEL_LONG_INPUT = "model.long.input";
     public static final String MODEL_LONG_INPUT_STRIDE = "model.long.input.stride";
+    public static final String DRIFT_WINDOW_EVENTS = "drift.window.events", DRIFT_MIN_EVENTS = "drift.min.events",
+            DRIFT_EPSILON = "drift.epsilon";
 
     /**
      * Every setting with its default and meaning, in the order docs/configuration.md lists them (generated from
@@ -106,7 +108,14 @@ public final class StreamAppSettings extends ConfigValues {
             SharedSettings.ALLOW_UNSIGNED,
             SharedSettings.ALLOWED_URIS,
             SharedSettings.ARTIFACT_BYTES,
-            SharedSettings.ARTIFACT_TIMEOUT),
+            SharedSettings.ARTIFACT_TIMEOUT,
+            // drift of the serving version against its artifact's reference.json (docs/stream-app.md, Drift)
+            new Setting(DRIFT_WINDOW_EVENTS, "1000", "Last events of the serving version that the `triage_drift_*` "
+                    + "PSI gauges compare with its reference (a sliding window)."),
+            new Setting(DRIFT_MIN_EVENTS, "200", "Events the drift window must hold before the gauges show a value "
+                    + "(NaN before: a few events say nothing)."),
+            new Setting(DRIFT_EPSILON, "0.0001", "Share an empty bin counts with in the population stability index, "
+                    + "so that a bin empty on one side adds a large but finite term.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win."),

@@ -5,6 +5,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Duration;
 import java.util.Map;
@@ -32,9 +36,15 @@ public final class StreamMetrics {
     private final Timer modelTime;
     private final Timer endToEnd;
     private final Map<String, AtomicInteger> modelInfo = new ConcurrentHashMap<>();
+    private final DriftMonitor drift;
 
     public StreamMetrics(MeterRegistry registry) {
+        this(registry, DriftSettings.DEFAULTS);
+    }
+
+    public StreamMetrics(MeterRegistry registry, DriftSettings driftSettings) {
         this.registry = registry;
+        this.drift = new DriftMonitor(registry, driftSettings);
         this.classified = Counter.builder(CLASSIFIED)
                 .description("Events classified and written").register(registry);
         this.batchSize = DistributionSummary.builder(BATCH_SIZE)
@@ -52,6 +62,18 @@ public final class StreamMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The serving version's live drift against its reference. */
+    public DriftMonitor drift() {
+        return drift;
+    }
+
+    /** Adds Kafka Streams' client metrics (consumer lag among them), the JVM's memory and the CPU's. */
+    public void bindClients(KafkaStreams streams) {
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
     }
 
     public void batch(int size, long modelNanos) {

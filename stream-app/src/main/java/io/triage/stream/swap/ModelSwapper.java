@@ -166,6 +166,7 @@ public final class ModelSwapper {
         }
         servedVersion = model.modelVersion();
         metrics.servingModel(model.modelName(), model.modelVersion());
+        metrics.drift().serving(model.modelName(), model.modelVersion(), model.labels(), model.reference());
         LOG.info("now serving model {} version {}", model.modelName(), model.modelVersion());
         return replaced;
     }

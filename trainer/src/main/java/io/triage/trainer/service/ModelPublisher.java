@@ -2,6 +2,7 @@ package io.triage.trainer.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.model.ClassifierModel;
+import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.train.TrainingMode;
 import io.triage.schemas.ModelUpdate;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -76,12 +78,18 @@ public final class ModelPublisher {
         return m.matches() ? Long.parseLong(m.group(1)) : 0;
     }
 
-    /** Saves {@code model} under its configured version and announces it. */
+    /**
+     * Saves {@code model} under its configured version, with its report and, when given, the reference
+     * distributions of its validation set (for the stream apps' drift metrics), and announces it.
+     */
     public ModelUpdate publish(ClassifierModel model, JsonNode metrics, Map<String, Double> scores, String parentVersion,
-                        TrainingMode mode) throws IOException, ExecutionException, InterruptedException {
+                               TrainingMode mode, Optional<ReferenceProfile> reference)
+            throws IOException, ExecutionException, InterruptedException {
         String version = model.config().version();
         Path dir = modelDir.resolve(version);
-        String sha256 = ModelArtifact.save(model, dir, metrics, HtmlReport.asArtifactFile(metrics));
+        Map<String, byte[]> extraFiles = new LinkedHashMap<>(HtmlReport.asArtifactFile(metrics));
+        reference.ifPresent(r -> extraFiles.put(ReferenceProfile.FILE, r.toJson()));
+        String sha256 = ModelArtifact.save(model, dir, metrics, extraFiles);
         ModelUpdate update = ModelUpdate.newBuilder()
                 .setModelName(modelName)
                 .setVersion(version)

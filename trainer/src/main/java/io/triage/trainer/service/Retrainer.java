@@ -4,6 +4,7 @@ import io.triage.model.ClassifierModel;
 import ai.djl.Device;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.io.ArtifactFetcher;
 import io.triage.model.io.FetchedArtifact;
 import io.triage.model.io.ModelLoader;
@@ -111,7 +112,9 @@ final class Retrainer {
                 return new RunOutcome(RunOutcome.Status.KEPT_CURRENT, version, candidate, currentScore,
                         "not published, worse than the current version by more than " + tolerance + ": " + compared);
             }
-            ModelUpdate update = publisher.publish(model, result.metrics(), scores(result, train.size()), parent, mode);
+            ReferenceProfile reference = ModelScorer.profile(model, evaluation, 64); // for live drift
+            ModelUpdate update = publisher.publish(model, result.metrics(), scores(result, train.size()), parent, mode,
+                    Optional.of(reference));
             return new RunOutcome(RunOutcome.Status.PROMOTED, version, candidate, currentScore,
                     "published " + update.getArtifactUri() + ": " + compared);
         }

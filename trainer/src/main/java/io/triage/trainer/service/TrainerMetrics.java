@@ -9,12 +9,15 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The trainer's meters, shown by Prometheus as {@code triage_trainer_*}. */
-final class TrainerMetrics {
+/**
+ * The trainer's meters, shown by Prometheus as {@code triage_trainer_*}. Public so that the deploy module's tests can
+ * read the names the dashboard and the alerts may use.
+ */
+public final class TrainerMetrics {
     private final MeterRegistry registry;
     private final AtomicReference<Double> currentScore = new AtomicReference<>(Double.NaN);
 
-    TrainerMetrics(MeterRegistry registry, FeedbackStore store) {
+    public TrainerMetrics(MeterRegistry registry, FeedbackStore store) {
         this.registry = registry;
         Gauge.builder("triage.trainer.examples", store::size).description("Labeled examples in the snapshot")
                 .register(registry);
@@ -35,7 +38,7 @@ final class TrainerMetrics {
     }
 
     /** Counts a feedback record: {@code new}, {@code corrected}, {@code duplicate} or a rejection reason. */
-    void feedback(String outcome) {
+    public void feedback(String outcome) {
         Counter.builder("triage.trainer.feedback").description("Feedback records read, by outcome")
                 .tag("outcome", outcome).register(registry).increment();
     }
@@ -46,12 +49,12 @@ final class TrainerMetrics {
     }
 
     /** Counts a training run by its outcome and records how long it took. */
-    void run(RunOutcome.Status status, Duration took) {
+    public void run(RunOutcome.Status status, Duration took) {
         Timer.builder("triage.trainer.runs").description("Training runs, by outcome")
                 .tag("outcome", status.name().toLowerCase(java.util.Locale.ROOT)).register(registry).record(took);
     }
 
-    void published(double score) {
+    public void published(double score) {
         currentScore.set(score);
     }
 }

@@ -3,6 +3,7 @@ package io.triage.trainer.service;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.embedded.SharedInfrastructure;
+import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.io.ModelArtifact;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.FailureStage;
@@ -106,6 +107,9 @@ class TrainerServiceIntegrationTest {
             Path artifact = Path.of(URI.create(v1.getArtifactUri()));
             assertEquals(ModelArtifact.sha256(artifact), v1.getSha256(), "the announced hash is the artifact's");
             assertTrue(Files.readString(artifact.resolve("report.html")).contains("<svg"), "the evaluation report is in it");
+            ReferenceProfile reference = ReferenceProfile.read(artifact).orElseThrow(); // drift's reference, hashed too
+            assertEquals(PhraseData.LABELS, reference.labels());
+            assertEquals(Math.round(200 * 0.25), reference.examples(), 20, "computed on the held-out quarter");
             assertTrue(v1.getMetrics().get("accuracy") > 0.8, "accuracy on the held-out feedback: " + v1.getMetrics());
             assertEquals(Math.round(200 * 0.75), v1.getMetrics().get("training_examples"), 20, "a quarter is held out");
 

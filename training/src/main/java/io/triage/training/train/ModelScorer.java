@@ -1,6 +1,9 @@
 package io.triage.training.train;
 
 import io.triage.model.ClassifierModel;
+import io.triage.model.drift.DriftBins;
+import io.triage.model.drift.DriftCounts;
+import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.infer.LengthGrouping;
 import io.triage.model.text.Encoded;
 import io.triage.model.text.EncodedBatch;
@@ -23,6 +26,37 @@ public final class ModelScorer {
             float[][] logits = run(pass, tokens, model.tokenizer().padId(), batchSize).logits();
             return Evaluation.of(data.labels(), data.labelIds(), logits);
         }
+    }
+
+    /**
+     * The reference distributions drift is measured against ({@link ReferenceProfile}): what the model predicts on
+     * {@code data} (usually its validation set), how confident it is and how long the inputs are in tokens.
+     */
+    public static ReferenceProfile profile(ClassifierModel model, Dataset data, int batchSize) {
+        List<Encoded> tokens = model.tokenizer().encodeEach(data.inputs());
+        float[][] logits;
+        try (EvaluationPass pass = new EvaluationPass(model)) {
+            logits = run(pass, tokens, model.tokenizer().padId(), batchSize).logits();
+        }
+        DriftCounts counts = new DriftCounts(data.labels().size());
+        for (int i = 0; i < logits.length; i++) {
+            int best = 0;
+            for (int j = 1; j < logits[i].length; j++) {
+                best = logits[i][j] > logits[i][best] ? j : best;
+            }
+            counts.add(best, DriftBins.confidence(winningProbability(logits[i], best)),
+                    DriftBins.length(tokens.get(i).length()), 1);
+        }
+        return ReferenceProfile.of(data.labels(), counts);
+    }
+
+    /** softmax(logits)[best] = 1 / Σ exp(l_j − l_best), stable since l_best is the largest. */
+    static double winningProbability(float[] logits, int best) {
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - logits[best]);
+        }
+        return 1 / sum;
     }
 
     /** Pooled features and logits of every example, in the order of {@code tokens}. */
