@@ -19,6 +19,9 @@ interface ForwardPass extends AutoCloseable {
     /** NDArrays the engine's model holds now (weights included): flat over a run when nothing leaks. */
     int liveArrays();
 
+    /** Whether the engine still holds the model: false once closed. */
+    boolean isOpen();
+
     @Override
     void close();
 

@@ -1,6 +1,7 @@
 package io.triage.model.infer;
 
 import ai.djl.Device;
+import ai.onnxruntime.OrtEnvironment;
 
 import java.util.Locale;
 
@@ -44,6 +45,14 @@ public enum InferenceEngine {
                 yield ONNXRUNTIME;
             }
         };
+    }
+
+    /**
+     * ONNX Runtime's environment for code that calls ONNX Runtime directly (benchmarks, tests): created through
+     * DJL's engine, which cannot start once anything else created it first.
+     */
+    public static OrtEnvironment onnxRuntimeEnvironment() {
+        return OnnxRuntimeForward.environment();
     }
 
     /** As the setting spells it. */

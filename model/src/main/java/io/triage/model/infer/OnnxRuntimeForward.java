@@ -6,8 +6,10 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.triage.model.ClassifierModel;
@@ -38,6 +40,16 @@ final class OnnxRuntimeForward implements ForwardPass {
         this.model = model;
         this.parameters = new ParameterStore(model.getNDManager(), false);
         this.labels = labels;
+    }
+
+    /**
+     * ONNX Runtime's one environment, created by DJL's engine: code that runs ONNX Runtime directly in the same
+     * process must take it from here. DJL creates it with its own threading options, which ONNX Runtime refuses
+     * once any other code has created the environment first, and then DJL's engine cannot start at all.
+     */
+    static OrtEnvironment environment() {
+        Engine.getEngine(ENGINE_NAME);
+        return OrtEnvironment.getEnvironment();
     }
 
     /** Builds {@code classifier}'s graph and opens a session on it with {@code cpuThreads} intra-op threads. */
@@ -115,6 +127,11 @@ final class OnnxRuntimeForward implements ForwardPass {
     @Override
     public int liveArrays() {
         return model.getNDManager().getManagedArrays().size();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return model.getNDManager().isOpen();
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.triage.model.infer;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import io.triage.model.ClassifierModel;
+import io.triage.model.nn.SequenceClassifier;
 import io.triage.model.text.EncodedBatch;
 
 /**
@@ -14,14 +16,16 @@ import io.triage.model.text.EncodedBatch;
  * GPU, in fp32 or fp16; the model's weights stay with the model, which the classifier closes.
  */
 final class PyTorchForward implements ForwardPass {
-    private final ClassifierModel model;
+    private final Model model;
+    private final SequenceClassifier block;
     private final InferenceWeights weights;
     private final int labels;
 
-    PyTorchForward(ClassifierModel model, Precision precision) {
-        this.model = model;
-        this.weights = new InferenceWeights(model.djlModel().getNDManager(), precision.dataType());
-        this.labels = model.config().numLabels();
+    PyTorchForward(ClassifierModel classifier, Precision precision) {
+        this.model = classifier.djlModel();
+        this.block = classifier.block();
+        this.weights = new InferenceWeights(model.getNDManager(), precision.dataType());
+        this.labels = classifier.config().numLabels();
     }
 
     /** One forward pass; the timer's laps split it into stages (the scope's close is charged with its open). */
@@ -29,12 +33,12 @@ final class PyTorchForward implements ForwardPass {
     public float[][] run(EncodedBatch batch, boolean softmax, StageTimer timer) {
         JniUtils.setGradMode(false); // grad mode is per thread in PyTorch; stream threads start with it on
         timer.lap(InferenceStage.GRAD_MODE);
-        NDManager scope = model.djlModel().getNDManager().newSubManager();
+        NDManager scope = model.getNDManager().newSubManager();
         timer.lap(InferenceStage.MANAGER);
         try {
             NDList inputs = batch.toNDList(scope);
             timer.lap(InferenceStage.TENSORS);
-            NDArray logits = model.block().forward(weights, inputs, false).head().toType(DataType.FLOAT32, false);
+            NDArray logits = block.forward(weights, inputs, false).head().toType(DataType.FLOAT32, false);
             timer.lap(InferenceStage.FORWARD);
             NDArray scores = softmax ? logits.softmax(-1) : logits;
             timer.lap(InferenceStage.SOFTMAX);
@@ -58,7 +62,12 @@ final class PyTorchForward implements ForwardPass {
 
     @Override
     public int liveArrays() {
-        return model.djlModel().getNDManager().getParentManager().getManagedArrays().size();
+        return model.getNDManager().getParentManager().getManagedArrays().size();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return model.getNDManager().isOpen();
     }
 
     @Override

@@ -79,6 +79,11 @@ public final class TextClassifier implements AutoCloseable {
         return forward.engine();
     }
 
+    /** Whether the engine still holds the model's native memory: false once the classifier is closed. */
+    public synchronized boolean isOpen() {
+        return forward.isOpen();
+    }
+
     /** NDArrays the engine holds now, weights included: what a leak check watches. */
     public synchronized int liveArrays() {
         return forward.liveArrays();
