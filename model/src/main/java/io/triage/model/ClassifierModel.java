@@ -21,6 +21,7 @@ public final class ClassifierModel implements AutoCloseable {
     private final Model model;
     private final SequenceClassifier block;
     private volatile boolean headTrained;
+    private volatile boolean weightsReleased;
 
     private ClassifierModel(ClassifierConfig config, TextTokenizer tokenizer, Model model, SequenceClassifier block) {
         this.config = config;
@@ -55,12 +56,32 @@ public final class ClassifierModel implements AutoCloseable {
     }
 
     public SequenceClassifier block() {
+        requireWeights();
         return block;
     }
 
     /** The DJL model, for {@code Model.newTrainer}. */
     public Model djlModel() {
+        requireWeights();
         return model;
+    }
+
+    /**
+     * Frees the weights once another engine holds its own copy of them (ONNX Runtime's session); the
+     * configuration and the tokenizer stay until {@link #close()}. The block and the DJL model are gone after this.
+     */
+    public synchronized void releaseWeights() {
+        if (!weightsReleased) {
+            weightsReleased = true;
+            model.close();
+        }
+    }
+
+    private void requireWeights() {
+        if (weightsReleased) {
+            throw new IllegalStateException("model " + config.name() + " released its PyTorch weights: it is served "
+                    + "by another engine");
+        }
     }
 
     public Device device() {
@@ -81,12 +102,13 @@ public final class ClassifierModel implements AutoCloseable {
 
     /** Every weight by its canonical Hugging Face name, in a stable order. */
     public Map<String, Parameter> namedParameters() {
+        requireWeights();
         return block.namedParameters();
     }
 
     @Override
     public void close() {
-        model.close();
+        releaseWeights();
         tokenizer.close();
     }
 }

@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.infer.InferenceEngine;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.text.EncodedBatch;
 import io.triage.model.text.TextInput;
@@ -66,7 +67,7 @@ class OnnxParityTest {
         try (InputStream in = OnnxParityTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
             onnx = in.readAllBytes();
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = InferenceEngine.onnxRuntimeEnvironment();
         long[] shape = {batch.size(), batch.seqLen()};
         try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions());
                 OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);

@@ -1,7 +1,6 @@
 package io.triage.cli.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -9,11 +8,13 @@ import ai.onnxruntime.OrtSession;
 import io.triage.model.bench.ProcessMemory;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Classification;
+import io.triage.model.infer.InferenceEngine;
 import io.triage.model.infer.LengthGrouping;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.text.EncodedBatch;
+import io.triage.model.text.LongInputs;
 import io.triage.model.text.TextInput;
 import io.triage.model.text.TextTokenizer;
 import picocli.CommandLine.Command;
@@ -31,11 +32,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * Sentences/s of the DJL/PyTorch classifier against ONNX Runtime on the same ONNX model and texts, in one
- * run so that the ratios hold on a noisy machine; then resident memory over many classifications.
+ * Sentences/s of Triage's serving path (on each engine it can serve with) against ONNX Runtime run directly on
+ * the bundled model's ONNX file (the peer a Java user would pick), on the same texts, in one run so that the ratios
+ * hold on a noisy machine; then resident memory and live NDArrays sampled over many classifications.
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Throughput of the DJL/PyTorch classifier vs ONNX Runtime, and memory over many classifications.")
+        description = "Throughput of Triage's serving path vs ONNX Runtime, and memory over many classifications.")
 final class BenchModelCommand implements Callable<Integer> {
     @Mixin
     BenchTexts textSource;
@@ -53,6 +55,17 @@ final class BenchModelCommand implements Callable<Integer> {
             description = "Classifications for the memory check; 0 skips it (default: ${DEFAULT-VALUE}).")
     int memoryClassifications;
 
+    @Option(names = "--engines", split = ",", defaultValue = "onnxruntime,pytorch",
+            description = "Engines of Triage's rows: onnxruntime, pytorch (default: ${DEFAULT-VALUE}).")
+    List<String> engines;
+
+    @Option(names = "--engine", defaultValue = "auto",
+            description = "The serving engine (model.engine) of --profile and the memory check (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--fp16", description = "Adds PyTorch fp16 rows and the fp16 vs fp32 score difference.")
+    boolean fp16;
+
     @Option(names = "--profile",
             description = "Instead of the throughput rows: where a small batch spends its time, stage by stage.")
     boolean profile;
@@ -67,42 +80,71 @@ final class BenchModelCommand implements Callable<Integer> {
         if (profile) {
             return profile(texts);
         }
-        System.out.printf(Locale.ROOT, "bench model: %d texts from %s, %d cores, %d timed passes per row (median)%n",
-                texts.size(), textSource.file, Runtime.getRuntime().availableProcessors(), runs);
-        try (TextClassifier fp32 = TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), Precision.FP32);
-                TextClassifier fp16 = TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), Precision.FP16);
-                OnnxRuntimeEncoder ort = new OnnxRuntimeEncoder(fp32.model().tokenizer())) {
-            List<TextInput> byLength = sortedByLength(fp32, texts);
-            System.out.printf(Locale.ROOT, "%-44s %6s %12s %10s%n", "engine", "batch", "sentences/s", "vs (d)");
-            for (int batch : batchSizes) {
-                double onnx = rate(texts, batch, ort::encode);
-                double plain = rate(texts, batch, fp32::classify);
-                double grouped = rate(byLength, batch, fp32::classify);
-                double half = rate(texts, batch, fp16::classify);
-                row("(a) DJL/PyTorch fp32", batch, plain, onnx);
-                row("(b) DJL/PyTorch fp32, grouped by length", batch, grouped, onnx);
-                row("(c) DJL/PyTorch fp16 (no bf16 in DJL JNI)", batch, half, onnx);
-                row("(d) ONNX Runtime fp32", batch, onnx, onnx);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "bench model: %d texts from %s, %d cores, %d timed passes per row (median); "
+                        + "ratios vs ONNX Runtime run directly, grouped rows vs its grouped row%n",
+                texts.size(), textSource.file, cores, runs);
+        List<TextClassifier> triage = new ArrayList<>();
+        try (OnnxRuntimeEncoder ort = new OnnxRuntimeEncoder(cores)) {
+            for (String e : engines) {
+                triage.add(serving(InferenceEngine.parse(e), Precision.FP32));
             }
-            System.out.printf(Locale.ROOT, "fp16 vs fp32: max |score difference| over %d texts = %.2e%n",
-                    texts.size(), maxScoreDifference(fp32, fp16, texts));
-            if (memoryClassifications > 0) {
-                memory(fp32, texts);
+            if (fp16) {
+                triage.add(serving(InferenceEngine.PYTORCH, Precision.FP16));
+            }
+            TextClassifier first = triage.get(0);
+            List<TextInput> byLength = sortedByLength(first, texts);
+            Pass peer = b -> ort.encode(first.model().tokenizer(), b);
+            System.out.printf(Locale.ROOT, "%-48s %6s %12s %10s%n", "engine", "batch", "sentences/s", "vs ORT");
+            for (int batch : batchSizes) {
+                List<Row> rows = new ArrayList<>();
+                for (TextClassifier c : triage) {
+                    rows.add(new Row(name(c), texts, c::classify));
+                    rows.add(new Row(name(c) + ", grouped by length", byLength, c::classify));
+                }
+                Row onnx = new Row("ONNX Runtime fp32 (peer)", texts, peer);
+                Row onnxGrouped = new Row("ONNX Runtime fp32 (peer), grouped by length", byLength, peer);
+                rows.add(onnx);
+                rows.add(onnxGrouped);
+                measure(rows, batch);
+                for (Row r : rows) {
+                    row(r.name, batch, r.rate, (r.texts == byLength ? onnxGrouped : onnx).rate);
+                }
+            }
+            if (fp16) {
+                System.out.printf(Locale.ROOT, "fp16 vs fp32: max |score difference| over %d texts = %.2e%n",
+                        texts.size(), maxScoreDifference(triage.get(0), triage.get(triage.size() - 1), texts));
+            }
+        } finally {
+            triage.forEach(TextClassifier::close);
+        }
+        if (memoryClassifications > 0) {
+            try (TextClassifier served = serving(InferenceEngine.parse(engine), Precision.FP32)) {
+                memory(served, texts);
             }
         }
         return 0;
     }
 
-    /** The fp32 path's stages per call at each small batch size, after a warm-up pass. */
+    /** The bundled model as the stream app serves it (ServingModels' factory) on {@code engine}, all cores. */
+    private static TextClassifier serving(InferenceEngine engine, Precision precision) throws IOException {
+        return TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), precision,
+                LongInputs.TRUNCATE, engine, 0);
+    }
+
+    private static String name(TextClassifier c) {
+        return "Triage " + c.engine().settingValue() + " " + c.precision().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The serving engine's stages per call at each small batch size, after a warm-up pass. */
     private int profile(List<TextInput> texts) throws IOException {
-        System.out.printf(Locale.ROOT, "bench model --profile: %d texts from %s, %d cores, fp32, %d timed passes "
-                        + "after one warm-up%n", texts.size(), textSource.file, Runtime.getRuntime().availableProcessors(),
-                runs);
         StageProfile table = new StageProfile();
-        try (TextClassifier fp32 = TextClassifier.of(
-                ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), Precision.FP32)) {
+        try (TextClassifier classifier = serving(InferenceEngine.parse(engine), Precision.FP32)) {
+            System.out.printf(Locale.ROOT, "bench model --profile: %d texts from %s, %d cores, %s fp32, %d timed "
+                            + "passes after one warm-up%n", texts.size(), textSource.file,
+                    Runtime.getRuntime().availableProcessors(), classifier.engine().settingValue(), runs);
             for (int batch : profileBatchSizes) {
-                table.measure(fp32, texts, batch, runs);
+                table.measure(classifier, texts, batch, runs);
             }
         }
         table.print();
@@ -113,41 +155,72 @@ final class BenchModelCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-44s %6d %12.1f %9.2fx%n", name, batch, rate, rate / reference);
     }
 
-    /** Median sentences/s over {@code runs} passes after one warm-up pass. */
-    private double rate(List<TextInput> texts, int batch, Pass pass) throws Exception {
-        List<List<TextInput>> batches = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i += batch) {
-            batches.add(texts.subList(i, Math.min(texts.size(), i + batch)));
-        }
-        for (List<TextInput> b : batches) {
-            pass.run(b);
-        }
-        double[] rates = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            long start = System.nanoTime();
-            for (List<TextInput> b : batches) {
-                pass.run(b);
+    /**
+     * Each row's median sentences/s over {@code runs} passes after one warm-up pass. The rows take turns pass by
+     * pass, so a burst of load on a shared machine falls on all of them rather than on one row.
+     */
+    private void measure(List<Row> rows, int batch) throws Exception {
+        double[][] rates = new double[rows.size()][runs];
+        for (int r = -1; r < runs; r++) {
+            for (int i = 0; i < rows.size(); i++) {
+                Row row = rows.get(i);
+                long start = System.nanoTime();
+                for (int from = 0; from < row.texts.size(); from += batch) {
+                    row.pass.run(row.texts.subList(from, Math.min(row.texts.size(), from + batch)));
+                }
+                if (r >= 0) {
+                    rates[i][r] = row.texts.size() / ((System.nanoTime() - start) / 1e9);
+                }
             }
-            rates[r] = texts.size() / ((System.nanoTime() - start) / 1e9);
         }
-        Arrays.sort(rates);
-        return rates[runs / 2];
+        for (int i = 0; i < rows.size(); i++) {
+            Arrays.sort(rates[i]);
+            rows.get(i).rate = rates[i][runs / 2];
+        }
     }
 
+    /** One line of the table: what runs, on which texts (as read, or sorted by length), and its measured rate. */
+    private static final class Row {
+        final String name;
+        final List<TextInput> texts;
+        final Pass pass;
+        double rate;
+
+        Row(String name, List<TextInput> texts, Pass pass) {
+            this.name = name;
+            this.texts = texts;
+            this.pass = pass;
+        }
+    }
+
+    /**
+     * Classifications in batches of 64 until {@code memoryClassifications}, with resident memory and the engine's
+     * live NDArrays sampled ten times over the run: both stay flat when nothing leaks.
+     */
     private void memory(TextClassifier classifier, List<TextInput> texts) throws IOException {
-        NDManager root = classifier.model().djlModel().getNDManager().getParentManager();
         List<TextInput> batch = texts.subList(0, Math.min(64, texts.size()));
-        int arraysBefore = root.getManagedArrays().size();
-        long rssBefore = ProcessMemory.residentMb();
+        classifier.classify(batch);
+        System.out.printf(Locale.ROOT, "memory (%s): %,d classifications in batches of %d; samples:%n",
+                name(classifier), memoryClassifications, batch.size());
+        System.out.printf(Locale.ROOT, "%14s %8s %8s %12s%n", "classified", "seconds", "RSS MB", "live arrays");
         long start = System.nanoTime();
+        long every = Math.max(batch.size(), memoryClassifications / 10);
+        long nextSample = 0;
         int done = 0;
         while (done < memoryClassifications) {
+            if (done >= nextSample) {
+                sample(classifier, done, start);
+                nextSample += every;
+            }
             done += classifier.classify(batch).size();
         }
         System.gc();
-        System.out.printf(Locale.ROOT, "memory: %,d classifications in %.0f s; RSS %d MB -> %d MB; live NDArrays %d -> %d%n",
-                done, (System.nanoTime() - start) / 1e9, rssBefore, ProcessMemory.residentMb(), arraysBefore,
-                root.getManagedArrays().size());
+        sample(classifier, done, start);
+    }
+
+    private static void sample(TextClassifier classifier, int done, long start) throws IOException {
+        System.out.printf(Locale.ROOT, "%,14d %8.0f %8d %12d%n", done, (System.nanoTime() - start) / 1e9,
+                ProcessMemory.residentMb(), classifier.liveArrays());
     }
 
     private static double maxScoreDifference(TextClassifier a, TextClassifier b, List<TextInput> texts) {
@@ -176,24 +249,25 @@ final class BenchModelCommand implements Callable<Integer> {
         void run(List<TextInput> batch) throws Exception;
     }
 
-    /** The same ONNX file under ONNX Runtime, fed by the same tokenizer: the reference engine. */
+    /**
+     * The bundled model's ONNX file (the encoder, last hidden state out) under ONNX Runtime's own Java API, fed by
+     * the same tokenizer: the reference engine.
+     */
     private static final class OnnxRuntimeEncoder implements AutoCloseable {
-        private final TextTokenizer tokenizer;
-        private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+        private final OrtEnvironment env = InferenceEngine.onnxRuntimeEnvironment();
         private final OrtSession session;
 
-        OnnxRuntimeEncoder(TextTokenizer tokenizer) throws IOException, OrtException {
-            this.tokenizer = tokenizer;
+        OnnxRuntimeEncoder(int threads) throws IOException, OrtException {
             byte[] onnx;
             try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
                 onnx = in.readAllBytes();
             }
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            options.setIntraOpNumThreads(threads);
             session = env.createSession(onnx, options);
         }
 
-        void encode(List<TextInput> texts) throws OrtException {
+        void encode(TextTokenizer tokenizer, List<TextInput> texts) throws OrtException {
             EncodedBatch batch = tokenizer.encodeBatch(texts);
             long[] shape = {batch.size(), batch.seqLen()};
             try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);

@@ -1,10 +1,5 @@
 package io.triage.model.infer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
 import io.triage.model.ClassifierModel;
 import io.triage.model.text.Encoded;
 import io.triage.model.text.EncodedBatch;
@@ -22,10 +17,11 @@ import java.util.Objects;
 /**
  * Batched inference: texts in, label + per-class probabilities + model version out.
  *
- * <p>Every call runs in its own {@link NDManager} scope, so all intermediate tensors are freed when it
- * returns. Calls are serialized ({@code synchronized}): PyTorch runs one forward pass on all cores anyway, and
- * DJL's blocks are not meant to be driven from several threads at once. Owns the model: closing the
- * classifier frees the weights.
+ * <p>The forward passes run on one {@link InferenceEngine}: PyTorch through the model's own blocks, or ONNX
+ * Runtime on a graph derived from the same weights. Every call runs in its own NDManager scope, so all
+ * intermediate tensors are freed when it returns. Calls are serialized ({@code synchronized}): the engine runs one
+ * forward pass on all cores anyway, and DJL's blocks are not meant to be driven from several threads at once.
+ * Owns the model: closing the classifier frees the weights.
  *
  * <p>An input longer than the model's max length is truncated or, with {@link LongInputs.Mode#WINDOW}, split
  * into windows whose logits are averaged before the softmax; the windows of all inputs of a call share its
@@ -34,15 +30,15 @@ import java.util.Objects;
 public final class TextClassifier implements AutoCloseable {
     private final ClassifierModel model;
     private final Precision precision;
-    private final InferenceWeights weights;
+    private final ForwardPass forward;
     private final List<String> labels;
     private final LongInputs longInputs;
 
-    private TextClassifier(ClassifierModel model, Precision precision, LongInputs longInputs) {
+    private TextClassifier(ClassifierModel model, Precision precision, LongInputs longInputs, ForwardPass forward) {
         this.model = model;
         this.precision = precision;
         this.longInputs = longInputs;
-        this.weights = new InferenceWeights(model.djlModel().getNDManager(), precision.dataType());
+        this.forward = forward;
         this.labels = model.config().labels();
     }
 
@@ -53,7 +49,44 @@ public final class TextClassifier implements AutoCloseable {
 
     /** Takes ownership of {@code model}; inputs past its max length are handled as {@code longInputs} says. */
     public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs) {
-        return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"));
+        return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"),
+                new PyTorchForward(model, precision));
+    }
+
+    /**
+     * Takes ownership of {@code model} and serves it on {@code engine} ({@link InferenceEngine#resolve resolved}
+     * for the model's device and {@code precision}). On ONNX Runtime the graph is built from the weights now, the
+     * session gets {@code cpuThreads} threads and the PyTorch weights are released; PyTorch takes its CPU threads
+     * from the thread that runs it ({@link CpuThreads#useOnThisThread}).
+     */
+    public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs,
+                                    InferenceEngine engine, int cpuThreads) {
+        if (engine.resolve(model.device(), precision) != InferenceEngine.ONNXRUNTIME) {
+            return of(model, precision, longInputs);
+        }
+        try {
+            OnnxRuntimeForward forward = OnnxRuntimeForward.load(model, CpuThreads.resolve(cpuThreads));
+            model.releaseWeights();
+            return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"), forward);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The engine the forward passes run on. */
+    public InferenceEngine engine() {
+        return forward.engine();
+    }
+
+    /** Whether the engine still holds the model's native memory: false once the classifier is closed. */
+    public synchronized boolean isOpen() {
+        return forward.isOpen();
+    }
+
+    /** NDArrays the engine holds now, weights included: what a leak check watches. */
+    public synchronized int liveArrays() {
+        return forward.liveArrays();
     }
 
     public LongInputs longInputs() {
@@ -206,35 +239,8 @@ public final class TextClassifier implements AutoCloseable {
         return perInput(batch, false, StageTimer.OFF);
     }
 
-    /** One forward pass; the timer's laps split it into stages (the scope's close is charged with its open). */
     private float[][] perInput(EncodedBatch batch, boolean softmax, StageTimer timer) {
-        JniUtils.setGradMode(false); // grad mode is per thread in PyTorch; stream threads start with it on
-        timer.lap(InferenceStage.GRAD_MODE);
-        NDManager scope = model.djlModel().getNDManager().newSubManager();
-        timer.lap(InferenceStage.MANAGER);
-        try {
-            NDList inputs = batch.toNDList(scope);
-            timer.lap(InferenceStage.TENSORS);
-            NDArray logits = model.block().forward(weights, inputs, false).head().toType(DataType.FLOAT32, false);
-            timer.lap(InferenceStage.FORWARD);
-            NDArray scores = softmax ? logits.softmax(-1) : logits;
-            timer.lap(InferenceStage.SOFTMAX);
-            float[] flat = scores.toFloatArray();
-            int n = labels.size();
-            float[][] out = new float[batch.size()][];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
-            }
-            timer.lap(InferenceStage.COPY_OUT);
-            if (timer.on()) {
-                timer.addLiveArrays(scope.getManagedArrays().size());
-                timer.skip();
-            }
-            return out;
-        } finally {
-            scope.close();
-            timer.lap(InferenceStage.MANAGER);
-        }
+        return forward.run(batch, softmax, timer);
     }
 
     private Classification toClassification(float[] p, int inputTokens) {
@@ -252,7 +258,10 @@ public final class TextClassifier implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        weights.close();
-        model.close();
+        try {
+            forward.close();
+        } finally {
+            model.close();
+        }
     }
 }

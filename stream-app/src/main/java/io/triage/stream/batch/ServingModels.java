@@ -1,9 +1,10 @@
 package io.triage.stream.batch;
 
 import io.triage.model.config.DeviceSpec;
-import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.infer.CpuThreads;
+import io.triage.model.infer.InferenceEngine;
 import io.triage.model.infer.Precision;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelLoader;
@@ -21,7 +22,7 @@ import java.util.Optional;
 import static io.triage.stream.config.StreamAppSettings.*;
 
 /**
- * How the stream app loads and runs a model for serving: on the configured device and precision, each batch in
+ * How the stream app loads and runs a model for serving: on the configured device, engine and precision, each batch in
  * forward passes grouped by token length, on the configured CPU threads, long inputs truncated or windowed as
  * configured. The bootstrap model, every update the
  * swapper loads and the benchmarks' raw-model runs all come from here, so they all run the same way.
@@ -31,6 +32,7 @@ public final class ServingModels {
 
     /** auto, cpu or gpu:N: resolved at each load, so the stream app itself never handles an engine's device */
     private final String device;
+    private final InferenceEngine engine;
     private final Precision precision;
     private final int cpuThreads;
     private final int lengthGroupSize;
@@ -38,9 +40,11 @@ public final class ServingModels {
     private final String bootstrapSource;
     private final List<String> bootstrapLabels;
 
-    private ServingModels(String device, Precision precision, int cpuThreads, int lengthGroupSize,
-                          LongInputs longInputs, String bootstrapSource, List<String> bootstrapLabels) {
+    private ServingModels(String device, InferenceEngine engine, Precision precision, int cpuThreads,
+                          int lengthGroupSize, LongInputs longInputs, String bootstrapSource,
+                          List<String> bootstrapLabels) {
         this.device = device;
+        this.engine = engine;
         this.precision = precision;
         this.cpuThreads = cpuThreads;
         this.lengthGroupSize = lengthGroupSize;
@@ -50,7 +54,8 @@ public final class ServingModels {
     }
 
     public static ServingModels from(StreamAppSettings config) {
-        return new ServingModels(config.get(MODEL_DEVICE), config.getEnum(MODEL_PRECISION, Precision.class),
+        return new ServingModels(config.get(MODEL_DEVICE), InferenceEngine.parse(config.get(MODEL_ENGINE)),
+                config.getEnum(MODEL_PRECISION, Precision.class),
                 CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0)), config.getInt(BATCH_LENGTH_GROUP_SIZE, 1),
                 LongInputs.parse(config.get(MODEL_LONG_INPUT), config.getInt(MODEL_LONG_INPUT_STRIDE, 0)),
                 config.get(MODEL_SOURCE), config.getList(MODEL_LABELS));
@@ -88,9 +93,9 @@ public final class ServingModels {
 
     private ModelBatchClassifier load(String source, ModelOverrides overrides) throws IOException {
         var model = ModelLoader.load(source, overrides, DeviceSpec.parse(device));
-        TextClassifier classifier = TextClassifier.of(model, precision, longInputs);
-        LOG.info("loaded model {} version {} on {}, labels {}", model.config().name(), model.config().version(),
-                model.device(), model.config().labels());
+        TextClassifier classifier = TextClassifier.of(model, precision, longInputs, engine, cpuThreads);
+        LOG.info("loaded model {} version {} on {} with {}, labels {}", model.config().name(), model.config().version(),
+                model.device(), classifier.engine().settingValue(), model.config().labels());
         return new ModelBatchClassifier(classifier, lengthGroupSize, reference(source));
     }
 }

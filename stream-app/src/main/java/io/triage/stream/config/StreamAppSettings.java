@@ -37,6 +37,7 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String BATCH_LENGTH_GROUP_SIZE = "batch.length.group.size";
     public static final String MODEL_SOURCE = "model.source";
+    public static final String MODEL_ENGINE = "model.engine";
     public static final String MODEL_PRECISION = "model.precision";
     public static final String MODEL_CPU_THREADS = "model.cpu.threads";
     public static final String MODEL_LONG_INPUT = "model.long.input";
@@ -90,6 +91,8 @@ public final class StreamAppSettings extends ConfigValues {
                     + "or Hugging Face checkpoint)."),
             new Setting(MODEL_LABELS, "", "Comma-separated labels for a fresh head; empty: the model's own labels."),
             SharedSettings.DEVICE,
+            new Setting(MODEL_ENGINE, "auto", "`auto` (ONNX Runtime for fp32 on the CPU, PyTorch on a GPU or in fp16), "
+                    + "`pytorch` or `onnxruntime` (CPU, fp32: a graph built from the artifact's weights at load time)."),
             new Setting(MODEL_PRECISION, "fp32", "`fp32` or `fp16`."),
             new Setting(MODEL_CPU_THREADS, "0", "Cores one forward pass uses on the CPU; `0`: all of them. Fewer "
                     + "leave cores to Kafka and the JVM: lower latency on a busy CPU, lower peak throughput."),

@@ -16,10 +16,10 @@ import io.triage.stream.batch.ModelBatchClassifier;
 import io.triage.stream.batch.ServingModels;
 import io.triage.stream.config.StreamAppSettings;
 import io.triage.stream.ops.StreamMetrics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,12 +30,16 @@ import java.util.Map;
 
 import static io.triage.stream.config.StreamAppSettings.BATCH_LENGTH_GROUP_SIZE;
 import static io.triage.stream.config.StreamAppSettings.MODEL_DEVICE;
+import static io.triage.stream.config.StreamAppSettings.MODEL_ENGINE;
 import static io.triage.stream.config.StreamAppSettings.MODEL_PRECISION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Swaps between two real artifacts: the new version serves, the old model's native memory is freed. */
+/**
+ * Swaps between two real artifacts on each serving engine: the new version serves, the old model's native memory
+ * is freed.
+ */
 class ModelSwapperTest {
     private static final List<String> LABELS = List.of("neg", "pos");
 
@@ -44,19 +48,11 @@ class ModelSwapperTest {
 
     private static ModelUpdate v1;
     private static ModelUpdate v2;
-    /** Only to reach the engine's root manager, below which every NDArray lives. */
-    private static NDManager probe;
 
     @BeforeAll
     static void artifacts() throws IOException {
         v1 = save("v1");
         v2 = save("v2");
-        probe = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    }
-
-    @AfterAll
-    static void closeProbe() {
-        probe.close();
     }
 
     private static ModelUpdate save(String version) throws IOException {
@@ -69,28 +65,32 @@ class ModelSwapperTest {
         }
     }
 
-    @Test
-    void eachSwapServesTheNewVersionFreesTheOldModelAndRecordsItsSteps() throws Exception {
+    /** {@code djlEngine}: only to reach the engine's root manager, below which every NDArray of it lives. */
+    @ParameterizedTest
+    @CsvSource({"pytorch, PyTorch", "onnxruntime, OnnxRuntime"})
+    void eachSwapServesTheNewVersionFreesTheOldModelAndRecordsItsSteps(String engine, String djlEngine) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (InferenceWorker worker = InferenceWorker.start(null)) {
-            ServingModels onCpu = ServingModels.from(StreamAppSettings.of(Map.of(MODEL_DEVICE, "cpu", MODEL_PRECISION, "fp32",
-                    BATCH_LENGTH_GROUP_SIZE, "16")));
+        try (InferenceWorker worker = InferenceWorker.start(null);
+                NDManager probe = NDManager.newBaseManager(Device.cpu(), djlEngine)) {
+            ServingModels onCpu = ServingModels.from(StreamAppSettings.of(Map.of(MODEL_DEVICE, "cpu", MODEL_ENGINE, engine,
+                    MODEL_PRECISION, "fp32", BATCH_LENGTH_GROUP_SIZE, "16")));
             ModelSwapper swapper = new ModelSwapper(worker, onCpu,
                     new ArtifactFetcher(models.resolve("downloads"), new AllowedLocations(List.of(models.toString())),
                             Long.MAX_VALUE, Duration.ofMinutes(1)), new StreamMetrics(registry), LABELS);
             assertTrue(swapper.apply(v1));
             ModelBatchClassifier first = (ModelBatchClassifier) worker.serving();
-            int oneModel = liveArrays();
+            assertEquals(engine, first.textClassifier().engine().settingValue());
+            int oneModel = liveArrays(probe);
 
             assertTrue(swapper.apply(v2));
             assertEquals("v2", worker.serving().modelVersion());
-            assertFalse(first.textClassifier().model().djlModel().getNDManager().isOpen(), "the replaced model is closed");
-            assertEquals(oneModel, liveArrays(), "only the serving model's arrays are alive");
+            assertFalse(first.textClassifier().isOpen(), "the replaced model is closed");
+            assertEquals(oneModel, liveArrays(probe), "only the serving model's arrays are alive");
 
             assertFalse(swapper.apply(v2), "the version serving already is skipped");
             assertTrue(swapper.apply(v1), "republishing an older version rolls back to it");
             assertEquals("v1", worker.serving().modelVersion());
-            assertEquals(oneModel, liveArrays());
+            assertEquals(oneModel, liveArrays(probe));
 
             for (SwapSteps.Step step : SwapSteps.Step.values()) {
                 assertEquals(3, registry.find(SwapSteps.TIMER).tag("step", step.tag()).timer().count(), step.tag());
@@ -98,7 +98,7 @@ class ModelSwapperTest {
         }
     }
 
-    private static int liveArrays() {
+    private static int liveArrays(NDManager probe) {
         return probe.getParentManager().getManagedArrays().size();
     }
 }

@@ -1,0 +1,185 @@
+package io.triage.model.onnx;
+
+import ai.djl.nn.Parameter;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import io.triage.model.ClassifierModel;
+import io.triage.model.config.ClassifierConfig;
+import io.triage.model.config.EncoderConfig;
+import io.triage.model.config.Pooling;
+
+import java.util.Map;
+
+/**
+ * The ONNX graph of a loaded classifier, built from its own weights: the same computation as the
+ * {@code SequenceClassifier} block (embeddings, post-LN layers, pooling, head; BERT, RoBERTa and DistilBERT
+ * position and token-type rules), with each layer on ONNX Runtime's fused CPU kernels: {@code Attention} (one
+ * packed Q·K·V projection, masked softmax), {@code SkipLayerNormalization} (residual + bias + LayerNorm) and
+ * {@code BiasGelu} (bias + exact erf GELU).
+ *
+ * <p>Inputs {@code input_ids}, {@code token_type_ids}, {@code attention_mask}, each [batch, sequence] int64, as the
+ * tokenizer's batches hold them; output {@code logits} [batch, labels] float32.
+ */
+public final class ClassifierGraph {
+    public static final String INPUT_IDS = "input_ids";
+    public static final String TOKEN_TYPE_IDS = "token_type_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String LOGITS = "logits";
+
+    private final ClassifierConfig config;
+    private final EncoderConfig encoder;
+    private final Map<String, Parameter> weights;
+    private final OnnxGraph graph;
+
+    private ClassifierGraph(ClassifierModel model) {
+        this.config = model.config();
+        this.encoder = config.encoder();
+        this.weights = model.namedParameters();
+        this.graph = new OnnxGraph(config.name());
+    }
+
+    /** The serialized ONNX model of {@code model}'s current weights (read from wherever they live). */
+    public static byte[] export(ClassifierModel model) {
+        ClassifierGraph g = new ClassifierGraph(model);
+        g.build();
+        return g.graph.toModelBytes();
+    }
+
+    private void build() {
+        String ids = graph.input(INPUT_IDS, DataType.INT64, "batch", "sequence");
+        String types = graph.input(TOKEN_TYPE_IDS, DataType.INT64, "batch", "sequence");
+        String mask = graph.input(ATTENTION_MASK, DataType.INT64, "batch", "sequence");
+
+        String x = embeddings(ids, types);
+        String maskIndex = graph.node("", "Cast", mask).attr("to", DataType.INT32_VALUE).output();
+        for (int l = 0; l < encoder.numLayers(); l++) {
+            x = layer("encoder.layer." + l + ".", x, maskIndex);
+        }
+        graph.output(head(pool(x, mask)), LOGITS, DataType.FLOAT, "batch", "labels");
+    }
+
+    /** Word + position (+ token type) embeddings, then LayerNorm: [B,S,H]. */
+    private String embeddings(String ids, String types) {
+        int h = encoder.hiddenSize();
+        String x = graph.op("Gather", matrix("embeddings.word_embeddings.weight"), ids);
+        x = graph.op("Add", x, positions(ids));
+        if (encoder.usesTokenTypes()) {
+            x = graph.op("Add", x, graph.op("Gather", matrix("embeddings.token_type_embeddings.weight"), types));
+        } else if (encoder.typeVocabSize() > 0) {
+            // RoBERTa's single token type: Hugging Face feeds zeros, so every token gets row 0
+            float[] row0 = java.util.Arrays.copyOf(values("embeddings.token_type_embeddings.weight"), h);
+            x = graph.op("Add", x, graph.floats("embeddings.token_type_embeddings.row0", row0, h));
+        }
+        return graph.node("", "LayerNormalization", x, vector("embeddings.LayerNorm.weight"),
+                        vector("embeddings.LayerNorm.bias"))
+                .attr("axis", -1L).attr("epsilon", encoder.layerNormEps()).output();
+    }
+
+    /** BERT: rows 0..S-1 of the position table, [S,H]; RoBERTa: {@code pad + cumsum(not pad)} over non-padding. */
+    private String positions(String ids) {
+        String table = matrix("embeddings.position_embeddings.weight");
+        if (!encoder.modelType().positionsAfterPadding()) {
+            String seqLen = graph.node("", "Shape", ids).attr("start", 1L).attr("end", 2L).output();
+            return graph.op("Slice", table, graph.longs("zero_1d", new long[] {0}, 1), seqLen,
+                    graph.longs("axis0_1d", new long[] {0}, 1));
+        }
+        String pad = graph.longs("pad_id", new long[] {encoder.padTokenId()});
+        String notPad = graph.node("", "Cast", graph.op("Not", graph.op("Equal", ids, pad)))
+                .attr("to", DataType.INT64_VALUE).output();
+        String counted = graph.op("CumSum", notPad, graph.longs("axis1", new long[] {1}));
+        return graph.op("Gather", table, graph.op("Add", graph.op("Mul", counted, notPad), pad));
+    }
+
+    /** One post-LN layer on ONNX Runtime's fused kernels. */
+    private String layer(String p, String x, String maskIndex) {
+        int h = encoder.hiddenSize();
+        float[] qkv = new float[h * 3 * h];
+        float[] qkvBias = new float[3 * h];
+        String[] parts = {"query", "key", "value"};
+        for (int part = 0; part < 3; part++) {
+            float[] w = values(p + "attention.self." + parts[part] + ".weight"); // [out=h, in=h]
+            for (int out = 0; out < h; out++) {
+                for (int in = 0; in < h; in++) {
+                    qkv[in * 3 * h + part * h + out] = w[out * h + in];
+                }
+            }
+            System.arraycopy(values(p + "attention.self." + parts[part] + ".bias"), 0, qkvBias, part * h, h);
+        }
+        String attended = graph.node(OnnxGraph.MICROSOFT, "Attention", x, graph.floats(p + "attention.qkv.weight", qkv, h, 3L * h),
+                        graph.floats(p + "attention.qkv.bias", qkvBias, 3L * h), maskIndex)
+                .attr("num_heads", (long) encoder.numHeads()).output();
+        String projected = graph.op("MatMul", attended, transposed(p + "attention.output.dense.weight"));
+        String norm1 = skipNorm(projected, x, p + "attention.output.LayerNorm", p + "attention.output.dense.bias");
+        String up = graph.op("MatMul", norm1, transposed(p + "intermediate.dense.weight"));
+        String gelu = graph.node(OnnxGraph.MICROSOFT, "BiasGelu", up, vector(p + "intermediate.dense.bias")).output();
+        String down = graph.op("MatMul", gelu, transposed(p + "output.dense.weight"));
+        return skipNorm(down, norm1, p + "output.LayerNorm", p + "output.dense.bias");
+    }
+
+    /** {@code LayerNorm(input + bias + skip)} in one kernel. */
+    private String skipNorm(String input, String skip, String norm, String bias) {
+        return graph.node(OnnxGraph.MICROSOFT, "SkipLayerNormalization", input, skip, vector(norm + ".weight"),
+                        vector(norm + ".bias"), vector(bias))
+                .attr("epsilon", encoder.layerNormEps()).output();
+    }
+
+    /** [B,H]: the first token's state, or the mask-weighted mean of all states. */
+    private String pool(String hidden, String mask) {
+        if (config.pooling() == Pooling.FIRST_TOKEN) {
+            return graph.node("", "Gather", hidden, graph.longs("first_token", new long[] {0})).attr("axis", 1L).output();
+        }
+        String weights = graph.node("", "Cast", mask).attr("to", DataType.FLOAT_VALUE).output();
+        String axis1 = graph.longs("axis1_1d", new long[] {1}, 1);
+        String summed = graph.node("", "ReduceSum", graph.op("Mul", hidden,
+                graph.op("Unsqueeze", weights, graph.longs("axis2_1d", new long[] {2}, 1))), axis1)
+                .attr("keepdims", 0L).output();
+        String counts = graph.node("", "ReduceSum", weights, axis1).attr("keepdims", 1L).output();
+        return graph.op("Div", summed, graph.op("Max", counts, graph.floats("min_count", new float[] {1e-9f})));
+    }
+
+    /** The classification head: dense → activation → out_proj (dropout is off at inference). */
+    private String head(String pooled) {
+        String dense = graph.node("", "Gemm", pooled, matrix("classifier.dense.weight"), vector("classifier.dense.bias"))
+                .attr("transB", 1L).output();
+        String activated = switch (config.head().activation()) {
+            case TANH -> graph.op("Tanh", dense);
+            case RELU -> graph.op("Relu", dense);
+            case GELU -> graph.node(OnnxGraph.MICROSOFT, "Gelu", dense).output(); // exact erf GELU
+        };
+        return graph.node("", "Gemm", activated, matrix("classifier.out_proj.weight"), vector("classifier.out_proj.bias"))
+                .attr("transB", 1L).output();
+    }
+
+    /** A weight as stored, [rows, columns]. */
+    private String matrix(String name) {
+        long[] shape = weights.get(name).getArray().getShape().getShape();
+        return graph.floats(name, values(name), shape);
+    }
+
+    private String vector(String name) {
+        float[] v = values(name);
+        return graph.floats(name, v, v.length);
+    }
+
+    /** A linear layer's [out,in] weight as MatMul's [in,out]. */
+    private String transposed(String name) {
+        long[] shape = weights.get(name).getArray().getShape().getShape();
+        int out = (int) shape[0];
+        int in = (int) shape[1];
+        float[] w = values(name);
+        float[] t = new float[w.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                t[i * out + o] = w[o * in + i];
+            }
+        }
+        return graph.floats(name + ".T", t, in, out);
+    }
+
+    private float[] values(String name) {
+        Parameter p = weights.get(name);
+        if (p == null) {
+            throw new IllegalStateException("the classifier has no weight " + name);
+        }
+        return p.getArray().toFloatArray(); // weights are stored in fp32 whatever the serving precision
+    }
+}
