@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import io.triage.model.ClassifierModel;
+import io.triage.model.config.LabelThresholds;
 import io.triage.model.text.Encoded;
 import io.triage.model.text.EncodedBatch;
 import io.triage.model.text.LongInputs;
@@ -37,13 +39,19 @@ public final class TextClassifier implements AutoCloseable {
     private final InferenceWeights weights;
     private final List<String> labels;
     private final LongInputs longInputs;
+    private final boolean multiLabel;
+    /** per label, in label order; a multi-label classifier's label applies at or above its threshold */
+    private final float[] thresholds;
 
-    private TextClassifier(ClassifierModel model, Precision precision, LongInputs longInputs) {
+    private TextClassifier(ClassifierModel model, Precision precision, LongInputs longInputs,
+            LabelThresholds thresholds) {
+        this.labels = model.config().labels();
+        this.thresholds = thresholds.resolve(labels, model.config().thresholds());
         this.model = model;
         this.precision = precision;
         this.longInputs = longInputs;
+        this.multiLabel = model.config().multiLabel();
         this.weights = new InferenceWeights(model.djlModel().getNDManager(), precision.dataType());
-        this.labels = model.config().labels();
     }
 
     /** Takes ownership of {@code model}. */
@@ -53,7 +61,22 @@ public final class TextClassifier implements AutoCloseable {
 
     /** Takes ownership of {@code model}; inputs past its max length are handled as {@code longInputs} says. */
     public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs) {
-        return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"));
+        return of(model, precision, longInputs, LabelThresholds.FROM_MODEL);
+    }
+
+    /**
+     * Takes ownership of {@code model}; a multi-label model's thresholds are its own with {@code thresholds}
+     * applied. An override naming a label the model lacks is refused (the model is then left to the caller).
+     */
+    public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs,
+            LabelThresholds thresholds) {
+        return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"),
+                Objects.requireNonNull(thresholds, "thresholds"));
+    }
+
+    /** The thresholds in use, in label order (only a multi-label model uses them). */
+    public float[] thresholds() {
+        return thresholds.clone();
     }
 
     public LongInputs longInputs() {
@@ -158,7 +181,7 @@ public final class TextClassifier implements AutoCloseable {
             List<Classification> out = new ArrayList<>(inputs);
             for (int i = 0; i < inputs; i++) {
                 out.add(toClassification(singles() ? scores[i]
-                        : softmax(meanOf(scores, firstPiece[i], firstPiece[i + 1]))));
+                        : probabilities(meanOf(scores, firstPiece[i], firstPiece[i + 1]))));
             }
             return Collections.unmodifiableList(out);
         }
@@ -175,6 +198,19 @@ public final class TextClassifier implements AutoCloseable {
             mean[j] /= to - from;
         }
         return mean;
+    }
+
+    /** Softmax for a single-label model, a sigmoid per label for a multi-label one. */
+    private float[] probabilities(float[] logits) {
+        return multiLabel ? sigmoid(logits) : softmax(logits);
+    }
+
+    static float[] sigmoid(float[] logits) {
+        float[] p = new float[logits.length];
+        for (int j = 0; j < logits.length; j++) {
+            p[j] = (float) (1 / (1 + Math.exp(-logits[j])));
+        }
+        return p;
     }
 
     static float[] softmax(float[] logits) {
@@ -195,7 +231,7 @@ public final class TextClassifier implements AutoCloseable {
         return p;
     }
 
-    /** Softmax probabilities [B][labels] for an encoded batch. */
+    /** Probabilities [B][labels] for an encoded batch: softmax, or a sigmoid per label for a multi-label model. */
     public synchronized float[][] probabilities(EncodedBatch batch) {
         return perInput(batch, true, StageTimer.OFF);
     }
@@ -216,7 +252,7 @@ public final class TextClassifier implements AutoCloseable {
             timer.lap(InferenceStage.TENSORS);
             NDArray logits = model.block().forward(weights, inputs, false).head().toType(DataType.FLOAT32, false);
             timer.lap(InferenceStage.FORWARD);
-            NDArray scores = softmax ? logits.softmax(-1) : logits;
+            NDArray scores = !softmax ? logits : multiLabel ? Activation.sigmoid(logits) : logits.softmax(-1);
             timer.lap(InferenceStage.SOFTMAX);
             float[] flat = scores.toFloatArray();
             int n = labels.size();
@@ -245,7 +281,16 @@ public final class TextClassifier implements AutoCloseable {
                 best = j;
             }
         }
-        return new Classification(labels.get(best), p[best], Collections.unmodifiableMap(scores), version());
+        if (!multiLabel) {
+            return new Classification(labels.get(best), p[best], Collections.unmodifiableMap(scores), version());
+        }
+        List<String> applying = new ArrayList<>();
+        for (int j = 0; j < p.length; j++) {
+            if (p[j] >= thresholds[j]) {
+                applying.add(labels.get(j));
+            }
+        }
+        return new Classification(labels.get(best), p[best], Collections.unmodifiableMap(scores), version(), applying);
     }
 
     @Override
