@@ -94,7 +94,8 @@ final class ConfigJson {
         if (labels == null) {
             throw new IllegalArgumentException("config.json has no id2label: give the model's labels explicitly");
         }
-        ProblemType problemType = ProblemType.fromHf(ConfigFields.text(root, "problem_type", null));
+        ProblemType fileProblemType = ProblemType.fromHf(ConfigFields.text(root, "problem_type", null));
+        ProblemType problemType = first(o.problemType(), fileProblemType);
         return new ClassifierConfig(name, version, encoder, labels, pooling, maxLength, HeadType.of(encoder.modelType()),
                 headDropout(root, encoder), problemType, thresholds(triage, labels));
     }
