@@ -14,9 +14,7 @@ import io.triage.training.eval.MultiLabelEvaluation;
 import io.triage.training.report.HtmlReport;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,38 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * micro and macro F1 beat the baseline that always predicts the training data's most frequent label set.
  */
 class MultiLabelTrainingTest {
-    static final List<String> LABELS = List.of("delivery", "price", "quality");
-    private static final double[] RATES = {0.7, 0.4, 0.3}; // the most frequent set is then {delivery}
-    private static final String[][] PHRASES = {
-        {"the parcel arrived two weeks late", "the courier lost my package", "shipping took forever"},
-        {"it cost far too much", "the price is outrageous", "way too expensive for what it is"},
-        {"the fabric tore after one wash", "the stitching came apart", "it broke on the first day"}};
-
-    static Dataset reviews(int n, long seed) {
-        Random random = new Random(seed);
-        List<Example> examples = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            List<String> parts = new ArrayList<>();
-            List<Integer> labels = new ArrayList<>();
-            for (int l = 0; l < LABELS.size(); l++) {
-                if (random.nextDouble() < RATES[l]) {
-                    parts.add(PHRASES[l][random.nextInt(PHRASES[l].length)]);
-                    labels.add(l);
-                }
-            }
-            parts.add(random.nextBoolean() ? "i bought a shirt" : "this is my review");
-            java.util.Collections.shuffle(parts, random);
-            examples.add(Example.multi(TextInput.of(String.join(" and ", parts)), labels, i + 1));
-        }
-        return new Dataset("reviews-" + seed, LABELS, examples, true);
-    }
-
     @Test
     void aMultiLabelHeadBeatsTheMostFrequentLabelSetAndTunesItsThresholds() throws Exception {
-        Dataset train = reviews(240, 1);
-        Dataset validation = reviews(120, 2);
+        Dataset train = ReviewData.sample(240, 1);
+        Dataset validation = ReviewData.sample(120, 2);
         TrainingSettings options = TrainingSettings.defaults(TrainingMode.HEAD).withEpochs(20).withTuneThresholds(true);
-        try (ClassifierModel model = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(LABELS)
+        try (ClassifierModel model = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(ReviewData.LABELS)
                 .withProblemType(ProblemType.MULTI_LABEL), Device.cpu())) {
             TrainingResult result = FineTuner.run(model, train, validation, options, TrainingListener.NONE);
             JsonNode v = result.metrics().get("validation");
@@ -77,7 +49,7 @@ class MultiLabelTrainingTest {
             // tuned thresholds: in the model (so the artifact stores them) and in metrics.json
             MultiLabelEvaluation evaluation = result.multiLabelEvaluation();
             assertTrue(v.get("thresholds_tuned").asBoolean());
-            for (int l = 0; l < LABELS.size(); l++) {
+            for (int l = 0; l < ReviewData.LABELS.size(); l++) {
                 assertEquals(evaluation.thresholds()[l], model.config().thresholds().get(l), 0f);
                 assertEquals(evaluation.thresholds()[l], v.get("per_class").get(l).get("threshold").asDouble(), 1e-6);
             }
@@ -93,15 +65,15 @@ class MultiLabelTrainingTest {
 
     @Test
     void aSingleLabelModelRefusesMultiLabelDataAndTheReverse() throws Exception {
-        Dataset multi = reviews(20, 3);
+        Dataset multi = ReviewData.sample(20, 3);
         TrainingSettings options = TrainingSettings.defaults(TrainingMode.HEAD).withEpochs(1);
-        try (ClassifierModel single = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(LABELS), Device.cpu())) {
+        try (ClassifierModel single = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(ReviewData.LABELS), Device.cpu())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> FineTuner.run(single, multi, null, options, TrainingListener.NONE));
             assertTrue(e.getMessage().contains("multi-label"), e.getMessage());
         }
-        Dataset one = new Dataset("one", LABELS, List.of(new Example(TextInput.of("late"), 0, 1)));
-        try (ClassifierModel multiModel = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(LABELS)
+        Dataset one = new Dataset("one", ReviewData.LABELS, List.of(new Example(TextInput.of("late"), 0, 1)));
+        try (ClassifierModel multiModel = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(ReviewData.LABELS)
                 .withProblemType(ProblemType.MULTI_LABEL), Device.cpu())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> FineTuner.run(multiModel, one, null, options, TrainingListener.NONE));
