@@ -2,10 +2,12 @@ package io.triage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.triage.cli.options.MultiLabelLines;
 import io.triage.cli.options.TrainingOptions;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.config.ProblemType;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.ModelLoader;
 import io.triage.training.data.DataFormat;
@@ -79,6 +81,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-column", defaultValue = "label", description = "Default: ${DEFAULT-VALUE}.")
     String labelColumn;
 
+    @Option(names = "--label-columns", split = ",", paramLabel = "NAME",
+            description = "Multi-label data with one 0/1 column per label (SemEval-2018 E-c): the label columns, "
+                    + "or '*' for every column after the text column(s).")
+    List<String> labelColumns;
+
+    @Option(names = "--label-separator", paramLabel = "SEP",
+            description = "Multi-label data whose label column lists the labels that apply, e.g. '|' for "
+                    + "toxic|insult (empty: none); in JSONL an array works too.")
+    String labelSeparator;
+
     @Mixin
     TrainingOptions training;
 
@@ -128,6 +140,11 @@ final class TrainCommand implements Callable<Integer> {
                 .withNames(names).withHeader(header).withQuoting(quoting)
                 .withColumns(textColumn, pairColumn, labelColumn)
                 .withLabels(labels);
+        if (labelColumns != null) {
+            read = read.withLabelColumns(labelColumns);
+        } else if (labelSeparator != null) {
+            read = read.withLabelSeparator(labelSeparator);
+        }
         DatasetReader reader = new DatasetReader(read);
         Dataset train = reader.read(trainFile);
         Dataset validation = null;
@@ -148,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
                 .withCheckpoints(out.resolve("checkpoints"), resume);
         EngineSeed.set(seed); // a fresh head starts the same for the same seed
         ModelOverrides overrides = new ModelOverrides(name, version != null ? version : nextVersion(parent),
-                train.labels(), model.pooling, model.maxLength);
+                train.labels(), model.pooling, model.maxLength, train.multiLabel() ? ProblemType.MULTI_LABEL : null);
         try (ClassifierModel classifier = ModelLoader.load(model.source, overrides, DeviceSpec.parse(model.device))) {
             TrainingResult result = FineTuner.run(classifier, train, validation, options, ConsoleProgress.onStandardError());
             TrainingProjection.addTo(result, train.labels(), seed);
@@ -170,7 +187,11 @@ final class TrainCommand implements Callable<Integer> {
                     m.examplesPerSecond(), m.seconds());
         }
         JsonNode validation = result.metrics().get("validation");
-        if (validation != null) {
+        if (MultiLabelLines.isMultiLabel(validation)) {
+            MultiLabelLines.headline(validation).forEach(r -> System.out.printf(Locale.ROOT, "%s: %s%n", r[0], r[1]));
+            System.out.println();
+            MultiLabelLines.perLabel(validation).forEach(System.out::println);
+        } else if (validation != null) {
             JsonNode baseline = validation.get("baseline");
             System.out.printf(Locale.ROOT, "most-frequent baseline ('%s'): accuracy %.4f%n",
                     baseline.get("label").asText(), baseline.get("accuracy").asDouble());

@@ -16,7 +16,7 @@ import java.util.Map;
  * held by a DJL {@link Model} (so a DJL {@code Trainer} can train it). Owns native memory: close it.
  */
 public final class ClassifierModel implements AutoCloseable {
-    private final ClassifierConfig config;
+    private volatile ClassifierConfig config;
     private final TextTokenizer tokenizer;
     private final Model model;
     private final SequenceClassifier block;
@@ -98,6 +98,14 @@ public final class ClassifierModel implements AutoCloseable {
 
     public void setHeadTrained(boolean trained) {
         this.headTrained = trained;
+    }
+
+    /**
+     * Replaces a multi-label classifier's per-label thresholds (e.g. tuned on validation data), which its artifact
+     * then stores; the weights are untouched.
+     */
+    public void setThresholds(java.util.List<Float> thresholds) {
+        this.config = config.withThresholds(thresholds);
     }
 
     /** Every weight by its canonical Hugging Face name, in a stable order. */

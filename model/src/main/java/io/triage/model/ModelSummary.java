@@ -59,8 +59,10 @@ public final class ModelSummary {
         HeadType type = c.head();
         s.append(String.format(Locale.ROOT, "└─ classification head (an MLP, %s layout)%s%s%n", type.name(), count(head),
                 model.headTrained() ? "" : "  UNTRAINED"));
-        s.append(String.format(Locale.ROOT, "   %sdense %d→%d → %s → dropout → out_proj %d→%d → softmax%n",
-                type.dropoutFirst() ? "dropout → " : "", h, h, activation(type), h, c.numLabels()));
+        s.append(String.format(Locale.ROOT, "   %sdense %d→%d → %s → dropout → out_proj %d→%d → %s%n",
+                type.dropoutFirst() ? "dropout → " : "", h, h, activation(type), h, c.numLabels(),
+                c.multiLabel() ? "sigmoid per label (multi-label: each label at or over its threshold "
+                        + c.thresholds() + " applies)" : "softmax"));
         s.append(String.format(Locale.ROOT, "   tensors: %s%s%n", type.tensorNames(e.modelType()),
                 c.headIsTransformers() ? " (" + e.modelType().classifierArchitecture() + ")"
                         : " (a Triage head that transformers' " + e.modelType().classifierArchitecture() + " does not have)"));

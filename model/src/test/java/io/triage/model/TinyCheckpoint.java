@@ -35,6 +35,7 @@ final class TinyCheckpoint {
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private final Map<String, long[]> int64Tensors = new LinkedHashMap<>();
     private final Random random;
+    private final Map<String, String> extraConfig = new LinkedHashMap<>();
 
     TinyCheckpoint(String type, long seed) {
         this.type = type;
@@ -100,6 +101,12 @@ final class TinyCheckpoint {
         return this;
     }
 
+    /** Adds a config.json field, e.g. {@code problem_type}. */
+    TinyCheckpoint withConfig(String field, String value) {
+        extraConfig.put(field, value);
+        return this;
+    }
+
     /** Adds an extra tensor the classifier does not use, e.g. BERT's pooler. */
     TinyCheckpoint withExtra(String name, int... shape) {
         long[] s = new long[shape.length];
@@ -156,6 +163,7 @@ final class TinyCheckpoint {
         if (architecture != null) {
             config.putArray("architectures").add(architecture);
         }
+        extraConfig.forEach(config::put);
         ObjectNode id2label = config.putObject("id2label");
         id2label.put("0", "neg").put("1", "pos").put("2", "neutral");
         json.writeValue(dir.resolve("config.json").toFile(), config);

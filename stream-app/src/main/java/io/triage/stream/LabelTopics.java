@@ -2,7 +2,7 @@ package io.triage.stream;
 
 import java.util.List;
 
-/** Names of the per-label output topics. */
+/** Names of the per-label output topics (which topics a result goes to: {@code batch.LabelRoutes}). */
 public final class LabelTopics {
     private LabelTopics() {}
 

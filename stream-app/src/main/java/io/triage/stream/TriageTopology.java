@@ -3,6 +3,7 @@ package io.triage.stream;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
 import io.triage.stream.batch.InferenceWorker;
+import io.triage.stream.batch.LabelRoutes;
 import io.triage.stream.batch.BatchSettings;
 import io.triage.stream.batch.BufferedEvent;
 import io.triage.stream.batch.MicroBatchProcessor;
@@ -35,7 +36,8 @@ import static io.triage.stream.config.StreamAppSettings.*;
  *
  * <pre>
  *   input topic (bytes) ──► micro-batch classifier ──► output topic        (ClassifiedEvent, every result)
- *                               │    [batch-buffer]  ├─► output prefix+label (ClassifiedEvent, when routing is on)
+ *                               │    [batch-buffer]  ├─► output prefix+label (ClassifiedEvent, when routing is on; one
+ *                               │                    │   copy per label that applies, see LabelRoutes)
  *                               │                    └─► dead-letter topic   (DeadLetter, bad input / model errors)
  * </pre>
  *
@@ -86,7 +88,8 @@ public final class TriageTopology {
                 CLASSIFIER);
         topology.addSink(SINK_CLASSIFIED, config.get(TOPIC_OUTPUT), new ByteArraySerializer(), classified, CLASSIFIER);
         if (routing) {
-            topology.addSink(SINK_ROUTED, (key, value, ctx) -> LabelTopics.topicFor(routePrefix, value.getLabel()),
+            topology.addSink(SINK_ROUTED, (key, value, ctx) ->
+                            LabelTopics.topicFor(routePrefix, LabelRoutes.routedLabel(ctx.headers(), value.getLabel())),
                     new ByteArraySerializer(), routed, CLASSIFIER);
         }
         topology.addSink(SINK_DEAD_LETTER, config.get(TOPIC_DEAD_LETTER), new ByteArraySerializer(), deadLetters, CLASSIFIER);

@@ -25,6 +25,11 @@ public final class TrainingOptions {
     @Option(names = "--head-lr", description = "Full mode: peak learning rate of the fresh head. Default: 1e-3.")
     Double headLearningRate;
 
+    @Option(names = "--tune-thresholds", description = "Multi-label: after training, set each label's threshold to "
+            + "the one with the best F1 on the validation data (stored in the artifact; the scores reported on that "
+            + "data are then optimistic). Default: every threshold 0.5.")
+    boolean tuneThresholds;
+
     /** @throws IllegalArgumentException for a mode other than head or full */
     public TrainingMode mode() {
         return TrainingMode.valueOf(mode.toUpperCase(Locale.ROOT));
@@ -47,7 +52,7 @@ public final class TrainingOptions {
         if (headLearningRate != null) {
             o = o.withHeadLearningRate(headLearningRate);
         }
-        return o;
+        return o.withTuneThresholds(tuneThresholds);
     }
 
     /** The training data cut to {@code --limit} examples. */

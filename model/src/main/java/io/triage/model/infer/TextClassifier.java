@@ -1,6 +1,7 @@
 package io.triage.model.infer;
 
 import io.triage.model.ClassifierModel;
+import io.triage.model.config.LabelThresholds;
 import io.triage.model.text.Encoded;
 import io.triage.model.text.EncodedBatch;
 import io.triage.model.text.LongInputs;
@@ -33,13 +34,19 @@ public final class TextClassifier implements AutoCloseable {
     private final ForwardPass forward;
     private final List<String> labels;
     private final LongInputs longInputs;
+    private final boolean multiLabel;
+    /** per label, in label order; a multi-label classifier's label applies at or above its threshold */
+    private final float[] thresholds;
 
-    private TextClassifier(ClassifierModel model, Precision precision, LongInputs longInputs, ForwardPass forward) {
+    private TextClassifier(ClassifierModel model, Precision precision, LongInputs longInputs, float[] thresholds,
+                           ForwardPass forward) {
         this.model = model;
         this.precision = precision;
         this.longInputs = longInputs;
         this.forward = forward;
         this.labels = model.config().labels();
+        this.thresholds = thresholds;
+        this.multiLabel = model.config().multiLabel();
     }
 
     /** Takes ownership of {@code model}. */
@@ -49,29 +56,52 @@ public final class TextClassifier implements AutoCloseable {
 
     /** Takes ownership of {@code model}; inputs past its max length are handled as {@code longInputs} says. */
     public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs) {
+        return of(model, precision, longInputs, LabelThresholds.FROM_MODEL);
+    }
+
+    /**
+     * Takes ownership of {@code model}, served on PyTorch; a multi-label model's thresholds are its own with
+     * {@code thresholds} applied. An override naming a label the model lacks is refused (the model is then left to
+     * the caller).
+     */
+    public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs,
+                                    LabelThresholds thresholds) {
         return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"),
-                new PyTorchForward(model, precision));
+                resolved(model, thresholds), new PyTorchForward(model, precision));
     }
 
     /**
      * Takes ownership of {@code model} and serves it on {@code engine} ({@link InferenceEngine#resolve resolved}
      * for the model's device and {@code precision}). On ONNX Runtime the graph is built from the weights now, the
      * session gets {@code cpuThreads} threads and the PyTorch weights are released; PyTorch takes its CPU threads
-     * from the thread that runs it ({@link CpuThreads#useOnThisThread}).
+     * from the thread that runs it ({@link CpuThreads#useOnThisThread}). Thresholds as in
+     * {@link #of(ClassifierModel, Precision, LongInputs, LabelThresholds)}.
      */
     public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs,
-                                    InferenceEngine engine, int cpuThreads) {
+                                    LabelThresholds thresholds, InferenceEngine engine, int cpuThreads) {
         if (engine.resolve(model.device(), precision) != InferenceEngine.ONNXRUNTIME) {
-            return of(model, precision, longInputs);
+            return of(model, precision, longInputs, thresholds);
         }
+        float[] perLabel = resolved(model, thresholds); // refused before the model changes hands
         try {
             OnnxRuntimeForward forward = OnnxRuntimeForward.load(model, CpuThreads.resolve(cpuThreads));
             model.releaseWeights();
-            return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"), forward);
+            return new TextClassifier(model, precision, Objects.requireNonNull(longInputs, "longInputs"), perLabel,
+                    forward);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    private static float[] resolved(ClassifierModel model, LabelThresholds thresholds) {
+        return Objects.requireNonNull(thresholds, "thresholds")
+                .resolve(model.config().labels(), model.config().thresholds());
+    }
+
+    /** The thresholds in use, in label order (only a multi-label model uses them). */
+    public float[] thresholds() {
+        return thresholds.clone();
     }
 
     /** The engine the forward passes run on. */
@@ -191,7 +221,7 @@ public final class TextClassifier implements AutoCloseable {
             List<Classification> out = new ArrayList<>(inputs);
             for (int i = 0; i < inputs; i++) {
                 out.add(toClassification(singles() ? scores[i]
-                        : softmax(meanOf(scores, firstPiece[i], firstPiece[i + 1])),
+                        : probabilities(meanOf(scores, firstPiece[i], firstPiece[i + 1])),
                         encodings.get(firstPiece[i]).length()));
             }
             return Collections.unmodifiableList(out);
@@ -209,6 +239,19 @@ public final class TextClassifier implements AutoCloseable {
             mean[j] /= to - from;
         }
         return mean;
+    }
+
+    /** Softmax for a single-label model, a sigmoid per label for a multi-label one. */
+    private float[] probabilities(float[] logits) {
+        return multiLabel ? sigmoid(logits) : softmax(logits);
+    }
+
+    static float[] sigmoid(float[] logits) {
+        float[] p = new float[logits.length];
+        for (int j = 0; j < logits.length; j++) {
+            p[j] = (float) (1 / (1 + Math.exp(-logits[j])));
+        }
+        return p;
     }
 
     static float[] softmax(float[] logits) {
@@ -229,7 +272,7 @@ public final class TextClassifier implements AutoCloseable {
         return p;
     }
 
-    /** Softmax probabilities [B][labels] for an encoded batch. */
+    /** Probabilities [B][labels] for an encoded batch: softmax, or a sigmoid per label for a multi-label model. */
     public synchronized float[][] probabilities(EncodedBatch batch) {
         return perInput(batch, true, StageTimer.OFF);
     }
@@ -240,6 +283,13 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     private float[][] perInput(EncodedBatch batch, boolean softmax, StageTimer timer) {
+        if (softmax && multiLabel) { // the engines' passes apply a softmax; a multi-label model scores each label alone
+            float[][] logits = forward.run(batch, false, timer);
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = sigmoid(logits[i]);
+            }
+            return logits;
+        }
         return forward.run(batch, softmax, timer);
     }
 
@@ -252,7 +302,17 @@ public final class TextClassifier implements AutoCloseable {
                 best = j;
             }
         }
-        return new Classification(labels.get(best), p[best], Collections.unmodifiableMap(scores), version(),
+        if (!multiLabel) {
+            return new Classification(labels.get(best), p[best], Collections.unmodifiableMap(scores), version(),
+                    List.of(labels.get(best)), inputTokens);
+        }
+        List<String> applying = new ArrayList<>();
+        for (int j = 0; j < p.length; j++) {
+            if (p[j] >= thresholds[j]) {
+                applying.add(labels.get(j));
+            }
+        }
+        return new Classification(labels.get(best), p[best], Collections.unmodifiableMap(scores), version(), applying,
                 inputTokens);
     }
 

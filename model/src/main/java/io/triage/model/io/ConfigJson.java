@@ -9,10 +9,12 @@ import io.triage.model.config.ClassifierConfig;
 import io.triage.model.config.ConfigFields;
 import io.triage.model.config.EncoderConfig;
 import io.triage.model.config.HeadType;
+import io.triage.model.config.LabelThresholds;
 import io.triage.model.config.ModelLimits;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.config.ModelType;
 import io.triage.model.config.Pooling;
+import io.triage.model.config.ProblemType;
 
 import java.util.Arrays;
 import java.util.Iterator;
@@ -30,6 +32,7 @@ final class ConfigJson {
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // callers fsync before closing
     private static final String TRIAGE = "triage";
     private static final String HEAD_TRAINED = "head_trained";
+    private static final String THRESHOLDS = "thresholds";
 
     private ConfigJson() {}
 
@@ -47,7 +50,7 @@ final class ConfigJson {
         if (config.headIsTransformers()) {
             root.putArray("architectures").add(config.encoder().modelType().classifierArchitecture());
         }
-        root.put("problem_type", "single_label_classification");
+        root.put("problem_type", config.problemType().hfName());
         if (config.encoder().modelType() == ModelType.DISTILBERT) {
             root.put("seq_classif_dropout", config.headDropout());
         } else {
@@ -59,6 +62,12 @@ final class ConfigJson {
         triage.put("pooling", config.pooling().name().toLowerCase(Locale.ROOT));
         triage.put("max_length", config.maxLength());
         triage.put(HEAD_TRAINED, headTrained);
+        if (config.multiLabel()) { // single-label artifacts stay as they were
+            ObjectNode thresholds = triage.putObject(THRESHOLDS);
+            for (int i = 0; i < config.numLabels(); i++) {
+                thresholds.put(config.labels().get(i), config.thresholds().get(i));
+            }
+        }
         return root;
     }
 
@@ -85,8 +94,25 @@ final class ConfigJson {
         if (labels == null) {
             throw new IllegalArgumentException("config.json has no id2label: give the model's labels explicitly");
         }
+        ProblemType fileProblemType = ProblemType.fromHf(ConfigFields.text(root, "problem_type", null));
+        ProblemType problemType = first(o.problemType(), fileProblemType);
         return new ClassifierConfig(name, version, encoder, labels, pooling, maxLength, HeadType.of(encoder.modelType()),
-                headDropout(root, encoder));
+                headDropout(root, encoder), problemType, thresholds(triage, labels));
+    }
+
+    /** {@code triage.thresholds} by label name; a label it does not name gets the default. */
+    private static List<Float> thresholds(JsonNode triage, List<String> labels) {
+        JsonNode given = triage.path(THRESHOLDS);
+        if (!given.isMissingNode() && !given.isObject()) {
+            throw new IllegalArgumentException("config.json field '" + TRIAGE + "." + THRESHOLDS + "' is not an object");
+        }
+        List<Float> out = LabelThresholds.defaults(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            if (given.has(labels.get(i))) {
+                out.set(i, ConfigFields.number(given, labels.get(i), LabelThresholds.DEFAULT, 0, 1.0000001));
+            }
+        }
+        return out;
     }
 
     /** transformers' head dropout: DistilBERT's seq_classif_dropout, the others' classifier_dropout or hidden dropout. */

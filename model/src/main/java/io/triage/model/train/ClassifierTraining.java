@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Gradient steps on a {@link ClassifierModel}: softmax cross-entropy, gradients clipped by their global norm,
+ * Gradient steps on a {@link ClassifierModel}: softmax cross-entropy (single-label) or per-label binary
+ * cross-entropy on the logits (multi-label, PyTorch's {@code BCEWithLogitsLoss}, mean over labels and examples), gradients clipped by their global norm,
  * AdamW without weight decay on biases and LayerNorm and with its own learning rate for the head
  * ({@link ParameterGroupAdamW}). In
  * {@link TrainingMode#HEAD} the encoder's parameters are frozen, so only the head changes, and the head can
@@ -42,7 +43,7 @@ public final class ClassifierTraining implements AutoCloseable {
     private final Optimizer optimizer;
     private final List<Parameter> trainable;
     private final float maxGradNorm;
-    private final Loss loss = Loss.softmaxCrossEntropyLoss();
+    private final Loss loss;
     private float lastGradientNorm;
     private boolean lastStepSkipped;
 
@@ -59,6 +60,7 @@ public final class ClassifierTraining implements AutoCloseable {
         this.model = model;
         this.mode = mode;
         this.maxGradNorm = maxGradNorm;
+        this.loss = model.config().multiLabel() ? Loss.sigmoidBinaryCrossEntropyLoss() : Loss.softmaxCrossEntropyLoss();
         model.block().encoder().freezeParameters(mode == TrainingMode.HEAD);
         model.block().head().freezeParameters(false);
         Map<Parameter, ParameterGroupAdamW.Group> groups = new LinkedHashMap<>();
@@ -85,9 +87,22 @@ public final class ClassifierTraining implements AutoCloseable {
      * A step with a non-finite loss or gradient changes nothing ({@link #lastStepSkipped()}).
      */
     public float step(EncodedBatch batch, int[] labels) {
+        checkSingleLabel();
         try (NDManager scope = manager.newSubManager()) {
             NDList inputs = batch.toNDList(scope);
-            return update(scope, labels, ps -> model.block().forward(ps, inputs, true).head());
+            return update(scope, classIndices(scope, labels), ps -> model.block().forward(ps, inputs, true).head());
+        }
+    }
+
+    /**
+     * {@link #step(EncodedBatch, int[])} of a multi-label classifier.
+     *
+     * @param labelSets one row per input, one 0/1 entry per label (1: the label applies)
+     */
+    public float step(EncodedBatch batch, float[][] labelSets) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDList inputs = batch.toNDList(scope);
+            return update(scope, multiHot(scope, labelSets), ps -> model.block().forward(ps, inputs, true).head());
         }
     }
 
@@ -104,13 +119,57 @@ public final class ClassifierTraining implements AutoCloseable {
      * @param features row-major [labels.length, hidden size]
      */
     public float stepOnFeatures(float[] features, int[] labels) {
+        checkSingleLabel();
+        try (NDManager scope = manager.newSubManager()) {
+            return onFeatures(scope, features, classIndices(scope, labels));
+        }
+    }
+
+    /** {@link #stepOnFeatures(float[], int[])} of a multi-label classifier, with 0/1 label sets as in {@link #step(EncodedBatch, float[][])}. */
+    public float stepOnFeatures(float[] features, float[][] labelSets) {
+        try (NDManager scope = manager.newSubManager()) {
+            return onFeatures(scope, features, multiHot(scope, labelSets));
+        }
+    }
+
+    private float onFeatures(NDManager scope, float[] features, NDArray targets) {
         if (mode != TrainingMode.HEAD) {
             throw new IllegalStateException("training on cached features needs a frozen encoder (HEAD mode)");
         }
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(features, new Shape(labels.length, features.length / labels.length));
-            return update(scope, labels, ps -> model.block().head().forward(ps, new NDList(x), true).head());
+        long n = targets.getShape().get(0);
+        NDArray x = scope.create(features, new Shape(n, features.length / n));
+        return update(scope, targets, ps -> model.block().head().forward(ps, new NDList(x), true).head());
+    }
+
+    private void checkSingleLabel() {
+        if (model.config().multiLabel()) {
+            throw new IllegalArgumentException("a multi-label classifier trains on label sets, not one label per input");
         }
+    }
+
+    private static NDArray classIndices(NDManager scope, int[] labels) {
+        float[] targets = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            targets[i] = labels[i];
+        }
+        return scope.create(targets);
+    }
+
+    /** [inputs, labels] of 0/1; a multi-label classifier's targets. */
+    private NDArray multiHot(NDManager scope, float[][] labelSets) {
+        if (!model.config().multiLabel()) {
+            throw new IllegalArgumentException("a single-label classifier trains on one label per input, not label sets");
+        }
+        int width = model.config().numLabels();
+        float[] flat = new float[labelSets.length * width];
+        for (int i = 0; i < labelSets.length; i++) {
+            if (labelSets[i].length != width) {
+                throw new IllegalArgumentException("a label set of " + labelSets[i].length + " entries for "
+                        + width + " labels");
+            }
+            System.arraycopy(labelSets[i], 0, flat, i * width, width);
+        }
+        return scope.create(flat, new Shape(labelSets.length, width));
     }
 
     /** Whether the last step was skipped because its loss or gradient norm was not finite. */
@@ -127,12 +186,8 @@ public final class ClassifierTraining implements AutoCloseable {
         NDArray logits(ParameterStore parameters);
     }
 
-    private float update(NDManager scope, int[] labels, Forward forward) {
-        float[] targets = new float[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            targets[i] = labels[i];
-        }
-        NDList y = new NDList(scope.create(targets));
+    private float update(NDManager scope, NDArray targets, Forward forward) {
+        NDList y = new NDList(targets);
         float value;
         try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
             NDArray l = loss.evaluate(y, new NDList(forward.logits(parameters)));

@@ -283,11 +283,15 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setClassifiedAt(Instant.ofEpochMilli(now))
                 .setTimings(new Timings(started - event.getBufferedAt(), modelMs, batchSize))
+                .setLabels(result.labels())
                 .build();
         Record<byte[], SpecificRecord> record = new Record<>(bytes(event.getKey()), out, event.getRecordTimestamp());
         context.forward(record, SINK_CLASSIFIED);
         if (routing) {
-            context.forward(record, SINK_ROUTED);
+            // one copy per label that applies, in the same transaction as the result: each label topic gets it once
+            for (String label : result.labels()) {
+                context.forward(LabelRoutes.route(record, label, result.label()), SINK_ROUTED);
+            }
         }
         metrics.classified(now - event.getRecordTimestamp());
         metrics.drift().observe(result);

@@ -1,6 +1,7 @@
 package io.triage.stream.batch;
 
 import io.triage.model.config.DeviceSpec;
+import io.triage.model.config.LabelThresholds;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.infer.CpuThreads;
@@ -24,7 +25,7 @@ import static io.triage.stream.config.StreamAppSettings.*;
 /**
  * How the stream app loads and runs a model for serving: on the configured device, engine and precision, each batch in
  * forward passes grouped by token length, on the configured CPU threads, long inputs truncated or windowed as
- * configured. The bootstrap model, every update the
+ * configured, a multi-label model's thresholds as configured. The bootstrap model, every update the
  * swapper loads and the benchmarks' raw-model runs all come from here, so they all run the same way.
  */
 public final class ServingModels {
@@ -37,11 +38,13 @@ public final class ServingModels {
     private final int cpuThreads;
     private final int lengthGroupSize;
     private final LongInputs longInputs;
+    private final LabelThresholds thresholds;
     private final String bootstrapSource;
     private final List<String> bootstrapLabels;
 
     private ServingModels(String device, InferenceEngine engine, Precision precision, int cpuThreads,
-                          int lengthGroupSize, LongInputs longInputs, String bootstrapSource,
+                          int lengthGroupSize, LongInputs longInputs, LabelThresholds thresholds,
+                          String bootstrapSource,
                           List<String> bootstrapLabels) {
         this.device = device;
         this.engine = engine;
@@ -49,6 +52,7 @@ public final class ServingModels {
         this.cpuThreads = cpuThreads;
         this.lengthGroupSize = lengthGroupSize;
         this.longInputs = longInputs;
+        this.thresholds = thresholds;
         this.bootstrapSource = bootstrapSource;
         this.bootstrapLabels = bootstrapLabels;
     }
@@ -58,6 +62,7 @@ public final class ServingModels {
                 config.getEnum(MODEL_PRECISION, Precision.class),
                 CpuThreads.resolve(config.getInt(MODEL_CPU_THREADS, 0)), config.getInt(BATCH_LENGTH_GROUP_SIZE, 1),
                 LongInputs.parse(config.get(MODEL_LONG_INPUT), config.getInt(MODEL_LONG_INPUT_STRIDE, 0)),
+                LabelThresholds.parse(config.get(MODEL_LABEL_THRESHOLDS)),
                 config.get(MODEL_SOURCE), config.getList(MODEL_LABELS));
     }
 
@@ -93,9 +98,17 @@ public final class ServingModels {
 
     private ModelBatchClassifier load(String source, ModelOverrides overrides) throws IOException {
         var model = ModelLoader.load(source, overrides, DeviceSpec.parse(device));
-        TextClassifier classifier = TextClassifier.of(model, precision, longInputs, engine, cpuThreads);
-        LOG.info("loaded model {} version {} on {} with {}, labels {}", model.config().name(), model.config().version(),
-                model.device(), classifier.engine().settingValue(), model.config().labels());
+        TextClassifier classifier;
+        try {
+            classifier = TextClassifier.of(model, precision, longInputs, thresholds, engine, cpuThreads);
+        } catch (IllegalArgumentException e) { // thresholds for labels this model lacks
+            model.close();
+            throw e;
+        }
+        LOG.info("loaded model {} version {} on {} with {}, labels {}{}", model.config().name(),
+                model.config().version(), model.device(), classifier.engine().settingValue(), model.config().labels(),
+                model.config().multiLabel()
+                        ? ", multi-label, thresholds " + java.util.Arrays.toString(classifier.thresholds()) : "");
         return new ModelBatchClassifier(classifier, lengthGroupSize, reference(source));
     }
 }

@@ -42,6 +42,7 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String MODEL_CPU_THREADS = "model.cpu.threads";
     public static final String MODEL_LONG_INPUT = "model.long.input";
     public static final String MODEL_LONG_INPUT_STRIDE = "model.long.input.stride";
+    public static final String MODEL_LABEL_THRESHOLDS = "model.label.thresholds";
     public static final String DRIFT_WINDOW_EVENTS = "drift.window.events", DRIFT_MIN_EVENTS = "drift.min.events",
             DRIFT_EPSILON = "drift.epsilon";
 
@@ -101,6 +102,10 @@ public final class StreamAppSettings extends ConfigValues {
                     + "segment)."),
             new Setting(MODEL_LONG_INPUT_STRIDE, "64", "Tokens two neighbouring windows share with `window` (at most "
                     + "half a window)."),
+            new Setting(MODEL_LABEL_THRESHOLDS, "", "Multi-label models: thresholds replacing the model's own (a "
+                    + "label applies when its sigmoid score reaches its threshold), e.g. `0.4` for every label, "
+                    + "`toxic=0.3,insult=0.6`, or both; a label the model lacks refuses the model. Empty: the "
+                    + "model's thresholds (0.5 unless tuned in training)."),
             new Setting(HTTP_PORT, "8080", "Port of `/metrics` (Prometheus), `/health` and `/ready`; `-1` turns "
                     + "them off."),
             SharedSettings.BIND_ADDRESS,

@@ -3,17 +3,41 @@ package io.triage.trainer.service;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.LabeledExample;
 
+import java.util.List;
+
 /**
  * A labeled example as the trainer keeps it on disk.
  *
  * @param textPair the second segment of a sentence pair, or null
  * @param createdAt when the label was given (epoch millis), or null when unknown
+ * @param labels a multi-label example's labels (possibly none), in the order given; null for a single-label
+ *     example, whose label is {@code label} (lines stored before multi-label existed have none)
  */
-public record FeedbackExample(String id, String text, String textPair, String label, String source, Long createdAt) {
+public record FeedbackExample(String id, String text, String textPair, String label, String source, Long createdAt,
+        List<String> labels) {
+
+    public FeedbackExample {
+        labels = labels == null ? null : List.copyOf(labels);
+    }
+
+    /** A single-label example. */
+    public FeedbackExample(String id, String text, String textPair, String label, String source, Long createdAt) {
+        this(id, text, textPair, label, source, createdAt, null);
+    }
 
     static FeedbackExample of(LabeledExample e) {
         return new FeedbackExample(e.getId(), e.getText(), e.getTextPair(), e.getLabel(), e.getSource(),
-                e.getCreatedAt() == null ? null : e.getCreatedAt().toEpochMilli());
+                e.getCreatedAt() == null ? null : e.getCreatedAt().toEpochMilli(), e.getLabels());
+    }
+
+    /** Whether it carries a set of labels rather than one. */
+    boolean multiLabel() {
+        return labels != null;
+    }
+
+    /** The labels that apply: its label set, or its one label. */
+    List<String> applying() {
+        return labels != null ? labels : List.of(label);
     }
 
     TextInput input() {
@@ -22,6 +46,7 @@ public record FeedbackExample(String id, String text, String textPair, String la
 
     /** Same content apart from when and where it came from: a re-sent example, not a correction. */
     boolean sameLabeledText(FeedbackExample other) {
-        return text.equals(other.text) && java.util.Objects.equals(textPair, other.textPair) && label.equals(other.label);
+        return text.equals(other.text) && java.util.Objects.equals(textPair, other.textPair) && label.equals(other.label)
+                && java.util.Objects.equals(labels, other.labels);
     }
 }

@@ -4,6 +4,7 @@ import io.triage.model.ClassifierModel;
 import ai.djl.Device;
 import io.triage.model.config.DeviceSpec;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.config.ProblemType;
 import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.io.ArtifactFetcher;
 import io.triage.model.io.FetchedArtifact;
@@ -18,6 +19,8 @@ import io.triage.training.data.ReadSettings;
 import io.triage.training.eval.ClassificationMetrics;
 import io.triage.training.eval.Evaluation;
 import io.triage.training.eval.MostFrequentBaseline;
+import io.triage.training.eval.MostFrequentLabelSetBaseline;
+import io.triage.training.eval.MultiLabelMetrics;
 import io.triage.training.report.TrainingProjection;
 import io.triage.training.train.EngineSeed;
 import io.triage.training.train.FineTuner;
@@ -52,6 +55,11 @@ final class Retrainer {
 
         double of(ClassificationMetrics m) {
             return this == ACCURACY ? m.accuracy() : m.macroF1();
+        }
+
+        /** A multi-label model's: subset accuracy (the whole label set right), or macro F1 over the labels. */
+        double of(MultiLabelMetrics m) {
+            return this == ACCURACY ? m.subsetAccuracy() : m.macroF1();
         }
     }
 
@@ -88,23 +96,30 @@ final class Retrainer {
         Optional<ModelUpdate> current = updates.latest();
         List<FeedbackExample> examples = store.examples();
         List<String> labels = labels(current, examples);
-        List<FeedbackExample> usable = examples.stream().filter(e -> labels.contains(e.label())).toList();
+        List<FeedbackExample> usable = examples.stream().filter(e -> labels.containsAll(e.applying())).toList();
+        // multi-label as soon as the feedback holds label sets; single-label examples are then sets of one
+        boolean multiLabel = usable.stream().anyMatch(FeedbackExample::multiLabel);
         if (usable.size() < examples.size()) {
             LOG.warn("{} stored examples have labels outside {} and are left out", examples.size() - usable.size(), labels);
         }
-        Dataset train = dataset("feedback (training side)", labels, usable, false);
-        Dataset evaluation = withEvalFile(dataset("feedback (held out)", labels, usable, true));
+        Dataset train = dataset("feedback (training side)", labels, usable, false, multiLabel);
+        Dataset evaluation = withEvalFile(dataset("feedback (held out)", labels, usable, true, multiLabel));
         if (train.isEmpty() || evaluation.isEmpty()) {
             return RunOutcome.skipped("not enough feedback yet: " + train.size() + " training and " + evaluation.size()
                     + " evaluation examples (both must be > 0)");
         }
         String version = publisher.nextVersion(current);
         String parent = current.map(ModelUpdate::getVersion).orElse(null);
-        try (ClassifierModel model = load(current, labels, version)) {
+        try (ClassifierModel model = load(current, labels, version, multiLabel)) {
+            if (model.config().multiLabel() && !multiLabel) { // a multi-label version, single labels this time
+                train = asLabelSets(train);
+                evaluation = asLabelSets(evaluation);
+            }
             double currentScore = currentScore(current, model, train, evaluation);
             TrainingResult result = FineTuner.run(model, train, evaluation, options(parent), TrainingListener.NONE);
             TrainingProjection.addTo(result, labels, config.getLong(TrainerSettings.TRAIN_SEED, 0));
-            double candidate = metric.of(result.evaluation().metrics());
+            double candidate = multiLabel ? metric.of(result.multiLabelEvaluation().metrics())
+                    : metric.of(result.evaluation().metrics());
             String compared = String.format(Locale.ROOT, "%s %s %.4f vs %s %.4f on %d evaluation examples", version,
                     metric.name().toLowerCase(Locale.ROOT), candidate, parent == null ? "majority-class guess" : parent,
                     currentScore, evaluation.size());
@@ -130,7 +145,7 @@ final class Retrainer {
             known = current.map(ModelUpdate::getLabels).orElse(List.of());
         }
         TreeSet<String> seen = new TreeSet<>();
-        examples.forEach(e -> seen.add(e.label()));
+        examples.forEach(e -> seen.addAll(e.applying()));
         if (known.isEmpty()) {
             return List.copyOf(seen);
         }
@@ -141,14 +156,23 @@ final class Retrainer {
         return out;
     }
 
-    private Dataset dataset(String source, List<String> labels, List<FeedbackExample> examples, boolean heldOut) {
+    private Dataset dataset(String source, List<String> labels, List<FeedbackExample> examples, boolean heldOut,
+            boolean multiLabel) {
         List<Example> out = new ArrayList<>();
         for (FeedbackExample e : examples) {
             if (holdout.isHeldOut(e.id()) == heldOut) {
-                out.add(new Example(e.input(), labels.indexOf(e.label()), 0));
+                out.add(multiLabel ? Example.multi(e.input(), e.applying().stream().map(labels::indexOf).toList(), 0)
+                        : new Example(e.input(), labels.indexOf(e.label()), 0));
             }
         }
-        return new Dataset(source, labels, out);
+        return new Dataset(source, labels, out, multiLabel);
+    }
+
+    /** Single-label examples as label sets of one, for a multi-label model. */
+    private static Dataset asLabelSets(Dataset data) {
+        List<Example> out = data.examples().stream()
+                .map(e -> Example.multi(e.input(), List.of(e.label()), e.line())).toList();
+        return new Dataset(data.source(), data.labels(), out, true);
     }
 
     private Dataset withEvalFile(Dataset heldOut) throws java.io.IOException {
@@ -156,16 +180,19 @@ final class Retrainer {
         if (file.isBlank()) {
             return heldOut;
         }
-        Dataset fixed = new DatasetReader(ReadSettings.DEFAULTS).read(Path.of(file), heldOut.labels());
+        // a multi-label evaluation file lists each example's labels separated by '|'
+        ReadSettings read = heldOut.multiLabel() ? ReadSettings.DEFAULTS.withLabelSeparator("|") : ReadSettings.DEFAULTS;
+        Dataset fixed = new DatasetReader(read).read(Path.of(file), heldOut.labels());
         List<Example> all = new ArrayList<>(heldOut.examples());
         all.addAll(fixed.examples());
-        return new Dataset(heldOut.source() + " + " + file, heldOut.labels(), all);
+        return new Dataset(heldOut.source() + " + " + file, heldOut.labels(), all, heldOut.multiLabel());
     }
 
     /** The latest version (its hash checked), or the base model before any; given the next version's name. */
-    private ClassifierModel load(Optional<ModelUpdate> current, List<String> labels, String version) throws Exception {
+    private ClassifierModel load(Optional<ModelUpdate> current, List<String> labels, String version, boolean multiLabel)
+            throws Exception {
         ModelOverrides overrides = ModelOverrides.NONE.withName(config.get(TrainerSettings.MODEL_NAME))
-                .withVersion(version).withLabels(labels);
+                .withVersion(version).withLabels(labels).withProblemType(multiLabel ? ProblemType.MULTI_LABEL : null);
         Device device = DeviceSpec.parse(config.get(TrainerSettings.MODEL_DEVICE));
         if (current.isEmpty()) {
             EngineSeed.set(config.getInt(TrainerSettings.TRAIN_SEED, 0)); // the fresh head
@@ -181,6 +208,13 @@ final class Retrainer {
      * Before any version, or when the label set changed (a fresh head), it is the majority-class guess.
      */
     private double currentScore(Optional<ModelUpdate> current, ClassifierModel model, Dataset train, Dataset evaluation) {
+        if (evaluation.multiLabel()) {
+            if (current.isPresent() && current.get().getLabels().equals(evaluation.labels())) {
+                return metric.of(ModelScorer.evaluateMultiLabel(model, evaluation, 64).metrics());
+            }
+            return metric.of(MostFrequentLabelSetBaseline.of(train.labels(), train.labelSets(), evaluation.labelSets())
+                    .metrics());
+        }
         if (current.isPresent() && current.get().getLabels().equals(evaluation.labels())) {
             Evaluation e = ModelScorer.evaluate(model, evaluation, 64);
             return metric.of(e.metrics());
@@ -199,6 +233,17 @@ final class Retrainer {
     }
 
     private static Map<String, Double> scores(TrainingResult result, int trainingExamples) {
+        if (result.multiLabelEvaluation() != null) {
+            MultiLabelMetrics m = result.multiLabelEvaluation().metrics();
+            Map<String, Double> out = new LinkedHashMap<>();
+            out.put("micro_f1", m.microF1());
+            out.put("macro_f1", m.macroF1());
+            out.put("subset_accuracy", m.subsetAccuracy());
+            out.put("hamming_loss", m.hammingLoss());
+            out.put("loss", result.multiLabelEvaluation().loss());
+            out.put("training_examples", (double) trainingExamples);
+            return out;
+        }
         ClassificationMetrics m = result.evaluation().metrics();
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("accuracy", m.accuracy());

@@ -12,18 +12,41 @@ import java.util.Map;
  *
  * @param source where the examples came from (a file name, a topic), for messages and reports
  * @param labels class names in label-index order (the model's output order)
+ * @param multiLabel whether each example has a set of labels (any number, none included) rather than one
  */
-public record Dataset(String source, List<String> labels, List<Example> examples) {
+public record Dataset(String source, List<String> labels, List<Example> examples, boolean multiLabel) {
 
     public Dataset {
         labels = List.copyOf(labels);
         examples = List.copyOf(examples);
         for (Example e : examples) {
-            if (e.label() < 0 || e.label() >= labels.size()) {
+            if (!multiLabel && (e.label() < 0 || e.label() >= labels.size())) {
                 throw new IllegalArgumentException("example label index " + e.label() + " outside the "
                         + labels.size() + " labels of " + source);
             }
+            for (int l : e.labelSet()) {
+                if (l < 0 || l >= labels.size()) {
+                    throw new IllegalArgumentException("example label index " + l + " outside the "
+                            + labels.size() + " labels of " + source);
+                }
+            }
         }
+    }
+
+    /** Single-label examples. */
+    public Dataset(String source, List<String> labels, List<Example> examples) {
+        this(source, labels, examples, false);
+    }
+
+    /** Each example's labels as a 0/1 row, one entry per label (what multi-label training targets). */
+    public float[][] labelSets() {
+        float[][] out = new float[examples.size()][labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            for (int l : examples.get(i).labelSet()) {
+                out[i][l] = 1f;
+            }
+        }
+        return out;
     }
 
     public int size() {
@@ -42,11 +65,13 @@ public record Dataset(String source, List<String> labels, List<Example> examples
         return examples.stream().mapToInt(Example::label).toArray();
     }
 
-    /** Examples per label, in label order (labels without examples count 0). */
+    /** Examples per label, in label order (labels without examples count 0); multi-label: examples it applies to. */
     public Map<String, Integer> classCounts() {
         int[] counts = new int[labels.size()];
         for (Example e : examples) {
-            counts[e.label()]++;
+            for (int l : e.labelSet()) {
+                counts[l]++;
+            }
         }
         Map<String, Integer> out = new LinkedHashMap<>();
         for (int i = 0; i < counts.length; i++) {
@@ -61,11 +86,11 @@ public record Dataset(String source, List<String> labels, List<Example> examples
         for (int i : indices) {
             chosen.add(examples.get(i));
         }
-        return new Dataset(subsetSource, labels, chosen);
+        return new Dataset(subsetSource, labels, chosen, multiLabel);
     }
 
     /** The first {@code n} examples (all when there are fewer). */
     public Dataset first(int n) {
-        return n >= examples.size() ? this : new Dataset(source, labels, examples.subList(0, n));
+        return n >= examples.size() ? this : new Dataset(source, labels, examples.subList(0, n), multiLabel);
     }
 }

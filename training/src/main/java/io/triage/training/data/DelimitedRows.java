@@ -21,7 +21,7 @@ final class DelimitedRows {
 
     private DelimitedRows() {}
 
-    static List<RawRow> read(Path file, DataFormat format, ReadSettings o) throws IOException {
+    static RawTable read(Path file, DataFormat format, ReadSettings o) throws IOException {
         char separator = o.separator() != null ? o.separator() : format.defaultSeparator();
         boolean quoting = o.quoting() != null ? o.quoting() : format.defaultQuoting();
         boolean header = o.header() != null ? o.header() : o.names() == null && format.defaultHeader();
@@ -49,7 +49,8 @@ final class DelimitedRows {
             String where = header && o.names() == null ? "the header of " + file : "the column names " + names;
             int text = column(names, o.textColumn(), where);
             int pair = o.pairColumn() == null ? -1 : column(names, o.pairColumn(), where);
-            int label = column(names, o.labelColumn(), where);
+            int[] labelColumns = o.labelColumns() == null ? null : LabelFields.columns(names, o, text, pair, where);
+            int label = labelColumns != null ? -1 : column(names, o.labelColumn(), where);
             while (o.limit() == 0 || rows.size() < o.limit()) {
                 Row next = next(it, file);
                 if (next == null) {
@@ -65,10 +66,21 @@ final class DelimitedRows {
                             + printable(separator) + "' but found " + row.length
                             + (quoting ? "" : " (a text containing the separator needs a quoted CSV, or another --sep)"));
                 }
-                rows.add(new RawRow(row[text], pair < 0 ? null : row[pair], row[label].strip(), line));
+                String second = pair < 0 ? null : row[pair];
+                if (labelColumns != null) {
+                    rows.add(RawRow.multi(row[text], second, LabelFields.fromColumns(names, labelColumns, row, file, line), line));
+                } else if (o.labelSeparator() != null) {
+                    rows.add(RawRow.multi(row[text], second, LabelFields.fromList(row[label], o.labelSeparator(), file, line), line));
+                } else {
+                    rows.add(new RawRow(row[text], second, row[label].strip(), line));
+                }
+            }
+            if (labelColumns != null) {
+                List<String> labelNames = Arrays.stream(labelColumns).mapToObj(names::get).toList();
+                return new RawTable(rows, labelNames);
             }
         }
-        return rows;
+        return new RawTable(rows, null);
     }
 
     private record Row(String[] fields, long line) {}

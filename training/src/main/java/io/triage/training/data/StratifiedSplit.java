@@ -5,7 +5,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-/** Holds out a fraction of every class, chosen at random with a seed, so both parts keep the class balance. */
+/**
+ * Holds out a fraction of every class, chosen at random with a seed, so both parts keep the class balance;
+ * multi-label examples are grouped by their first label (those with none form a group of their own).
+ */
 public final class StratifiedSplit {
     private StratifiedSplit() {}
 
@@ -19,11 +22,11 @@ public final class StratifiedSplit {
             throw new IllegalArgumentException("held-out fraction must be in (0, 1), got " + fraction);
         }
         List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < data.labels().size(); c++) {
+        for (int c = 0; c <= data.labels().size(); c++) { // the first group: examples with no label
             byClass.add(new ArrayList<>());
         }
         for (int i = 0; i < data.size(); i++) {
-            byClass.get(data.examples().get(i).label()).add(i);
+            byClass.get(data.examples().get(i).label() + 1).add(i);
         }
         Random random = new Random(seed);
         boolean[] held = new boolean[data.size()];

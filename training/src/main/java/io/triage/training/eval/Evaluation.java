@@ -51,16 +51,18 @@ public record Evaluation(double loss, double[] exampleLosses, int[] predicted, C
 
     /** Indices of the {@code k} examples with the highest loss, highest first (ties: earlier example first). */
     public int[] highestLoss(int k) {
-        return ranked(Comparator.comparingDouble((Integer i) -> -exampleLosses[i]), k);
+        return ranked(exampleLosses, k, true);
     }
 
     /** Indices of the {@code k} examples with the lowest loss, lowest first (ties: earlier example first). */
     public int[] lowestLoss(int k) {
-        return ranked(Comparator.comparingDouble((Integer i) -> exampleLosses[i]), k);
+        return ranked(exampleLosses, k, false);
     }
 
-    private int[] ranked(Comparator<Integer> order, int k) {
-        return IntStream.range(0, exampleLosses.length).boxed()
+    /** Indices of the {@code k} highest (or lowest) losses, in that order; ties: earlier example first. */
+    static int[] ranked(double[] losses, int k, boolean highest) {
+        Comparator<Integer> order = Comparator.comparingDouble(i -> highest ? -losses[i] : losses[i]);
+        return IntStream.range(0, losses.length).boxed()
                 .sorted(order.thenComparingInt(i -> i))
                 .limit(k).mapToInt(Integer::intValue).toArray();
     }

@@ -99,6 +99,95 @@ public final class MetricsJson {
     }
 
     /**
+     * The {@code validation} block of a multi-label model ({@code problem_type: multi_label_classification}):
+     * micro/macro F1, Hamming loss, subset accuracy, per-label scores and thresholds, each label's precision,
+     * recall and F1 at every threshold of {@link MultiLabelEvaluation#CURVE_THRESHOLDS}, the baseline, and the
+     * {@code k} highest- and lowest-loss examples with their gold and predicted label sets.
+     *
+     * @param thresholdsTuned whether the thresholds were tuned on this same validation data (scores then optimistic)
+     */
+    public MetricsJson multiLabelValidation(MultiLabelEvaluation evaluation, Dataset validation,
+            MostFrequentLabelSetBaseline baseline, boolean thresholdsTuned, int k) {
+        MultiLabelMetrics m = evaluation.metrics();
+        List<String> labels = validation.labels();
+        ObjectNode v = root.putObject("validation");
+        v.put("problem_type", "multi_label_classification");
+        number(v, "loss", evaluation.loss());
+        number(v, "micro_f1", m.microF1());
+        number(v, "macro_f1", m.macroF1());
+        number(v, "hamming_loss", m.hammingLoss());
+        number(v, "subset_accuracy", m.subsetAccuracy());
+        v.put("thresholds_tuned", thresholdsTuned);
+        ArrayNode perClass = v.putArray("per_class");
+        for (int l = 0; l < labels.size(); l++) {
+            ClassificationMetrics.ClassScores c = m.perLabel().get(l);
+            ObjectNode row = perClass.addObject();
+            row.put("label", c.label());
+            number(row, "precision", c.precision());
+            number(row, "recall", c.recall());
+            number(row, "f1", c.f1());
+            row.put("support", c.support());
+            number(row, "threshold", evaluation.thresholds()[l]);
+        }
+        ObjectNode curves = v.putObject("threshold_curves");
+        ArrayNode at = curves.putArray("thresholds");
+        for (float t : MultiLabelEvaluation.CURVE_THRESHOLDS) {
+            at.add(t);
+        }
+        ArrayNode perLabel = curves.putArray("labels");
+        for (List<ClassificationMetrics.ClassScores> curve : evaluation.curves()) {
+            ObjectNode row = perLabel.addObject();
+            row.put("label", curve.get(0).label());
+            curve.forEach(c -> row.withArray("precision").add(c.precision()));
+            curve.forEach(c -> row.withArray("recall").add(c.recall()));
+            curve.forEach(c -> row.withArray("f1").add(c.f1()));
+        }
+        ObjectNode b = v.putObject("baseline");
+        b.put("strategy", "most_frequent_label_set");
+        baseline.labelNames(labels).forEach(b.putArray("labels")::add);
+        number(b, "micro_f1", baseline.metrics().microF1());
+        number(b, "macro_f1", baseline.metrics().macroF1());
+        number(b, "subset_accuracy", baseline.metrics().subsetAccuracy());
+        number(b, "hamming_loss", baseline.metrics().hammingLoss());
+        double[] losses = exampleLosses(evaluation, validation);
+        multiLabelExamples(v.putArray("highest_loss"), evaluation, validation, losses, Evaluation.ranked(losses, k, true));
+        multiLabelExamples(v.putArray("lowest_loss"), evaluation, validation, losses, Evaluation.ranked(losses, k, false));
+        return this;
+    }
+
+    /** Each example's mean binary cross-entropy over its labels. */
+    private static double[] exampleLosses(MultiLabelEvaluation evaluation, Dataset validation) {
+        float[][] gold = validation.labelSets();
+        double[] out = new double[gold.length];
+        for (int i = 0; i < gold.length; i++) {
+            for (int l = 0; l < gold[i].length; l++) {
+                double p = Math.min(Math.max(evaluation.probabilities()[i][l], 1e-7), 1 - 1e-7);
+                out[i] -= (gold[i][l] > 0.5f ? Math.log(p) : Math.log(1 - p)) / gold[i].length;
+            }
+        }
+        return out;
+    }
+
+    private static void multiLabelExamples(ArrayNode out, MultiLabelEvaluation evaluation, Dataset validation,
+            double[] losses, int[] indices) {
+        for (int i : indices) {
+            Example e = validation.examples().get(i);
+            ObjectNode row = out.addObject();
+            row.put("text", e.input().text());
+            row.put("text_pair", e.input().textPair());
+            row.put("gold", String.join(", ", e.labelSet().stream().map(validation.labels()::get).toList()));
+            List<String> predicted = new java.util.ArrayList<>();
+            for (int l = 0; l < validation.labels().size(); l++) {
+                if (evaluation.predicted()[i][l]) {
+                    predicted.add(validation.labels().get(l));
+                }
+            }
+            row.put("predicted", String.join(", ", predicted));
+            number(row, "loss", losses[i]);
+        }
+    }
+
+    /**
      * The {@code data} block.
      *
      * @param tokenLengths token counts of validation examples per gold label (null leaves them out)

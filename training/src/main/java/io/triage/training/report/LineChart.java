@@ -29,6 +29,15 @@ final class LineChart {
      */
     static String render(String id, String description, String valueTitle, List<Series> series,
                          List<Reference> references, boolean fromZero) {
+        return render(id, description, "epoch", valueTitle, series, references, fromZero);
+    }
+
+    /**
+     * The same chart over another x quantity than epochs, e.g. a threshold; {@code "epoch"} gets one tick per
+     * epoch, any other x title nice ticks. (The series' {@code epochs} are then its x values.)
+     */
+    static String render(String id, String description, String xTitle, String valueTitle, List<Series> series,
+                         List<Reference> references, boolean fromZero) {
         double minEpoch = Double.POSITIVE_INFINITY;
         double maxEpoch = Double.NEGATIVE_INFINITY;
         double minValue = fromZero ? 0 : Double.POSITIVE_INFINITY;
@@ -51,14 +60,16 @@ final class LineChart {
         double plotRight = WIDTH - RIGHT;
         double plotTop = TOP;
         double plotBottom = HEIGHT - BOTTOM;
-        Axis x = epochAxis(minEpoch, maxEpoch, plotLeft + 16, plotRight - 16);
+        boolean epochs = xTitle.equals("epoch");
+        Axis x = epochs ? epochAxis(minEpoch, maxEpoch, plotLeft + 16, plotRight - 16)
+                : Axis.nice(minEpoch, maxEpoch, 8, plotLeft + 16, plotRight - 16);
         Axis y = Axis.nice(minValue, maxValue, 6, plotBottom, plotTop);
 
         Svg svg = new Svg(id, WIDTH, HEIGHT, description);
         svg.leftAxis(y, plotLeft, plotRight, valueTitle, 16);
         // the epoch axis is inset so that first and last markers do not sit on the frame
         svg.line(plotLeft, plotBottom, plotRight, plotBottom, "#333333", 1, false);
-        svg.bottomAxis(x, plotBottom, "epoch", HEIGHT - 10);
+        svg.bottomAxis(x, plotBottom, xTitle, HEIGHT - 10);
         List<Svg.LegendEntry> legend = new ArrayList<>();
         for (Reference r : references) {
             svg.line(plotLeft, y.pixel(r.value()), plotRight, y.pixel(r.value()), Palette.REFERENCE, 1.5, true);
@@ -76,7 +87,7 @@ final class LineChart {
             for (int i = 0, p = 0; i < s.epochs().length; i++) {
                 if (!Double.isNaN(s.values()[i])) {
                     double[] at = pixels.get(p++);
-                    svg.marker(shape, at[0], at[1], 4.5, s.color(), s.name() + ", epoch " + Html.plain(s.epochs()[i])
+                    svg.marker(shape, at[0], at[1], 4.5, s.color(), s.name() + ", " + xTitle + " " + Html.plain(s.epochs()[i])
                             + ": " + Html.fixed(s.values()[i], 4));
                 }
             }

@@ -98,7 +98,15 @@ final class ReportSections {
         };
     }
 
+    /** Whether the validation block is a multi-label model's ({@link MultiLabelSections}). */
+    private boolean multiLabel() {
+        return "multi_label_classification".equals(validation.path("problem_type").asText());
+    }
+
     String headline() {
+        if (multiLabel()) {
+            return new MultiLabelSections(validation, this::swatch).headline();
+        }
         StringBuilder html = section("headline", "Headline numbers (validation set)");
         if (validation.isMissingNode()) {
             return html.append(notAvailable("metrics.json has no validation block")).append("</section>").toString();
@@ -123,7 +131,7 @@ final class ReportSections {
         return html.append("</div></section>").toString();
     }
 
-    private static void card(StringBuilder html, String title, OptionalDouble value, String note) {
+    static void card(StringBuilder html, String title, OptionalDouble value, String note) {
         html.append("<div class=\"card\"><div class=\"card-title\">").append(Html.escape(title))
                 .append("</div><div class=\"big\">")
                 .append(value.isPresent() ? Html.metric(value.getAsDouble()) : NOT_AVAILABLE)
@@ -237,6 +245,9 @@ final class ReportSections {
      * balance; with more it takes the full width so that its cells stay readable.
      */
     String confusionAndPerClass() {
+        if (multiLabel()) {
+            return new MultiLabelSections(validation, this::swatch).perLabel(classDistribution());
+        }
         StringBuilder html = section("classes", "Per-class results");
         boolean wide = modelLabels.size() > LABELS_BESIDE_TABLE;
         String matrix = "<figure><figcaption>Confusion matrix: each row is a gold label and shows where its"
@@ -398,7 +409,7 @@ final class ReportSections {
         return html.append("</tbody></table>").toString();
     }
 
-    private StringBuilder section(String id, String title) {
+    static StringBuilder section(String id, String title) {
         return new StringBuilder("<section id=\"").append(id).append("\"><h2>").append(Html.escape(title))
                 .append("</h2>");
     }
@@ -418,15 +429,15 @@ final class ReportSections {
                 .append("</dd></div>");
     }
 
-    private static void cell(StringBuilder html, OptionalDouble value, DoubleFunction<String> format) {
+    static void cell(StringBuilder html, OptionalDouble value, DoubleFunction<String> format) {
         html.append("<td>").append(value.isPresent() ? format.apply(value.getAsDouble()) : MISSING_CELL).append("</td>");
     }
 
-    private static String signed(double value) {
+    static String signed(double value) {
         return (value >= 0 ? "+" : "\u2212") + Html.metric(Math.abs(value));
     }
 
-    private static String notAvailable(String why) {
+    static String notAvailable(String why) {
         return "<p class=\"na\"><strong>" + NOT_AVAILABLE + "</strong>: " + Html.escape(why) + "</p>";
     }
 }

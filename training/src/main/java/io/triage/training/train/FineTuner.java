@@ -14,6 +14,8 @@ import io.triage.training.eval.EpochMetrics;
 import io.triage.training.eval.Evaluation;
 import io.triage.training.eval.MetricsJson;
 import io.triage.training.eval.MostFrequentBaseline;
+import io.triage.training.eval.MostFrequentLabelSetBaseline;
+import io.triage.training.eval.MultiLabelEvaluation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,7 @@ public final class FineTuner {
     private final TrainingSettings options;
     private final TrainingListener listener;
     private final long padId;
+    private boolean thresholdsTuned;
 
     private FineTuner(ClassifierModel model, Dataset train, Dataset validation, TrainingSettings options,
             TrainingListener listener) {
@@ -89,8 +92,8 @@ public final class FineTuner {
         return new FineTuner(model, train, validation, options, listener).train();
     }
 
-    /** Validation scores and the pooled features they came from. */
-    private record Scored(Evaluation evaluation, float[][] features) {}
+    /** Validation scores (single- or multi-label, the other null) and the pooled features they came from. */
+    private record Scored(Evaluation evaluation, MultiLabelEvaluation multiLabel, float[][] features) {}
 
     /** Where a run starts: epoch 1, or after the epoch of the checkpoint it resumes, with that run's history. */
     private record Start(int firstEpoch, int stepOffset, double earlierSeconds, List<EpochMetrics> history) {
@@ -130,9 +133,31 @@ public final class FineTuner {
                 last = evaluate(pass, validationTokens, inputs.validationFeatures());
             }
         }
+        if (last != null && last.multiLabel() != null && options.tuneThresholds()) {
+            last = tuneThresholds(last);
+        }
         ObjectNode metrics = metrics(history, last, validationTokens, from.earlierSeconds() + seconds(start));
+        // a multi-label example has no one gold label to colour its point with: no projection
+        boolean projected = last != null && !train.multiLabel();
         return new TrainingResult(metrics, List.copyOf(history), last == null ? null : last.evaluation(),
-                last == null ? new float[0][] : last.features(), validation == null ? new int[0] : validation.labelIds());
+                projected ? last.features() : new float[0][], projected ? validation.labelIds() : new int[0],
+                last == null ? null : last.multiLabel());
+    }
+
+    /**
+     * Each label's threshold set to the one with the best validation F1, in the model (so its artifact stores
+     * them), and the validation scores at them.
+     */
+    private Scored tuneThresholds(Scored scored) {
+        float[] tuned = scored.multiLabel().tunedThresholds();
+        List<Float> thresholds = new ArrayList<>(tuned.length);
+        for (float t : tuned) {
+            thresholds.add(t);
+        }
+        model.setThresholds(thresholds);
+        thresholdsTuned = true;
+        LOG.info("thresholds tuned on the validation data: {}", thresholds);
+        return new Scored(null, scored.multiLabel().at(tuned, validation.labelSets()), scored.features());
     }
 
     /** The latest complete checkpoint's weights restored, and where its run stopped; from scratch without one. */
@@ -179,16 +204,14 @@ public final class FineTuner {
         EngineSeed.forEpoch(options.seed(), epoch);
         List<int[]> batches = batches(inputs.trainTokens(), new Random(options.seed() * 1_000_003L + epoch));
         int[] labels = train.labelIds();
+        float[][] labelSets = train.multiLabel() ? train.labelSets() : null;
         DivergenceGuard guard = new DivergenceGuard(epoch);
         double lossSum = 0;
         int lossCount = 0;
         int done = 0;
         for (int[] batch : batches) {
             ModelScorer.stopIfInterrupted();
-            int[] y = pick(labels, batch);
-            float loss = head()
-                    ? training.stepOnFeatures(rows(inputs.trainFeatures(), batch), y)
-                    : training.step(EncodedBatch.pad(pick(inputs.trainTokens(), batch), padId), y);
+            float loss = step(training, inputs, batch, labels, labelSets);
             done += batch.length;
             if (guard.counts(training, loss)) {
                 lossSum += (double) loss * batch.length;
@@ -197,6 +220,18 @@ public final class FineTuner {
             listener.onBatch(epoch, done, loss);
         }
         return lossCount == 0 ? Double.NaN : lossSum / lossCount;
+    }
+
+    /** One step on a batch: its label indices, or for a multi-label model ({@code labelSets} not null) its label sets. */
+    private float step(ClassifierTraining training, Inputs inputs, int[] batch, int[] labels, float[][] labelSets) {
+        if (labelSets != null) {
+            float[][] y = pick(List.of(labelSets), batch).toArray(new float[0][]);
+            return head() ? training.stepOnFeatures(rows(inputs.trainFeatures(), batch), y)
+                    : training.step(EncodedBatch.pad(pick(inputs.trainTokens(), batch), padId), y);
+        }
+        int[] y = pick(labels, batch);
+        return head() ? training.stepOnFeatures(rows(inputs.trainFeatures(), batch), y)
+                : training.step(EncodedBatch.pad(pick(inputs.trainTokens(), batch), padId), y);
     }
 
     /** HEAD mode shuffles cached features freely; FULL mode groups examples of similar token length. */
@@ -277,12 +312,25 @@ public final class FineTuner {
             features = out.features();
             logits = out.logits();
         }
-        return new Scored(Evaluation.of(validation.labels(), validation.labelIds(), logits), features);
+        if (validation.multiLabel()) {
+            float[] thresholds = new float[model.config().numLabels()];
+            for (int l = 0; l < thresholds.length; l++) {
+                thresholds[l] = model.config().thresholds().get(l);
+            }
+            return new Scored(null, MultiLabelEvaluation.of(validation.labels(), validation.labelSets(), logits,
+                    thresholds), features);
+        }
+        return new Scored(Evaluation.of(validation.labels(), validation.labelIds(), logits), null, features);
     }
 
     private EpochMetrics epochMetrics(int epoch, double trainLoss, Scored scored, double examplesPerSecond, double seconds) {
         if (scored == null) {
             return new EpochMetrics(epoch, trainLoss, null, null, null, null, examplesPerSecond, seconds);
+        }
+        if (scored.multiLabel() != null) { // accuracy: subset accuracy; no weighted F1
+            MultiLabelEvaluation m = scored.multiLabel();
+            return new EpochMetrics(epoch, trainLoss, m.loss(), m.metrics().subsetAccuracy(), null,
+                    m.metrics().macroF1(), examplesPerSecond, seconds);
         }
         Evaluation e = scored.evaluation();
         return new EpochMetrics(epoch, trainLoss, e.loss(), e.metrics().accuracy(), e.metrics().weightedF1(),
@@ -300,7 +348,10 @@ public final class FineTuner {
                         options.warmupRatio(), options.maxGradNorm(), options.seed(), wallSeconds,
                         (double) train.size() * history.size() / wallSeconds, model.device().toString()))
                 .history(history);
-        if (last != null) {
+        if (last != null && last.multiLabel() != null) {
+            json.multiLabelValidation(last.multiLabel(), validation, MostFrequentLabelSetBaseline.of(train.labels(),
+                    train.labelSets(), validation.labelSets()), thresholdsTuned, options.topK());
+        } else if (last != null) {
             json.validation(last.evaluation(), validation,
                     MostFrequentBaseline.of(train.labelIds(), validation.labelIds(), train.labels().size()), options.topK());
         }
@@ -320,7 +371,9 @@ public final class FineTuner {
         Map<String, List<Integer>> out = new LinkedHashMap<>();
         validation.labels().forEach(l -> out.put(l, new ArrayList<>()));
         for (int i : chosen) {
-            out.get(validation.labels().get(validation.examples().get(i).label())).add(tokens.get(i).length());
+            for (int label : validation.examples().get(i).labelSet()) { // multi-label: under each of its labels
+                out.get(validation.labels().get(label)).add(tokens.get(i).length());
+            }
         }
         return out;
     }
@@ -343,6 +396,11 @@ public final class FineTuner {
     }
 
     private static void checkLabels(ClassifierModel model, Dataset data) {
+        if (data.multiLabel() != model.config().multiLabel()) {
+            throw new IllegalArgumentException(data.source() + (data.multiLabel() ? " is multi-label data but the model is"
+                    + " single-label: start from a multi-label model" : " has one label per example but the model is"
+                    + " multi-label"));
+        }
         if (!data.labels().equals(model.config().labels())) {
             throw new IllegalArgumentException("the labels of " + data.source() + " " + data.labels()
                     + " differ from the model's " + model.config().labels() + " (order matters)");

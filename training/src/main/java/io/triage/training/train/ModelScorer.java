@@ -10,6 +10,7 @@ import io.triage.model.text.EncodedBatch;
 import io.triage.model.train.EvaluationPass;
 import io.triage.training.data.Dataset;
 import io.triage.training.eval.Evaluation;
+import io.triage.training.eval.MultiLabelEvaluation;
 
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +58,19 @@ public final class ModelScorer {
             sum += Math.exp(l - logits[best]);
         }
         return 1 / sum;
+    }
+
+    /** {@link #evaluate} of a multi-label model, at the model's thresholds. */
+    public static MultiLabelEvaluation evaluateMultiLabel(ClassifierModel model, Dataset data, int batchSize) {
+        List<Encoded> tokens = model.tokenizer().encodeEach(data.inputs());
+        try (EvaluationPass pass = new EvaluationPass(model)) {
+            float[][] logits = run(pass, tokens, model.tokenizer().padId(), batchSize).logits();
+            float[] thresholds = new float[data.labels().size()];
+            for (int l = 0; l < thresholds.length; l++) {
+                thresholds[l] = model.config().thresholds().get(l);
+            }
+            return MultiLabelEvaluation.of(data.labels(), data.labelSets(), logits, thresholds);
+        }
     }
 
     /** Pooled features and logits of every example, in the order of {@code tokens}. */

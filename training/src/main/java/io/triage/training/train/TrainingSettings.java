@@ -22,11 +22,21 @@ import java.nio.file.Path;
  * @param checkpointDir where a checkpoint is written after every epoch, or null for none
  * @param resume continue from the latest complete checkpoint in {@code checkpointDir}, if there is one
  * @param parentVersion the version training started from, recorded in metrics.json (null: none)
+ * @param tuneThresholds for a multi-label model: after training, set each label's threshold to the one with the best
+ *     F1 on the validation data (stored in the artifact); false keeps the model's thresholds (0.5 by default)
  */
 public record TrainingSettings(TrainingMode mode, int epochs, int batchSize, double learningRate,
         double headLearningRate, double weightDecay,
         double warmupRatio, double maxGradNorm, long seed, int evalBatchSize, int topK, Path checkpointDir, boolean resume,
-        String parentVersion) {
+        String parentVersion, boolean tuneThresholds) {
+
+    /** Without threshold tuning. */
+    public TrainingSettings(TrainingMode mode, int epochs, int batchSize, double learningRate, double headLearningRate,
+            double weightDecay, double warmupRatio, double maxGradNorm, long seed, int evalBatchSize, int topK,
+            Path checkpointDir, boolean resume, String parentVersion) {
+        this(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
+                evalBatchSize, topK, checkpointDir, resume, parentVersion, false);
+    }
 
     public TrainingSettings {
         if (epochs < 1 || batchSize < 1 || evalBatchSize < 1 || topK < 0) {
@@ -65,37 +75,43 @@ public record TrainingSettings(TrainingMode mode, int epochs, int batchSize, dou
 
     public TrainingSettings withEpochs(int n) {
         return new TrainingSettings(mode, n, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
-                evalBatchSize, topK, checkpointDir, resume, parentVersion);
+                evalBatchSize, topK, checkpointDir, resume, parentVersion, tuneThresholds);
     }
 
     public TrainingSettings withBatchSize(int n) {
         return new TrainingSettings(mode, epochs, n, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
-                evalBatchSize, topK, checkpointDir, resume, parentVersion);
+                evalBatchSize, topK, checkpointDir, resume, parentVersion, tuneThresholds);
     }
 
     public TrainingSettings withLearningRate(double lr) {
         return new TrainingSettings(mode, epochs, batchSize, lr, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
-                evalBatchSize, topK, checkpointDir, resume, parentVersion);
+                evalBatchSize, topK, checkpointDir, resume, parentVersion, tuneThresholds);
     }
 
     public TrainingSettings withHeadLearningRate(double lr) {
         return new TrainingSettings(mode, epochs, batchSize, learningRate, lr, weightDecay, warmupRatio, maxGradNorm, seed,
-                evalBatchSize, topK, checkpointDir, resume, parentVersion);
+                evalBatchSize, topK, checkpointDir, resume, parentVersion, tuneThresholds);
     }
 
     public TrainingSettings withSeed(long s) {
         return new TrainingSettings(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, s,
-                evalBatchSize, topK, checkpointDir, resume, parentVersion);
+                evalBatchSize, topK, checkpointDir, resume, parentVersion, tuneThresholds);
     }
 
     /** Checkpoints after every epoch into {@code dir}; {@code resumeFromLatest} continues from the latest one. */
     public TrainingSettings withCheckpoints(Path dir, boolean resumeFromLatest) {
         return new TrainingSettings(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
-                evalBatchSize, topK, dir, resumeFromLatest, parentVersion);
+                evalBatchSize, topK, dir, resumeFromLatest, parentVersion, tuneThresholds);
     }
 
     public TrainingSettings withParentVersion(String version) {
         return new TrainingSettings(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
-                evalBatchSize, topK, checkpointDir, resume, version);
+                evalBatchSize, topK, checkpointDir, resume, version, tuneThresholds);
+    }
+
+    /** Whether a multi-label model's thresholds are tuned on the validation data after training. */
+    public TrainingSettings withTuneThresholds(boolean tune) {
+        return new TrainingSettings(mode, epochs, batchSize, learningRate, headLearningRate, weightDecay, warmupRatio, maxGradNorm, seed,
+                evalBatchSize, topK, checkpointDir, resume, parentVersion, tune);
     }
 }
