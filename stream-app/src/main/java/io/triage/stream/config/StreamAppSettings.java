@@ -40,6 +40,10 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String MODEL_CPU_THREADS = "model.cpu.threads";
     public static final String MODEL_LONG_INPUT = "model.long.input";
     public static final String MODEL_LONG_INPUT_STRIDE = "model.long.input.stride";
+    public static final String REVIEW_TOPIC = "review.topic";
+    public static final String REVIEW_THRESHOLD = "review.threshold";
+    public static final String REVIEW_MARGIN = "review.margin";
+    public static final String REVIEW_SAMPLE = "review.sample";
 
     /**
      * Every setting with its default and meaning, in the order docs/configuration.md lists them (generated from
@@ -102,7 +106,17 @@ public final class StreamAppSettings extends ConfigValues {
             SharedSettings.ALLOW_UNSIGNED,
             SharedSettings.ALLOWED_URIS,
             SharedSettings.ARTIFACT_BYTES,
-            SharedSettings.ARTIFACT_TIMEOUT),
+            SharedSettings.ARTIFACT_TIMEOUT,
+            new Setting(REVIEW_TOPIC, "triage.review", "Topic of the results a person should label (`ReviewItem`, "
+                    + "read by the console), written in the same transaction as the results; created at start if "
+                    + "missing. Empty: no review queue."),
+            new Setting(REVIEW_THRESHOLD, "0.6", "A result whose top score is under this goes to review "
+                    + "(`LOW_SCORE`); `0`: never."),
+            new Setting(REVIEW_MARGIN, "0.1", "A result whose two top scores are closer than this goes to review "
+                    + "(`SMALL_MARGIN`); `0`: never."),
+            new Setting(REVIEW_SAMPLE, "0.01", "Fraction of all results that go to review at random (`SAMPLE`), so "
+                    + "that confident mistakes are found too; chosen by a hash of the event id, so a replay picks "
+                    + "the same events.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win."),

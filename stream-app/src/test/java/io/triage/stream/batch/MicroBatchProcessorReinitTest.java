@@ -60,7 +60,7 @@ class MicroBatchProcessorReinitTest {
         try (InferenceWorker worker = InferenceWorker.direct(OK)) {
             MicroBatchProcessor processor = new MicroBatchProcessor(new BatchSettings(4, 60_000), STORE,
                     () -> TextEventDecoders.create(InputFormat.TEXT, Map.of()), new TextEventValidator(1000), 1000,
-                    worker, new StreamMetrics(new SimpleMeterRegistry()), false, System::currentTimeMillis);
+                    worker, new StreamMetrics(new SimpleMeterRegistry()), false, null, System::currentTimeMillis);
             processor.init(context);
             for (int i = 0; i < 3; i++) {
                 process(processor, context, i); // buffered, not yet due
