@@ -42,8 +42,7 @@ public final class ConsoleSettings extends ConfigValues {
             new Setting(SESSION_MS, "43200000", "How long a sign-in lasts."),
             new Setting(QUEUE_MAX, "10000", "Events kept waiting in memory; beyond it, the most certain waiting "
                     + "ones are dropped."),
-            new Setting(HTTP_PORT, "8090", "Port of the console's pages and API, and of `/health`, `/ready`, "
-                    + "`/metrics`."),
+            new Setting(HTTP_PORT, "8090", "Port of the console's pages and API, and of `/health` and `/ready`."),
             SharedSettings.BIND_ADDRESS),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to the console's Kafka clients without the prefix."),
                     SharedSettings.REGISTRY_CLIENT));
