@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+
+import static io.triage.console.Responses.*;
 
 /**
  * The console's one port: its pages and scripts (from the jar, nothing from elsewhere), its JSON API, and
@@ -50,9 +51,13 @@ final class ConsoleServer implements AutoCloseable {
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
     private static final String STATIC = "/io/triage/console/static/";
     private static final Map<String, String> PAGES = Map.of(
-            "/login", "login.html", "/review", "review.html");
-    private static final Map<String, String> ASSETS = Map.of(
-            "/static/console.css", "console.css", "/static/review.js", "review.js", "/static/login.js", "login.js");
+            "/login", "login.html", "/review", "review.html", "/models", "models.html", "/live", "live.html");
+    private static final Map<String, String> ASSETS = Map.of("/static/console.css", "console.css",
+            "/static/review.js", "review.js", "/static/login.js", "login.js", "/static/models.js", "models.js",
+            "/static/live.js", "live.js");
+    /** A version's report: no script may run, and as a sandbox it is of no origin, so it can reach nothing here. */
+    private static final String REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+    private static final String REPORT_PREFIX = "/models/", REPORT_SUFFIX = "/report.html";
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,12 +66,16 @@ final class ConsoleServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Sessions sessions;
     private final ReviewDesk desk;
+    private final ModelsPage models;
+    private final LiveStats live;
     private final BooleanSupplier ready;
 
-    ConsoleServer(String bindAddress, int port, Sessions sessions, ReviewDesk desk, BooleanSupplier ready)
-            throws IOException {
+    ConsoleServer(String bindAddress, int port, Sessions sessions, ReviewDesk desk, ModelsPage models, LiveStats live,
+                  BooleanSupplier ready) throws IOException {
+        this.live = live;
         this.sessions = sessions;
         this.desk = desk;
+        this.models = models;
         this.ready = ready;
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("triage-console");
@@ -122,11 +131,13 @@ final class ConsoleServer implements AutoCloseable {
             resource(response, callback, PAGES.get(path));
         } else if ("POST".equals(method) && path.equals("/login")) {
             signIn(request, response, callback);
-        } else if (get && (path.equals("/") || path.equals("/review"))) {
+        } else if (get && (path.equals("/") || PAGES.containsKey(path) || isReport(path))) {
             if (session(request).isEmpty()) {
                 redirect(response, callback, "/login");
             } else if (path.equals("/")) {
                 redirect(response, callback, "/review");
+            } else if (isReport(path)) {
+                report(response, callback, path.substring(REPORT_PREFIX.length(), path.length() - REPORT_SUFFIX.length()));
             } else {
                 resource(response, callback, PAGES.get(path));
             }
@@ -167,6 +178,8 @@ final class ConsoleServer implements AutoCloseable {
                 case "session" -> json(response, callback, 200,
                         JSON.createObjectNode().put("reviewer", s.reviewer()).put("csrf", s.csrf()));
                 case "counts" -> json(response, callback, 200, counts());
+                case "models" -> json(response, callback, 200, models.state());
+                case "live" -> json(response, callback, 200, live.snapshot());
                 default -> json(response, callback, 404, error("no such call"));
             }
             return;
@@ -193,11 +206,20 @@ final class ConsoleServer implements AutoCloseable {
                 json(response, callback, 409, error(e.getMessage()));
             } catch (IllegalArgumentException e) {
                 json(response, callback, 400, error(e.getMessage()));
+            } catch (IllegalStateException | IOException e) {
+                json(response, callback, 502, error(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                json(response, callback, 503, error("stopping"));
             }
         });
     }
 
-    private ObjectNode act(String action, Sessions.Session s, JsonNode in, Request request) throws ReviewDesk.Refused {
+    private ObjectNode act(String action, Sessions.Session s, JsonNode in, Request request)
+            throws ReviewDesk.Refused, IOException, InterruptedException {
+        if (action.equals("retrain")) {
+            return models.retrain();
+        }
         ObjectNode out = JSON.createObjectNode();
         switch (action) {
             case "next" -> out.set("item", itemJson(desk.next(s.reviewer()).orElse(null)));
@@ -215,6 +237,30 @@ final class ConsoleServer implements AutoCloseable {
         }
         out.set("counts", counts());
         return out;
+    }
+
+    private static boolean isReport(String path) {
+        return path.startsWith(REPORT_PREFIX) && path.endsWith(REPORT_SUFFIX)
+                && path.length() > REPORT_PREFIX.length() + REPORT_SUFFIX.length();
+    }
+
+    private void report(Response response, Callback callback, String version) {
+        Optional<byte[]> report;
+        try {
+            report = models.report(version);
+        } catch (IOException e) {
+            LOG.warn("the report of version {} cannot be read", version, e);
+            report = Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            report = Optional.empty();
+        }
+        if (report.isEmpty()) {
+            text(response, callback, 404, "no report for this version here\n");
+            return;
+        }
+        response.getHeaders().put("Content-Security-Policy", REPORT_CSP);
+        send(response, callback, 200, "text/html; charset=utf-8", report.get());
     }
 
     private ObjectNode counts() {
@@ -245,10 +291,6 @@ final class ConsoleServer implements AutoCloseable {
             throw new IllegalArgumentException("'" + name + "' is missing");
         }
         return v.asText();
-    }
-
-    private static ObjectNode error(String message) {
-        return JSON.createObjectNode().put("error", message);
     }
 
     private Optional<Sessions.Session> session(Request request) {
@@ -338,26 +380,6 @@ final class ConsoleServer implements AutoCloseable {
         String type = name.endsWith(".html") ? "text/html; charset=utf-8"
                 : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
         send(response, callback, 200, type, bytes);
-    }
-
-    private static void redirect(Response response, Callback callback, String location) {
-        response.getHeaders().put(HttpHeader.LOCATION, location);
-        text(response, callback, 303, "see " + location + "\n");
-    }
-
-    private static void json(Response response, Callback callback, int status, JsonNode body) {
-        send(response, callback, status, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void text(Response response, Callback callback, int status, String body) {
-        send(response, callback, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(Response response, Callback callback, int status, String type, byte[] body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     @Override

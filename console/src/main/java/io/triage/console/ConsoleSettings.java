@@ -22,6 +22,10 @@ public final class ConsoleSettings extends ConfigValues {
     public static final String LEASE_MS = "console.lease.ms";
     public static final String SESSION_MS = "console.session.ms";
     public static final String QUEUE_MAX = "console.queue.max";
+    public static final String TRAINER_URL = "console.trainer.url";
+    public static final String TRAINER_TOKEN = "console.trainer.token";
+    public static final String RESULTS_TOPIC = "topic.output";
+    public static final String LIVE_WINDOW_S = "console.live.window.s";
 
     public static final DocumentedSettings SETTINGS = new DocumentedSettings("Console", ENV_PREFIX, List.of(
             SharedSettings.BOOTSTRAP,
@@ -43,7 +47,19 @@ public final class ConsoleSettings extends ConfigValues {
             new Setting(QUEUE_MAX, "10000", "Events kept waiting in memory; beyond it, the most certain waiting "
                     + "ones are dropped."),
             new Setting(HTTP_PORT, "8090", "Port of the console's pages and API, and of `/health` and `/ready`."),
-            SharedSettings.BIND_ADDRESS),
+            SharedSettings.BIND_ADDRESS,
+            new Setting(TRAINER_URL, "", "The trainer's ops endpoints, e.g. `http://trainer:8080`: the Models page's "
+                    + "*retrain now* and the trainer's readiness, and reports of versions in its store. Empty: none."),
+            new Setting(TRAINER_TOKEN, "", "The trainer's `retrain.token`, for *retrain now*. Empty: the button is "
+                    + "off."),
+            SharedSettings.MODEL_UPDATES_TOPIC,
+            SharedSettings.NAME,
+            SharedSettings.TRUSTED_KEYS,
+            SharedSettings.ALLOW_UNSIGNED,
+            new Setting(RESULTS_TOPIC, "triage.classified", "The results topic the Live page reads (`ClassifiedEvent`, "
+                    + "Avro), as the stream app's `topic.output`."),
+            SharedSettings.DEAD_LETTER_TOPIC,
+            new Setting(LIVE_WINDOW_S, "300", "The Live page's figures cover this many seconds.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to the console's Kafka clients without the prefix."),
                     SharedSettings.REGISTRY_CLIENT));
 

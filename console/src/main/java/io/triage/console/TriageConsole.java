@@ -2,14 +2,17 @@ package io.triage.console;
 
 import io.triage.schemas.LabeledExample;
 import io.triage.service.RegistrySettings;
+import io.triage.service.ModelUpdateLog;
 import io.triage.service.ServiceRunner;
 import io.triage.service.TopicProvisioner;
+import io.triage.service.trust.UpdateTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.triage.console.ConsoleSettings.*;
 
@@ -22,13 +25,16 @@ public final class TriageConsole implements AutoCloseable {
 
     private final ReviewLog log;
     private final ReviewFeed feed;
+    private final ModelVersions versions;
+    private final LiveFeed liveFeed;
     private final ConsoleServer server;
 
     private TriageConsole(ConsoleSettings config) throws Exception {
         Sessions sessions = new Sessions(config.get(TOKEN), config.getLong(SESSION_MS, 1), System::currentTimeMillis);
         Map<String, Object> clients = config.clientConfig();
         TopicProvisioner topics = new TopicProvisioner(clients);
-        topics.ensure(List.of(config.get(REVIEW_TOPIC), config.get(FEEDBACK_TOPIC)), 1);
+        topics.ensure(List.of(config.get(REVIEW_TOPIC), config.get(FEEDBACK_TOPIC), config.get(RESULTS_TOPIC),
+                config.get(TOPIC_DEAD_LETTER)), 1);
         topics.ensureCompacted(config.get(STATE_TOPIC));
         Map<String, Object> registry = RegistrySettings.of(config);
 
@@ -37,9 +43,27 @@ public final class TriageConsole implements AutoCloseable {
         ReviewQueue queue = new ReviewQueue(config.getInt(QUEUE_MAX, 1), ReviewLog.replay(clients, config.get(STATE_TOPIC)));
         ReviewDesk desk = new ReviewDesk(queue, log, config.getLong(LEASE_MS, 1), System::currentTimeMillis);
         feed = new ReviewFeed(clients, registry, config.get(REVIEW_TOPIC), desk::offer);
-        server = new ConsoleServer(config.get(HTTP_BIND_ADDRESS), config.getInt(HTTP_PORT, 0), sessions, desk,
+        versions = versions(config, clients, registry);
+        long window = config.getLong(LIVE_WINDOW_S, 1) * 1000;
+        LiveStats live = new LiveStats(window, System::currentTimeMillis);
+        liveFeed = new LiveFeed(clients, registry, config.get(RESULTS_TOPIC), config.get(TOPIC_DEAD_LETTER), window, live);
+        ModelsPage models = new ModelsPage(versions, new TrainerClient(config.get(TRAINER_URL), config.get(TRAINER_TOKEN)));
+        server = new ConsoleServer(config.get(HTTP_BIND_ADDRESS), config.getInt(HTTP_PORT, 0), sessions, desk, models, live,
                 () -> feed.caughtUp() && !feed.failed());
         LOG.info("the review console listens on port {}", server.port());
+    }
+
+    /** The verified versions, as a stream app with the same trusted keys sees them; none without keys. */
+    private static ModelVersions versions(ConsoleSettings config, Map<String, Object> clients,
+                                          Map<String, Object> registry) throws Exception {
+        if (config.getList(UPDATE_TRUSTED_KEYS).isEmpty() && !config.getBoolean(UPDATE_ALLOW_UNSIGNED)) {
+            LOG.info("no {}: the Models page lists no versions", UPDATE_TRUSTED_KEYS);
+            return ModelVersions.none();
+        }
+        new TopicProvisioner(clients).ensureCompacted(config.get(TOPIC_MODEL_UPDATES));
+        return new ModelVersions(new ModelUpdateLog(clients, registry, config.get(TOPIC_MODEL_UPDATES),
+                config.get(MODEL_NAME), UpdateTrust.verifier(config.getList(UPDATE_TRUSTED_KEYS), Optional.empty(),
+                config.getBoolean(UPDATE_ALLOW_UNSIGNED), UPDATE_TRUSTED_KEYS, UPDATE_ALLOW_UNSIGNED)));
     }
 
     public static TriageConsole start(ConsoleSettings config) throws Exception {
@@ -59,6 +83,8 @@ public final class TriageConsole implements AutoCloseable {
     public void close() throws Exception {
         server.close();
         feed.close();
+        liveFeed.close();
+        versions.close();
         log.close();
     }
 

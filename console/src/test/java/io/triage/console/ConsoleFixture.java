@@ -3,25 +3,43 @@ package io.triage.console;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.embedded.SharedInfrastructure;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.triage.schemas.ClassifiedEvent;
+import io.triage.schemas.DeadLetter;
+import io.triage.schemas.FailureStage;
 import io.triage.schemas.LabeledExample;
+import io.triage.schemas.ModelUpdate;
+import io.triage.schemas.Timings;
+import io.triage.schemas.TrainingMode;
 import io.triage.schemas.ReviewItem;
 import io.triage.schemas.ReviewReason;
+import io.triage.service.BearerToken;
 import io.triage.service.KafkaClients;
+import io.triage.service.OpsServer;
+import io.triage.service.trust.SigningKeys;
+import io.triage.service.trust.UpdateSigner;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A console on the real embedded broker and registry, on topics of its own; review items put on its review topic as
@@ -29,12 +47,18 @@ import java.util.Map;
  */
 final class ConsoleFixture implements AutoCloseable {
     static final String TOKEN = "correct horse battery";
+    static final String TRAINER_TOKEN = "the trainer's own token";
 
     final Map<String, String> settings = new HashMap<>();
     private final EmbeddedKafka kafka = SharedInfrastructure.kafka();
     private final EmbeddedRegistry registry = SharedInfrastructure.registry();
-    private final KafkaProducer<byte[], ReviewItem> items;
+    /** Review items, results, dead letters and model updates, each serialized with its own schema. */
+    private final KafkaProducer<byte[], SpecificRecord> records;
     private final KafkaConsumer<byte[], LabeledExample> feedback;
+    private final UpdateSigner signer = new UpdateSigner(SigningKeys.generate().getPrivate());
+    /** The trainer's side: its real ops server, with a retrain action that only counts. */
+    private final OpsServer trainer;
+    final AtomicInteger retrains = new AtomicInteger();
     private TriageConsole console;
 
     ConsoleFixture(String name) {
@@ -48,9 +72,24 @@ final class ConsoleFixture implements AutoCloseable {
         settings.put(ConsoleSettings.TRANSACTIONAL_ID, prefix + "-console");
         settings.put(ConsoleSettings.HTTP_PORT, "0");
         settings.put(ConsoleSettings.HTTP_BIND_ADDRESS, "127.0.0.1");
+        settings.put(ConsoleSettings.TOPIC_MODEL_UPDATES, prefix + ".updates");
+        settings.put(ConsoleSettings.RESULTS_TOPIC, prefix + ".classified");
+        settings.put(ConsoleSettings.TOPIC_DEAD_LETTER, prefix + ".dlq");
+        settings.put(ConsoleSettings.UPDATE_TRUSTED_KEYS, SigningKeys.inline(signer.publicKey()));
+        try {
+            trainer = new OpsServer("127.0.0.1", 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true,
+                    () -> true).onPost("/retrain", BearerToken.of(TRAINER_TOKEN), () -> {
+                        retrains.incrementAndGet();
+                        return "retrain requested";
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        settings.put(ConsoleSettings.TRAINER_URL, "http://127.0.0.1:" + trainer.port());
+        settings.put(ConsoleSettings.TRAINER_TOKEN, TRAINER_TOKEN);
         kafka.createTopic(prefix + ".review", 2);
         kafka.createTopic(prefix + ".feedback", 1);
-        items = KafkaClients.producer(kafka.bootstrapServers(), KafkaClients.avroSerializer(registry.apiV2Url()));
+        records = KafkaClients.producer(kafka.bootstrapServers(), KafkaClients.avroSerializer(registry.apiV2Url()));
         feedback = KafkaClients.committedReader(kafka.bootstrapServers(), prefix + ".feedback",
                 KafkaClients.avroDeserializer(registry.apiV2Url()));
     }
@@ -78,8 +117,35 @@ final class ConsoleFixture implements AutoCloseable {
                 .setScores(Map.of("a", scoreA, "b", scoreB)).setReasons(List.of(ReviewReason.SMALL_MARGIN))
                 .setModelName("triage").setModelVersion("3").setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
                 .setClassifiedAt(Instant.ofEpochMilli(1_700_000_000_100L)).build();
-        items.send(new ProducerRecord<>(settings.get(ConsoleSettings.REVIEW_TOPIC), id.getBytes(StandardCharsets.UTF_8),
-                item)).get();
+        send(ConsoleSettings.REVIEW_TOPIC, id, item);
+    }
+
+    /** A version as the trainer publishes it, signed, its artifact (only a report here) in {@code folder}. */
+    void publish(String version, String parent, float accuracy, Path folder) throws Exception {
+        ModelUpdate update = ModelUpdate.newBuilder().setModelName("triage").setVersion(version)
+                .setArtifactUri(folder.toUri().toString()).setSha256("0".repeat(64)).setLabels(List.of("a", "b"))
+                .setMetrics(Map.of("accuracy", (double) accuracy, "macro_f1", accuracy - 0.05)).setParentVersion(parent)
+                .setTrainingMode(TrainingMode.HEAD).setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L)).build();
+        send(ConsoleSettings.TOPIC_MODEL_UPDATES, "triage", signer.sign(update));
+    }
+
+    /** A result of {@code version} classified now, as the stream app writes it. */
+    void result(String id, String version, String label, float score, long queueMs, long modelMs) throws Exception {
+        Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+        send(ConsoleSettings.RESULTS_TOPIC, id, ClassifiedEvent.newBuilder().setInputId(id).setLabel(label)
+                .setScore(score).setScores(Map.of(label, score)).setModelName("triage").setModelVersion(version)
+                .setEventTime(now).setClassifiedAt(now).setTimings(new Timings(queueMs, modelMs, 1)).build());
+    }
+
+    void deadLetter(byte[] value, String message) throws Exception {
+        send(ConsoleSettings.TOPIC_DEAD_LETTER, "bad", DeadLetter.newBuilder().setOriginalValue(ByteBuffer.wrap(value))
+                .setSourceTopic("in").setSourcePartition(0).setSourceOffset(7).setStage(FailureStage.DESERIALIZE)
+                .setErrorType("x").setMessage(message).setFailedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .build());
+    }
+
+    private void send(String topicSetting, String key, SpecificRecord value) throws Exception {
+        records.send(new ProducerRecord<>(settings.get(topicSetting), key.getBytes(StandardCharsets.UTF_8), value)).get();
     }
 
     /** Reads the feedback topic until {@code n} labels have come, at most 30 s. */
@@ -112,7 +178,8 @@ final class ConsoleFixture implements AutoCloseable {
         if (console != null) {
             console.close();
         }
-        items.close();
+        records.close();
         feedback.close();
+        trainer.close();
     }
 }

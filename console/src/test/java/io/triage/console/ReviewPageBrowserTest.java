@@ -4,7 +4,9 @@ import io.triage.schemas.LabeledExample;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -17,6 +19,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -126,6 +129,65 @@ class ReviewPageBrowserTest {
         ana.navigate().refresh();
         assertEquals(anasEvent, wait(ana).until(ExpectedConditions.visibilityOfElementLocated(By.id("text"))).getText(),
                 "a reload keeps ana's event");
+    }
+
+    @Test
+    void theModelsPageListsVersionsWithReportsAndRetrainsThroughTheTrainer(@TempDir Path store) throws Exception {
+        Path v1 = Files.createDirectories(store.resolve("v1"));
+        Files.writeString(v1.resolve(TrainerClient.REPORT_FILE), "<!DOCTYPE html><h1 id=\"title\">Report of v1</h1>"
+                + "<script>document.getElementById('title').textContent = 'script ran'</script>");
+        fixture.publish("1", null, 0.81f, v1);
+        fixture.publish("2", "1", 0.93f, Files.createDirectories(store.resolve("v2")));
+        WebDriver browser = browser();
+        signIn(browser, "ana", ConsoleFixture.TOKEN);
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        browser.findElement(By.linkText("Models")).click();
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#versions tbody tr"), 2));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#versions tbody tr"));
+        assertTrue(rows.get(0).getText().startsWith("v2 (serving)"), rows.get(0).getText());
+        assertTrue(rows.get(0).getText().contains("accuracy 0.930"), rows.get(0).getText());
+        assertTrue(rows.get(1).getText().contains("base model"), rows.get(1).getText());
+        assertEquals("v2", browser.findElement(By.id("serving")).getText());
+        assertEquals("ready", browser.findElement(By.id("trainer")).getText());
+        screenshot(browser, "models");
+
+        browser.findElement(By.id("retrain")).click();
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("notice")));
+        assertEquals("the trainer answered: 202 retrain requested", browser.findElement(By.id("notice")).getText());
+        assertEquals(1, fixture.retrains.get(), "the trainer's POST /retrain was called once");
+        screenshot(browser, "models-retrained");
+
+        browser.get(fixture.url() + "/models/1/report.html");
+        assertEquals("Report of v1", browser.findElement(By.id("title")).getText(), "the report's script did not run");
+        screenshot(browser, "report-v1");
+        browser.get(fixture.url() + "/models/2/report.html");
+        assertTrue(browser.getPageSource().contains("no report for this version here"));
+    }
+
+    @Test
+    void theLivePageShowsEachVersionsFiguresAndDeadLettersAsText() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            fixture.result("r" + i, i < 15 ? "2" : "3", i % 3 == 0 ? "b" : "a", 0.55f + i * 0.02f, 10 + i, 40);
+        }
+        fixture.deadLetter("<img src=x onerror=\"window.pwned=true\">\u0000\u0007 tail".getBytes(StandardCharsets.UTF_8),
+                "UNDECODABLE: not an Avro TextEvent");
+        WebDriver browser = browser();
+        signIn(browser, "ana", ConsoleFixture.TOKEN);
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        browser.findElement(By.linkText("Live")).click();
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("section.version"), 2));
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#dead-letters tbody tr"), 1));
+        List<WebElement> versions = browser.findElements(By.cssSelector("section.version"));
+        assertTrue(versions.get(0).getText().startsWith("v2"), versions.get(0).getText());
+        assertTrue(versions.get(0).getText().contains("events 15"), versions.get(0).getText());
+        assertTrue(versions.get(1).getText().contains("events 5"), versions.get(1).getText());
+        String letter = browser.findElement(By.cssSelector("#dead-letters tbody tr")).getText();
+        assertTrue(letter.contains("<img src=x onerror=\"window.pwned=true\">"), letter);
+        assertTrue(letter.contains("UNDECODABLE: not an Avro TextEvent"), letter);
+        assertTrue(browser.findElements(By.cssSelector("#dead-letters img")).isEmpty());
+        assertEquals(Boolean.FALSE, ((ChromeDriver) browser).executeScript("return window.pwned === true"));
+        browser.manage().window().setSize(new Dimension(1100, 1500)); // the dead letters too
+        screenshot(browser, "live");
     }
 
     private WebDriver browser() {
