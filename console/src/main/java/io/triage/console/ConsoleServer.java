@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.triage.schemas.ReviewItem;
+import org.apache.kafka.common.KafkaException;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -206,6 +207,10 @@ final class ConsoleServer implements AutoCloseable {
                 json(response, callback, 409, error(e.getMessage()));
             } catch (IllegalArgumentException e) {
                 json(response, callback, 400, error(e.getMessage()));
+            } catch (KafkaException e) {
+                // nothing changed in memory; e.g. another console with this transactional id has taken over
+                LOG.error("{}: writing to Kafka failed", action, e);
+                json(response, callback, 503, error("could not write to Kafka, nothing was changed: " + e.getMessage()));
             } catch (IllegalStateException | IOException e) {
                 json(response, callback, 502, error(e.getMessage()));
             } catch (InterruptedException e) {

@@ -74,7 +74,14 @@ final class ReviewDesk {
     synchronized ReviewItem undo(String reviewer) throws Refused {
         ReviewQueue.Labeled last = queue.lastLabelOf(reviewer)
                 .orElseThrow(() -> new Refused("there is no label of yours to undo"));
-        ItemState lease = ItemState.leased(reviewer, clock.getAsLong() + leaseMs);
+        long now = clock.getAsLong();
+        // a reviewer holds one event at a time: the one they were shown after that label goes back to the others
+        Optional<ReviewItem> shown = queue.heldBy(reviewer, now);
+        if (shown.isPresent()) {
+            log.write(shown.get().getEventId(), ItemState.WAITING, null);
+            queue.lease(shown.get().getEventId(), ItemState.WAITING);
+        }
+        ItemState lease = ItemState.leased(reviewer, now + leaseMs);
         log.write(last.item().getEventId(), lease, null);
         queue.reopen(reviewer, lease);
         return last.item();

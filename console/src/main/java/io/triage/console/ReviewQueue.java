@@ -60,15 +60,20 @@ final class ReviewQueue {
     /** The reviewer's unexpired lease, else the most uncertain item nobody else holds and they did not skip. */
     Optional<ReviewItem> nextFor(String reviewer, long now) {
         Set<String> skips = skipped.getOrDefault(reviewer, Set.of());
-        Optional<ReviewItem> own = open.values().stream()
-                .filter(e -> e.state().kind() == ItemState.Kind.LEASED && reviewer.equals(e.state().reviewer())
-                        && e.state().leasedUntil() > now)
-                .map(Entry::item).min(MOST_UNCERTAIN_FIRST);
+        Optional<ReviewItem> own = heldBy(reviewer, now);
         if (own.isPresent()) {
             return own;
         }
         return open.values().stream()
                 .filter(e -> !e.state().heldByAnotherAt(reviewer, now) && !skips.contains(e.item().getEventId()))
+                .map(Entry::item).min(MOST_UNCERTAIN_FIRST);
+    }
+
+    /** The item the reviewer holds an unexpired lease on, if any. */
+    Optional<ReviewItem> heldBy(String reviewer, long now) {
+        return open.values().stream()
+                .filter(e -> e.state().kind() == ItemState.Kind.LEASED && reviewer.equals(e.state().reviewer())
+                        && e.state().leasedUntil() > now)
                 .map(Entry::item).min(MOST_UNCERTAIN_FIRST);
     }
 

@@ -132,4 +132,27 @@ class ConsoleApiTest {
             assertEquals(1, f.feedback(1, new ArrayList<>()).size());
         }
     }
+
+    @Test
+    void aSecondConsoleWithTheSameTransactionalIdFencesTheFirstWhichThenChangesNothing() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-fence")) {
+            f.review("e1", "one", 0.5f);
+            f.start();
+            f.awaitReady();
+            ConsoleClient ana = new ConsoleClient(f.url());
+            ana.signIn("ana", ConsoleFixture.TOKEN);
+            assertEquals("e1", eventId(ana.call("/api/next", "{}")));
+            try (TriageConsole second = TriageConsole.start(ConsoleSettings.of(f.settings))) {
+                assertEquals(503, ana.status("/api/label", labelCall("e1", "a")), "the fenced console cannot write");
+                assertEquals("{\"waiting\":1,\"leased\":1,\"done\":0}", ana.get("/api/counts").body());
+                ConsoleClient onSecond = new ConsoleClient("http://127.0.0.1:" + second.port());
+                onSecond.signIn("ana", ConsoleFixture.TOKEN);
+                assertEquals("e1", eventId(onSecond.call("/api/next", "{}")), "the lease moved with the state topic");
+                onSecond.call("/api/label", labelCall("e1", "a"));
+            }
+            List<LabeledExample> labels = f.feedback(1, new ArrayList<>());
+            assertEquals(1, labels.size());
+            assertEquals("e1", labels.get(0).getId());
+        }
+    }
 }

@@ -100,6 +100,7 @@ class ReviewPageBrowserTest {
 
         new Actions(browser).sendKeys("u").perform();
         wait(browser).until(ExpectedConditions.textToBe(By.id("done"), "0"));
+        assertEquals("1", browser.findElement(By.id("leased")).getText(), "the event shown before the undo is free again");
         assertEquals("<script>window.pwned = true</script><b>not bold</b>", browser.findElement(By.id("text")).getText());
         screenshot(browser, "review-after-undo");
         browser.findElement(By.cssSelector("button.label[data-label='a']")).click();
