@@ -54,8 +54,8 @@ final class ConsoleServer implements AutoCloseable {
     private static final Map<String, String> PAGES = Map.of(
             "/login", "login.html", "/review", "review.html", "/models", "models.html", "/live", "live.html");
     private static final Map<String, String> ASSETS = Map.of("/static/console.css", "console.css",
-            "/static/review.js", "review.js", "/static/login.js", "login.js", "/static/models.js", "models.js",
-            "/static/live.js", "live.js");
+            "/static/api.js", "api.js", "/static/review.js", "review.js", "/static/login.js", "login.js",
+            "/static/models.js", "models.js", "/static/live.js", "live.js");
     /** A version's report: no script may run, and as a sandbox it is of no origin, so it can reach nothing here. */
     private static final String REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
     private static final String REPORT_PREFIX = "/models/", REPORT_SUFFIX = "/report.html";

@@ -2,6 +2,7 @@
 // Everything from the server goes into the page with textContent: shown as text, never parsed as HTML.
 (function () {
   const $ = (id) => document.getElementById(id);
+  const { call, start: startSession, showError } = window.triageApi;
 
   function el(tag, className, text) {
     const e = document.createElement(tag);
@@ -67,19 +68,13 @@
   }
 
   async function refresh() {
-    const response = await fetch('/api/live', { credentials: 'same-origin' });
-    if (response.status === 401) {
-      window.location.assign('/login');
-      return;
-    }
-    show(await response.json());
+    show(await call('GET', '/api/live'));
   }
 
   async function start() {
-    const session = await (await fetch('/api/session', { credentials: 'same-origin' })).json();
-    $('reviewer').textContent = session.reviewer;
+    await startSession();
     await refresh();
-    setInterval(() => refresh().catch((e) => { $('message').textContent = e.message; $('message').hidden = false; }), 2000);
+    setInterval(() => refresh().catch(showError), 2000);
   }
-  start().catch((e) => { $('message').textContent = e.message; $('message').hidden = false; });
+  start().catch(showError);
 })();

@@ -2,26 +2,7 @@
 // Everything from the server goes into the page with textContent: shown as text, never parsed as HTML.
 (function () {
   const $ = (id) => document.getElementById(id);
-  let csrf = null;
-
-  async function call(method, path) {
-    const options = { method, headers: {}, credentials: 'same-origin' };
-    if (method === 'POST') {
-      options.headers['Content-Type'] = 'application/json';
-      options.headers['X-CSRF-Token'] = csrf;
-      options.body = '{}';
-    }
-    const response = await fetch(path, options);
-    if (response.status === 401) {
-      window.location.assign('/login');
-      throw new Error('signed out');
-    }
-    const data = await response.json();
-    if (!response.ok) {
-      throw new Error(data.error || ('failed: ' + response.status));
-    }
-    return data;
-  }
+  const { call, start: startSession, showError } = window.triageApi;
 
   function cell(row, text) {
     const td = document.createElement('td');
@@ -59,8 +40,7 @@
     try {
       show(await call('GET', '/api/models'));
     } catch (e) {
-      $('message').textContent = e.message;
-      $('message').hidden = false;
+      showError(e);
     }
   }
 
@@ -70,20 +50,17 @@
       const answer = await call('POST', '/api/retrain');
       $('notice').textContent = answer.message;
       $('notice').hidden = false;
-      $('message').hidden = true;
+      showError(null);
     } catch (e) {
-      $('message').textContent = e.message;
-      $('message').hidden = false;
+      showError(e);
     }
     refresh();
   });
 
   async function start() {
-    const session = await call('GET', '/api/session');
-    csrf = session.csrf;
-    $('reviewer').textContent = session.reviewer;
+    await startSession();
     await refresh();
     setInterval(refresh, 5000);
   }
-  start().catch((e) => { $('message').textContent = e.message; $('message').hidden = false; });
+  start().catch(showError);
 })();

@@ -2,28 +2,9 @@
 // Everything from the server is put into the page with textContent: shown as text, never parsed as HTML.
 (function () {
   const $ = (id) => document.getElementById(id);
-  let csrf = null;
+  const { call, start: startSession } = window.triageApi;
   let current = null;
   let busy = false;
-
-  async function call(method, path, body) {
-    const options = { method, headers: {}, credentials: 'same-origin' };
-    if (method === 'POST') {
-      options.headers['Content-Type'] = 'application/json';
-      options.headers['X-CSRF-Token'] = csrf;
-      options.body = JSON.stringify(body || {});
-    }
-    const response = await fetch(path, options);
-    if (response.status === 401) {
-      window.location.assign('/login');
-      throw new Error('signed out');
-    }
-    const data = await response.json();
-    if (!response.ok) {
-      throw new Error(data.error || ('failed: ' + response.status));
-    }
-    return data;
-  }
 
   function showMessage(text) {
     $('message').textContent = text;
@@ -131,9 +112,7 @@
   });
 
   async function start() {
-    const session = await call('GET', '/api/session');
-    csrf = session.csrf;
-    $('reviewer').textContent = session.reviewer;
+    await startSession();
     await act('/api/next');
     // while nothing is waiting, look again now and then; a shown event keeps its lease
     setInterval(() => { if (!current) { act('/api/next'); } }, 3000);
