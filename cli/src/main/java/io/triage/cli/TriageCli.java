@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             ProduceCommand.class,
             ConsumeCommand.class,
             KeysCommand.class,
-            SchemasCommand.class})
+            SchemasCommand.class,
+            ConsoleCommand.class})
 public final class TriageCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

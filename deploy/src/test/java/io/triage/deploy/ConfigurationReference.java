@@ -1,5 +1,6 @@
 package io.triage.deploy;
 
+import io.triage.console.ConsoleSettings;
 import io.triage.settings.DocumentedSettings;
 import io.triage.settings.PassThrough;
 import io.triage.settings.Setting;
@@ -18,7 +19,8 @@ final class ConfigurationReference {
             + "-Dsurefire.failIfNoSpecifiedTests=false -D" + WRITE_PROPERTY + "=true";
 
     /** The catalogues the reference documents, in order. */
-    static final List<DocumentedSettings> DOCUMENTED = List.of(StreamAppSettings.SETTINGS, TrainerSettings.SETTINGS);
+    static final List<DocumentedSettings> DOCUMENTED = List.of(StreamAppSettings.SETTINGS, TrainerSettings.SETTINGS,
+            ConsoleSettings.SETTINGS);
 
     private ConfigurationReference() {}
 

@@ -82,7 +82,8 @@ class SchemaCompatibilityTest {
   @Test
   void packagedSchemasMatchGeneratedClasses() throws IOException {
     for (Schema generated : List.of(TextEvent.getClassSchema(), ClassifiedEvent.getClassSchema(),
-        LabeledExample.getClassSchema(), ModelUpdate.getClassSchema(), DeadLetter.getClassSchema())) {
+        LabeledExample.getClassSchema(), ModelUpdate.getClassSchema(), DeadLetter.getClassSchema(),
+        ReviewItem.getClassSchema())) {
       String resource = "/avro/" + generated.getName() + ".avsc";
       try (InputStream in = getClass().getResourceAsStream(resource)) {
         assertNotNull(in, resource + " is not packaged");

@@ -51,6 +51,22 @@ class SchemaRoundTripTest {
   }
 
   @Test
+  void reviewItem() throws IOException {
+    ReviewItem item = ReviewItem.newBuilder().setEventId("e1").setText("<b>maybe</b>").setLabel("bug")
+        .setScore(0.51f).setMargin(0.02f).setScores(Map.of("bug", 0.51f, "question", 0.49f))
+        .setReasons(List.of(ReviewReason.LOW_SCORE, ReviewReason.SMALL_MARGIN)).setModelName("triage")
+        .setModelVersion("2").setEventTime(T0).setClassifiedAt(T0.plusMillis(7)).build();
+    assertEquals(item, roundTrip(item));
+  }
+
+  @Test
+  void labeledExampleFromAReviewer() throws IOException {
+    LabeledExample example = LabeledExample.newBuilder().setId("e1").setText("t").setLabel("bug")
+        .setSource("review").setReviewer("ana").build();
+    assertEquals(example, roundTrip(example));
+  }
+
+  @Test
   void labeledExampleWithDefaults() throws IOException {
     LabeledExample example = LabeledExample.newBuilder().setId("x1").setText("how do I log in?")
         .setLabel("question").build();

@@ -7,6 +7,7 @@ import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.LabeledExample;
 import io.triage.schemas.ModelUpdate;
+import io.triage.schemas.ReviewItem;
 import io.triage.schemas.TextEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -26,7 +27,7 @@ public final class SchemaRegistration {
     /** The record types by name, as {@code topic=Type} arguments name them. */
     public static final Map<String, Class<? extends SpecificRecord>> TYPES = Map.of(
             "TextEvent", TextEvent.class, "ClassifiedEvent", ClassifiedEvent.class, "DeadLetter", DeadLetter.class,
-            "LabeledExample", LabeledExample.class, "ModelUpdate", ModelUpdate.class);
+            "LabeledExample", LabeledExample.class, "ModelUpdate", ModelUpdate.class, "ReviewItem", ReviewItem.class);
 
     private SchemaRegistration() {}
 
@@ -38,6 +39,7 @@ public final class SchemaRegistration {
         t.put("triage.dead-letter", DeadLetter.class);
         t.put("triage.labeled-feedback", LabeledExample.class);
         t.put("triage.model-updates", ModelUpdate.class);
+        t.put("triage.review", ReviewItem.class);
         return t;
     }
 

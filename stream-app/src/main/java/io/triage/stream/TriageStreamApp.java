@@ -124,6 +124,9 @@ public final class TriageStreamApp implements AutoCloseable {
         if (config.getBoolean(ROUTING_ENABLED)) {
             topics.addAll(LabelTopics.topicsFor(config.get(TOPIC_ROUTE_PREFIX), labels));
         }
+        if (!config.get(REVIEW_TOPIC).isBlank()) {
+            topics.add(config.get(REVIEW_TOPIC));
+        }
         new TopicProvisioner(config.clientConfig()).ensure(topics, config.getInt(TOPIC_PARTITIONS, 1));
 
         streams = new KafkaStreams(TriageTopology.build(config, worker, metrics), streamsConfig);

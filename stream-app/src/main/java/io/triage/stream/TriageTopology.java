@@ -2,6 +2,7 @@ package io.triage.stream;
 
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
+import io.triage.schemas.ReviewItem;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.LabelRoutes;
 import io.triage.stream.batch.BatchSettings;
@@ -11,6 +12,7 @@ import io.triage.stream.input.InputFormat;
 import io.triage.stream.input.TextEventDecoders;
 import io.triage.stream.input.TextEventValidator;
 import io.triage.stream.ops.StreamMetrics;
+import io.triage.stream.review.ReviewSelector;
 import io.triage.stream.serde.AvroBinarySerde;
 import io.triage.stream.serde.OutputFormat;
 import io.triage.stream.serde.OutputSerializers;
@@ -28,6 +30,7 @@ import java.util.function.LongSupplier;
 
 import static io.triage.stream.batch.MicroBatchProcessor.SINK_CLASSIFIED;
 import static io.triage.stream.batch.MicroBatchProcessor.SINK_DEAD_LETTER;
+import static io.triage.stream.batch.MicroBatchProcessor.SINK_REVIEW;
 import static io.triage.stream.batch.MicroBatchProcessor.SINK_ROUTED;
 import static io.triage.stream.config.StreamAppSettings.*;
 
@@ -38,6 +41,7 @@ import static io.triage.stream.config.StreamAppSettings.*;
  *   input topic (bytes) ──► micro-batch classifier ──► output topic        (ClassifiedEvent, every result)
  *                               │    [batch-buffer]  ├─► output prefix+label (ClassifiedEvent, when routing is on; one
  *                               │                    │   copy per label that applies, see LabelRoutes)
+ *                               │                    ├─► review topic        (ReviewItem, unsure or sampled results)
  *                               │                    └─► dead-letter topic   (DeadLetter, bad input / model errors)
  * </pre>
  *
@@ -67,6 +71,8 @@ public final class TriageTopology {
         int deadLetterMaxBytes = config.getInt(DEAD_LETTER_MAX_VALUE_BYTES, 0);
         boolean routing = config.getBoolean(ROUTING_ENABLED);
         String routePrefix = config.get(TOPIC_ROUTE_PREFIX);
+        String reviewTopic = config.get(REVIEW_TOPIC);
+        ReviewSelector review = reviewTopic.isBlank() ? null : reviewSelector(config);
 
         Serializer<ClassifiedEvent> classified = OutputSerializers.create(outputFormat, registry);
         Serializer<DeadLetter> deadLetters = OutputSerializers.create(outputFormat, registry);
@@ -76,7 +82,7 @@ public final class TriageTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.get(TOPIC_INPUT));
         topology.addProcessor(CLASSIFIER,
                 () -> new MicroBatchProcessor(batch, BUFFER_STORE, () -> TextEventDecoders.create(inputFormat, registry),
-                        validator, deadLetterMaxBytes, worker, metrics, routing, wallClock),
+                        validator, deadLetterMaxBytes, worker, metrics, routing, review, wallClock),
                 SOURCE);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(),
@@ -92,7 +98,16 @@ public final class TriageTopology {
                             LabelTopics.topicFor(routePrefix, LabelRoutes.routedLabel(ctx.headers(), value.getLabel())),
                     new ByteArraySerializer(), routed, CLASSIFIER);
         }
+        if (review != null) {
+            Serializer<ReviewItem> reviewItems = OutputSerializers.create(outputFormat, registry);
+            topology.addSink(SINK_REVIEW, reviewTopic, new ByteArraySerializer(), reviewItems, CLASSIFIER);
+        }
         topology.addSink(SINK_DEAD_LETTER, config.get(TOPIC_DEAD_LETTER), new ByteArraySerializer(), deadLetters, CLASSIFIER);
         return topology;
+    }
+
+    private static ReviewSelector reviewSelector(StreamAppSettings config) {
+        return new ReviewSelector((float) config.getDouble(REVIEW_THRESHOLD, 0, 1),
+                (float) config.getDouble(REVIEW_MARGIN, 0, 1), config.getDouble(REVIEW_SAMPLE, 0, 1));
     }
 }

@@ -112,13 +112,17 @@ class MicroBatchTopologyTest {
         private static List<JsonNode> read(TestOutputTopic<byte[], byte[]> topic) {
             List<JsonNode> out = new ArrayList<>();
             for (TestRecord<byte[], byte[]> r : topic.readRecordsToList()) {
-                try {
-                    out.add(JSON.readTree(r.value()));
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                out.add(json(r.value()));
             }
             return out;
+        }
+
+        static JsonNode json(byte[] value) {
+            try {
+                return JSON.readTree(value);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
         }
 
         @Override
@@ -398,6 +402,58 @@ class MicroBatchTopologyTest {
                 }
             }
             assertEquals(8, routedCount, "every result also lands on exactly one label topic");
+        }
+    }
+
+    @Test
+    void unsureResultsGoToTheReviewTopicWithTheirReasons() {
+        // scores chosen per text: sure, low top score, close top two, and both
+        Map<String, Map<String, Float>> byText = Map.of(
+                "sure", Map.of("neg", 0.9f, "pos", 0.1f),
+                "low", Map.of("neg", 0.5f, "neu", 0.3f, "pos", 0.2f),
+                "close", Map.of("neg", 0.66f, "pos", 0.6f),
+                "<script>both</script>", Map.of("neg", 0.51f, "pos", 0.49f));
+        BatchClassifier fixed = new DelegatingClassifier(model) {
+            @Override
+            public List<Classification> classify(List<TextInput> inputs) {
+                return inputs.stream().map(in -> {
+                    Map<String, Float> scores = byText.get(in.text());
+                    String top = scores.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                    return new Classification(top, scores.get(top), scores, "v-test");
+                }).toList();
+            }
+        };
+        Map<String, String> settings = Map.of(BATCH_MAX_SIZE, "4", BATCH_MAX_WAIT_MS, "60000", REVIEW_THRESHOLD, "0.6",
+                REVIEW_MARGIN, "0.1", REVIEW_SAMPLE, "0");
+        try (Harness h = new Harness(settings, fixed)) {
+            TestOutputTopic<byte[], byte[]> review = h.driver.createOutputTopic(h.config.get(REVIEW_TOPIC),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            for (String text : List.of("sure", "low", "close", "<script>both</script>")) {
+                h.text("key-" + text, text);
+            }
+            assertEquals(4, h.results().size());
+            Map<String, List<String>> reasons = new HashMap<>();
+            for (TestRecord<byte[], byte[]> r : review.readRecordsToList()) {
+                JsonNode item = Harness.json(r.value());
+                assertEquals("key-" + item.get("text").asText(), new String(r.key(), StandardCharsets.UTF_8),
+                        "a review item keeps its event's key");
+                assertEquals("v-test", item.get("model_version").asText());
+                List<String> why = new ArrayList<>();
+                item.get("reasons").forEach(n -> why.add(n.asText()));
+                reasons.put(item.get("text").asText(), why);
+            }
+            assertEquals(Map.of("low", List.of("LOW_SCORE"), "close", List.of("SMALL_MARGIN"),
+                    "<script>both</script>", List.of("LOW_SCORE", "SMALL_MARGIN")), reasons);
+        }
+    }
+
+    @Test
+    void anEmptyReviewTopicMeansNoReviewQueue() {
+        Map<String, String> settings = Map.of(REVIEW_TOPIC, "", REVIEW_THRESHOLD, "1", BATCH_MAX_SIZE, "1");
+        try (Harness h = new Harness(settings)) {
+            h.text("k", "some text");
+            assertEquals(1, h.results().size());
+            assertFalse(h.driver.producedTopicNames().contains("triage.review"));
         }
     }
 }

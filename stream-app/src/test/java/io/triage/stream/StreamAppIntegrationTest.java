@@ -6,6 +6,8 @@ import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
+import io.triage.schemas.ReviewItem;
+import io.triage.schemas.ReviewReason;
 import io.triage.schemas.TextEvent;
 import io.triage.stream.config.StreamAppSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,6 +56,9 @@ class StreamAppIntegrationTest {
                 TOPIC_ROUTE_PREFIX, prefix + "out.", ROUTING_ENABLED, "true", TOPIC_PARTITIONS, "3",
                 MODEL_LABELS, String.join(",", LABELS), BATCH_MAX_SIZE, "16", HTTP_PORT, "0"));
         settings.put("kafka.state.dir", stateDir.toString());
+        // every result is "unsure" (a top score under 1): each must reach the review topic exactly once
+        settings.putAll(Map.of(REVIEW_TOPIC, prefix + "review", REVIEW_THRESHOLD, "1", REVIEW_MARGIN, "0",
+                REVIEW_SAMPLE, "0"));
         StreamAppSettings config = StreamAppSettings.of(settings);
         int n = 300;
         int keys = 7;
@@ -120,6 +125,24 @@ class StreamAppIntegrationTest {
                 List<String> messages = letters.stream().map(l -> l.value().getMessage()).sorted().toList();
                 assertTrue(messages.get(0).startsWith("UNDECODABLE"), messages.toString());
                 assertTrue(messages.get(1).startsWith("UNKNOWN_SCHEMA"), messages.toString());
+            }
+
+            Map<String, ClassifiedEvent> resultById = new HashMap<>();
+            results.forEach(r -> resultById.put(r.value().getInputId(), r.value()));
+            try (KafkaConsumer<byte[], ReviewItem> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
+                    prefix + "review", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
+                var items = KafkaClients.readUntil(reader, r -> r.size() >= n, Duration.ofSeconds(60));
+                KafkaClients.readUntil(reader, r -> false, Duration.ofSeconds(2), items);
+                assertEquals(n, items.size(), "one review item per result, none twice");
+                for (ConsumerRecord<byte[], ReviewItem> r : items) {
+                    ReviewItem item = r.value();
+                    ClassifiedEvent result = resultById.get(item.getEventId());
+                    assertEquals(result.getLabel(), item.getLabel());
+                    assertEquals(result.getScore(), item.getScore());
+                    assertEquals(result.getModelVersion(), item.getModelVersion());
+                    assertEquals(List.of(ReviewReason.LOW_SCORE), item.getReasons());
+                    assertTrue(item.getText().startsWith("event number " + item.getEventId().substring(1) + " "));
+                }
             }
 
             String scrape = httpBody(app.httpPort(), "/metrics");

@@ -1,5 +1,7 @@
 package io.triage.cli.demo;
 
+import io.triage.console.ConsoleSettings;
+import io.triage.console.TriageConsole;
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
 import io.triage.schemas.ModelUpdate;
@@ -46,6 +48,7 @@ final class DemoStack implements AutoCloseable {
     private EmbeddedRegistry registry;
     private TriageStreamApp app;
     private TriageTrainer trainer;
+    private TriageConsole console;
     private StreamAppSettings appConfig;
     private TrainerSettings trainerConfig;
     private Admin admin;
@@ -120,6 +123,16 @@ final class DemoStack implements AutoCloseable {
         await(trainer::isReady, "the trainer to read feedback");
         progress.accept(String.format(Locale.ROOT, "trainer service (head mode) /metrics and POST /retrain on port %d"
                 + " (Authorization: Bearer %s)  %s", trainer.httpPort(), retrainToken, since(t)));
+        t = System.nanoTime();
+        String consoleToken = randomToken();
+        console = started(TriageConsole.start(ConsoleSettings.of(Map.of(
+                ConsoleSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                ConsoleSettings.REGISTRY_URL, registry.apiV2Url(),
+                ConsoleSettings.TOKEN, consoleToken,
+                ConsoleSettings.HTTP_PORT, "0",
+                ConsoleSettings.HTTP_BIND_ADDRESS, LOCAL_ONLY))));
+        progress.accept(String.format(Locale.ROOT, "review console at http://%s:%d/ (sign in with any name and the "
+                + "token %s)  %s", LOCAL_ONLY, console.port(), consoleToken, since(t)));
         updates = started(new ModelUpdateLog(trainerConfig.clientConfig(),
                 RegistrySettings.confluentWireFormat(registry.apiV2Url()), trainerConfig.get(TrainerSettings.TOPIC_MODEL_UPDATES),
                 trainerConfig.get(TrainerSettings.MODEL_NAME), new UpdateVerifier(List.of(updateKeys.getPublic()), false)));

@@ -33,6 +33,7 @@ class DemoCommandTest {
         String output = out.toString();
         assertEquals(0, exit, output + err);
         assertTrue(output.contains("120 e-mails, 60 spam"), output);
+        assertTrue(output.contains("review console at http://127.0.0.1:"), output);
         assertTrue(output.contains("split         24 bootstrap, 30 stream, 40 feedback, 20 held back"), output);
         assertTrue(output.contains("exactly once  30 results for 30 events, 0 duplicates; 2 dead letters"), output);
         assertTrue(output.contains("held back     20 e-mails never trained on: accuracy v1 "), output);

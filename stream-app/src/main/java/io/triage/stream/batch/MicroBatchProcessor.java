@@ -5,6 +5,8 @@ import io.triage.model.text.TextInput;
 import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.FailureStage;
+import io.triage.schemas.ReviewItem;
+import io.triage.schemas.ReviewReason;
 import io.triage.schemas.TextEvent;
 import io.triage.schemas.Timings;
 import io.triage.service.DeadLetters;
@@ -14,6 +16,7 @@ import io.triage.stream.input.SourcePosition;
 import io.triage.stream.input.TextEventDecoder;
 import io.triage.stream.input.TextEventValidator;
 import io.triage.stream.ops.StreamMetrics;
+import io.triage.stream.review.ReviewSelector;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -72,6 +75,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     /** The changelogged store of the newest model generation the task forwarded: the topology must add it. */
     public static final String GENERATION_STORE = "served-generation";
     private static final String FLOOR = "floor";
+    /** Only forwarded to when a review selector is given: the events a person should label. */
+    public static final String SINK_REVIEW = "review";
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
     private static final long PICKUP_INTERVAL_MS = 5;
@@ -85,6 +90,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     private final InferenceWorker worker;
     private final StreamMetrics metrics;
     private final boolean routing;
+    private final ReviewSelector review;
     private final LongSupplier wallClock;
 
     private ProcessorContext<byte[], SpecificRecord> context;
@@ -104,10 +110,13 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     private record InFlight(List<Long> keys, List<BufferedEvent> events, long dispatchedAt,
                             CompletableFuture<BatchOutcome> outcome) {}
 
-    /** @param decoders makes the decoder of one {@link #init} (closed by {@link #close}) */
+    /**
+     * @param decoders makes the decoder of one {@link #init} (closed by {@link #close})
+     * @param review   picks the results that also go to the review sink; null: no review queue
+     */
     public MicroBatchProcessor(BatchSettings settings, String storeName, Supplier<TextEventDecoder> decoders,
                                TextEventValidator validator, int deadLetterMaxBytes, InferenceWorker worker,
-                               StreamMetrics metrics, boolean routing, LongSupplier wallClock) {
+                               StreamMetrics metrics, boolean routing, ReviewSelector review, LongSupplier wallClock) {
         this.settings = settings;
         this.storeName = storeName;
         this.decoders = decoders;
@@ -116,6 +125,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
         this.worker = worker;
         this.metrics = metrics;
         this.routing = routing;
+        this.review = review;
         this.wallClock = wallClock;
     }
 
@@ -293,8 +303,28 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                 context.forward(LabelRoutes.route(record, label, result.label()), SINK_ROUTED);
             }
         }
+        if (review != null) {
+            forwardForReview(event, out);
+        }
         metrics.classified(now - event.getRecordTimestamp());
         metrics.drift().observe(result);
+    }
+
+    /** In the same task, so in the same transaction as the result: a review item exists exactly when its result does. */
+    private void forwardForReview(BufferedEvent event, ClassifiedEvent result) {
+        List<ReviewReason> reasons = review.reasons(event.getId(), result.getScore(), result.getScores());
+        if (reasons.isEmpty()) {
+            return;
+        }
+        ReviewItem item = ReviewItem.newBuilder()
+                .setEventId(event.getId()).setText(event.getText()).setTextPair(event.getTextPair())
+                .setLabel(result.getLabel()).setScore(result.getScore())
+                .setMargin(ReviewSelector.margin(result.getScore(), result.getScores())).setScores(result.getScores())
+                .setReasons(reasons).setModelName(result.getModelName()).setModelVersion(result.getModelVersion())
+                .setEventTime(result.getEventTime()).setClassifiedAt(result.getClassifiedAt())
+                .build();
+        context.forward(new Record<>(bytes(event.getKey()), item, event.getRecordTimestamp()), SINK_REVIEW);
+        metrics.review(reasons);
     }
 
     private void deadLetter(byte[] key, byte[] value, SourcePosition source, FailureStage stage, Exception error,

@@ -45,6 +45,10 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String MODEL_LABEL_THRESHOLDS = "model.label.thresholds";
     public static final String DRIFT_WINDOW_EVENTS = "drift.window.events", DRIFT_MIN_EVENTS = "drift.min.events",
             DRIFT_EPSILON = "drift.epsilon";
+    public static final String REVIEW_TOPIC = "review.topic";
+    public static final String REVIEW_THRESHOLD = "review.threshold";
+    public static final String REVIEW_MARGIN = "review.margin";
+    public static final String REVIEW_SAMPLE = "review.sample";
 
     /**
      * Every setting with its default and meaning, in the order docs/configuration.md lists them (generated from
@@ -123,7 +127,18 @@ public final class StreamAppSettings extends ConfigValues {
             new Setting(DRIFT_MIN_EVENTS, "200", "Events the drift window must hold before the gauges show a value "
                     + "(NaN before: a few events say nothing)."),
             new Setting(DRIFT_EPSILON, "0.0001", "Share an empty bin counts with in the population stability index, "
-                    + "so that a bin empty on one side adds a large but finite term.")),
+                    + "so that a bin empty on one side adds a large but finite term."),
+            // the review queue that the console reads (docs/console.md)
+            new Setting(REVIEW_TOPIC, "triage.review", "Topic of the results a person should label (`ReviewItem`, "
+                    + "read by the console), written in the same transaction as the results; created at start if "
+                    + "missing. Empty: no review queue."),
+            new Setting(REVIEW_THRESHOLD, "0.6", "A result whose top score is under this goes to review "
+                    + "(`LOW_SCORE`); `0`: never."),
+            new Setting(REVIEW_MARGIN, "0.1", "A result whose two top scores are closer than this goes to review "
+                    + "(`SMALL_MARGIN`); `0`: never."),
+            new Setting(REVIEW_SAMPLE, "0.01", "Fraction of all results that go to review at random (`SAMPLE`), so "
+                    + "that confident mistakes are found too; chosen by a hash of the event id, so a replay picks "
+                    + "the same events.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win."),

@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import org.apache.kafka.streams.KafkaStreams;
+import io.triage.schemas.ReviewReason;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,8 @@ public final class StreamMetrics {
     public static final String END_TO_END_LATENCY = "triage.end.to.end.latency";
     /** Tagged by {@code stage} and {@code reason}. */
     public static final String DEAD_LETTERS = "triage.dead.letters";
+    /** Tagged by {@code reason}: each reason an event was sent for review counts once. */
+    public static final String REVIEW_ITEMS = "triage.review.items";
     /** Tagged by {@code outcome}: {@code swapped} or the reason an update was rejected. */
     public static final String MODEL_UPDATES = "triage.model.updates";
     /** Tagged by {@code model} and {@code version}: 1 for the version serving now. */
@@ -89,6 +93,13 @@ public final class StreamMetrics {
     public void deadLetter(String stage, String reason) {
         Counter.builder(DEAD_LETTERS).description("Records sent to the dead-letter topic")
                 .tag("stage", stage).tag("reason", reason).register(registry).increment();
+    }
+
+    public void review(List<ReviewReason> reasons) {
+        for (ReviewReason reason : reasons) {
+            Counter.builder(REVIEW_ITEMS).description("Results sent to the review topic, by reason")
+                    .tag("reason", reason.name()).register(registry).increment();
+        }
     }
 
     public double deadLetterCount() {

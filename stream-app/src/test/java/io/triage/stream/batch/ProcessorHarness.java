@@ -41,7 +41,7 @@ final class ProcessorHarness {
 
     MicroBatchProcessor processor(BatchSettings settings, InferenceWorker worker, LongSupplier wallClock) {
         return new MicroBatchProcessor(settings, STORE, () -> TextEventDecoders.create(InputFormat.TEXT, Map.of()),
-                new TextEventValidator(1000), 1000, worker, new StreamMetrics(new SimpleMeterRegistry()), false,
+                new TextEventValidator(1000), 1000, worker, new StreamMetrics(new SimpleMeterRegistry()), false, null,
                 wallClock);
     }
 

@@ -1,0 +1,66 @@
+'use strict';
+// Everything from the server goes into the page with textContent: shown as text, never parsed as HTML.
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const { call, start: startSession, showError } = window.triageApi;
+
+  function cell(row, text) {
+    const td = document.createElement('td');
+    td.textContent = text === null || text === undefined ? '' : text;
+    row.appendChild(td);
+    return td;
+  }
+
+  function show(state) {
+    $('serving').textContent = state.serving === null ? 'none yet' : 'v' + state.serving;
+    $('no-keys').hidden = state.following;
+    const t = state.trainer;
+    $('trainer').textContent = t.ready === null ? 'not reachable or not configured' : (t.ready ? 'ready' : 'not ready');
+    $('retrain').disabled = !t.canRetrain;
+    const body = document.querySelector('#versions tbody');
+    body.replaceChildren();
+    for (const v of state.versions) {
+      const row = document.createElement('tr');
+      cell(row, 'v' + v.version + (v.version === state.serving ? ' (serving)' : ''));
+      cell(row, v.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+      cell(row, v.parentVersion === null ? 'base model' : 'v' + v.parentVersion);
+      cell(row, v.trainingMode.toLowerCase());
+      cell(row, Object.entries(v.metrics).map(([k, x]) => k + ' ' + x.toFixed(3)).join(', '));
+      const link = document.createElement('a');
+      link.href = '/models/' + encodeURIComponent(v.version) + '/report.html';
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      link.textContent = 'report.html';
+      cell(row, '').appendChild(link);
+      body.appendChild(row);
+    }
+  }
+
+  async function refresh() {
+    try {
+      show(await call('GET', '/api/models'));
+    } catch (e) {
+      showError(e);
+    }
+  }
+
+  $('retrain').addEventListener('click', async () => {
+    $('retrain').disabled = true;
+    try {
+      const answer = await call('POST', '/api/retrain');
+      $('notice').textContent = answer.message;
+      $('notice').hidden = false;
+      showError(null);
+    } catch (e) {
+      showError(e);
+    }
+    refresh();
+  });
+
+  async function start() {
+    await startSession();
+    await refresh();
+    setInterval(refresh, 5000);
+  }
+  start().catch(showError);
+})();

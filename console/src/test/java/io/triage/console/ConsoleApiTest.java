@@ -1,0 +1,158 @@
+package io.triage.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.triage.schemas.LabeledExample;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.triage.console.ConsoleClient.eventId;
+import static io.triage.console.ConsoleClient.labelCall;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The console's HTTP API on the real broker and registry: sign-in, CSRF, leases, labels, undo, restarts. */
+class ConsoleApiTest {
+
+    @Test
+    void everyPageAndCallNeedsASignInAndAWrongTokenGetsNone() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-auth")) {
+            f.start();
+            ConsoleClient c = new ConsoleClient(f.url());
+            HttpResponse<String> page = c.get("/review");
+            assertEquals(303, page.statusCode());
+            assertEquals("/login", page.headers().firstValue("Location").orElseThrow());
+            assertEquals(401, c.get("/api/session").statusCode());
+            assertEquals(401, c.post("/api/next", "{}", "x", null).statusCode());
+            assertEquals("/login?failed", c.signIn("ana", "wrong token, long enough"));
+            assertEquals(401, c.get("/api/session").statusCode());
+            assertEquals("/login?failed", c.signIn("", ConsoleFixture.TOKEN), "a name is required");
+            assertEquals("/review", c.signIn("ana", ConsoleFixture.TOKEN));
+            assertEquals(200, c.get("/review").statusCode());
+            assertTrue(c.get("/review").headers().firstValue("Content-Security-Policy").orElseThrow()
+                    .contains("script-src 'self'"));
+        }
+    }
+
+    @Test
+    void stateChangingCallsNeedTheSessionsCsrfTokenAndThisOrigin() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-csrf")) {
+            f.start();
+            ConsoleClient c = new ConsoleClient(f.url());
+            c.signIn("ana", ConsoleFixture.TOKEN);
+            assertEquals(403, c.post("/api/next", "{}", null, null).statusCode(), "no token");
+            assertEquals(403, c.post("/api/next", "{}", "forged", null).statusCode(), "a wrong token");
+            assertEquals(0, c.call("/api/next", "{}").get("counts").get("done").asInt(), "with both: answered");
+            HttpResponse<String> crossSite = new ConsoleClient(f.url()).post("/login",
+                    "name=eve&token=x", null, "https://evil.example");
+            assertEquals(403, crossSite.statusCode(), "a sign-in posted from another site");
+        }
+    }
+
+    @Test
+    void twoReviewersNeverGetTheSameEventAndALabelArrivesOnceWithReviewerAndId() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-leases")) {
+            f.review("e-sure", "fairly sure", 0.8f);
+            f.review("e-unsure", "unsure", 0.52f);
+            f.start();
+            f.awaitReady();
+            ConsoleClient ana = new ConsoleClient(f.url());
+            ConsoleClient bob = new ConsoleClient(f.url());
+            ana.signIn("ana", ConsoleFixture.TOKEN);
+            bob.signIn("bob", ConsoleFixture.TOKEN);
+
+            assertEquals("e-unsure", eventId(ana.call("/api/next", "{}")), "most uncertain first");
+            assertEquals("e-sure", eventId(bob.call("/api/next", "{}")), "not the one ana holds");
+            assertEquals("e-unsure", eventId(ana.call("/api/next", "{}")), "a reload shows ana her event again");
+            assertEquals(409, bob.status("/api/label", labelCall("e-unsure", "a")), "ana's event is not bob's to label");
+            assertEquals(409, bob.status("/api/label", labelCall("e-sure", "no-such-label")));
+
+            JsonNode after = ana.call("/api/label", labelCall("e-unsure", "b"));
+            assertNull(eventId(after), "the other event is bob's");
+            assertEquals(1, after.get("counts").get("done").asInt());
+            List<LabeledExample> labels = f.feedback(1, new ArrayList<>());
+            assertEquals(1, labels.size());
+            LabeledExample label = labels.get(0);
+            assertEquals("e-unsure", label.getId());
+            assertEquals("b", label.getLabel());
+            assertEquals("review", label.getSource());
+            assertEquals("ana", label.getReviewer());
+            assertEquals("unsure", label.getText());
+        }
+    }
+
+    @Test
+    void undoReopensTheLastLabelAndTheNewLabelCorrectsItUnderTheSameId() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-undo")) {
+            f.review("e1", "first", 0.55f);
+            f.start();
+            f.awaitReady();
+            ConsoleClient ana = new ConsoleClient(f.url());
+            ana.signIn("ana", ConsoleFixture.TOKEN);
+            ana.call("/api/next", "{}");
+            ana.call("/api/label", labelCall("e1", "a"));
+            JsonNode undone = ana.call("/api/undo", "{}");
+            assertEquals("e1", eventId(undone));
+            assertEquals(0, undone.get("counts").get("done").asInt());
+            assertEquals(409, ana.status("/api/undo", "{}"), "one undo per label");
+            ana.call("/api/label", labelCall("e1", "b"));
+            List<LabeledExample> labels = f.feedback(2, new ArrayList<>());
+            assertEquals(List.of("a", "b"), labels.stream().map(LabeledExample::getLabel).toList());
+            assertEquals(List.of("e1", "e1"), labels.stream().map(LabeledExample::getId).toList());
+        }
+    }
+
+    @Test
+    void leasesAndLabelsSurviveARestart() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-restart")) {
+            f.review("e1", "one", 0.51f);
+            f.review("e2", "two", 0.55f);
+            f.review("e3", "three", 0.6f);
+            f.start();
+            f.awaitReady();
+            ConsoleClient ana = new ConsoleClient(f.url());
+            ConsoleClient bob = new ConsoleClient(f.url());
+            ana.signIn("ana", ConsoleFixture.TOKEN);
+            bob.signIn("bob", ConsoleFixture.TOKEN);
+            ana.call("/api/next", "{}");
+            ana.call("/api/label", labelCall("e1", "a")); // e1 done; ana now holds e2
+            assertEquals("e3", eventId(bob.call("/api/next", "{}")));
+
+            f.restart();
+            f.awaitReady();
+            ConsoleClient carol = new ConsoleClient(f.url());
+            carol.signIn("carol", ConsoleFixture.TOKEN);
+            JsonNode none = carol.call("/api/next", "{}");
+            assertNull(eventId(none), "e1 is labeled, e2 and e3 still leased to ana and bob");
+            assertEquals(1, none.get("counts").get("done").asInt());
+            ConsoleClient anaAgain = new ConsoleClient(f.url());
+            anaAgain.signIn("ana", ConsoleFixture.TOKEN);
+            assertEquals("e2", eventId(anaAgain.call("/api/next", "{}")), "ana gets her event back");
+            assertEquals(1, f.feedback(1, new ArrayList<>()).size());
+        }
+    }
+
+    @Test
+    void aSecondConsoleWithTheSameTransactionalIdFencesTheFirstWhichThenChangesNothing() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-fence")) {
+            f.review("e1", "one", 0.5f);
+            f.start();
+            f.awaitReady();
+            ConsoleClient ana = new ConsoleClient(f.url());
+            ana.signIn("ana", ConsoleFixture.TOKEN);
+            assertEquals("e1", eventId(ana.call("/api/next", "{}")));
+            try (TriageConsole second = TriageConsole.start(ConsoleSettings.of(f.settings))) {
+                assertEquals(503, ana.status("/api/label", labelCall("e1", "a")), "the fenced console cannot write");
+                assertEquals("{\"waiting\":1,\"leased\":1,\"done\":0}", ana.get("/api/counts").body());
+                ConsoleClient onSecond = new ConsoleClient("http://127.0.0.1:" + second.port());
+                onSecond.signIn("ana", ConsoleFixture.TOKEN);
+                assertEquals("e1", eventId(onSecond.call("/api/next", "{}")), "the lease moved with the state topic");
+                onSecond.call("/api/label", labelCall("e1", "a"));
+            }
+            List<LabeledExample> labels = f.feedback(1, new ArrayList<>());
+            assertEquals(1, labels.size());
+            assertEquals("e1", labels.get(0).getId());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.triage.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/** One reviewer's HTTP client of the console, with its own cookies, doing what the page's script does. */
+final class ConsoleClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final String url;
+    private String csrf = "";
+
+    ConsoleClient(String url) {
+        this.url = url;
+    }
+
+    /** @return where the sign-in redirected to */
+    String signIn(String name, String token) throws IOException, InterruptedException {
+        String form = "name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&token="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> session = get("/api/session");
+        if (session.statusCode() == 200) {
+            csrf = JSON.readTree(session.body()).get("csrf").asText();
+        }
+        return r.headers().firstValue("Location").orElse("");
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String json, String csrfToken, String origin)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (csrfToken != null) {
+            b.header(ConsoleServer.CSRF_HEADER, csrfToken);
+        }
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A call as the page makes it; fails unless it answers 200. */
+    JsonNode call(String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> r = post(path, json, csrf, url);
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** The status of a call made as the page makes it. */
+    int status(String path, String json) throws IOException, InterruptedException {
+        return post(path, json, csrf, url).statusCode();
+    }
+
+    /** The event id of the item in a response, or null when there is none. */
+    static String eventId(JsonNode response) {
+        JsonNode item = response.get("item");
+        return item == null || item.isNull() ? null : item.get("eventId").asText();
+    }
+
+    static String labelCall(String eventId, String label) {
+        return JSON.createObjectNode().put("eventId", eventId).put("label", label).toString();
+    }
+}

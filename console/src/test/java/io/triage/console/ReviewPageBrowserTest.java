@@ -1,0 +1,222 @@
+package io.triage.console;
+
+import io.triage.schemas.LabeledExample;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The review page in headless Chromium, driven through Debian's chromedriver ({@code apt-get install chromium
+ * chromium-driver}; CI installs both, so these run there; skipped where they are absent). Screenshots of each page
+ * go to {@code target/screenshots/}.
+ */
+class ReviewPageBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final List<WebDriver> browsers = new ArrayList<>();
+    private ConsoleFixture fixture;
+
+    @BeforeEach
+    void startConsole() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver");
+        fixture = new ConsoleFixture("browser");
+        fixture.review("ev-script", "<script>window.pwned = true</script><b>not bold</b>", 0.51f);
+        fixture.review("ev-sure", "the app crashes when I log in", 0.7f);
+        fixture.start();
+        fixture.awaitReady();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        browsers.forEach(WebDriver::quit);
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void signInIsRequired() throws Exception {
+        WebDriver browser = browser();
+        browser.get(fixture.url() + "/review");
+        wait(browser).until(ExpectedConditions.urlToBe(fixture.url() + "/login"));
+        screenshot(browser, "login");
+        signIn(browser, "mallory", "not the token at all");
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("failed")));
+        screenshot(browser, "login-failed");
+        browser.get(fixture.url() + "/review");
+        assertEquals(fixture.url() + "/login", browser.getCurrentUrl());
+    }
+
+    @Test
+    void anUncertainEventIsLabeledWithAKeyAndItsScriptStaysText() throws Exception {
+        WebDriver browser = browser();
+        signIn(browser, "<i>ana</i>", ConsoleFixture.TOKEN);
+        WebElement text = wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        assertEquals("<script>window.pwned = true</script><b>not bold</b>", text.getText(), "most uncertain first");
+        assertEquals("<i>ana</i>", browser.findElement(By.id("reviewer")).getText(), "the name typed, as text");
+        assertTrue(browser.findElements(By.cssSelector("#text b, #text script, #reviewer i")).isEmpty());
+        assertEquals(Boolean.FALSE, ((ChromeDriver) browser).executeScript("return window.pwned === true"));
+        assertEquals("2", browser.findElement(By.id("waiting")).getText());
+        screenshot(browser, "review");
+
+        new Actions(browser).sendKeys("2").perform(); // labels are sorted: 1 = a, 2 = b
+        wait(browser).until(ExpectedConditions.textToBe(By.id("text"), "the app crashes when I log in"));
+        assertEquals("1", browser.findElement(By.id("done")).getText());
+        List<LabeledExample> labels = fixture.feedback(1, new ArrayList<>());
+        assertEquals(1, labels.size());
+        assertEquals("ev-script", labels.get(0).getId());
+        assertEquals("b", labels.get(0).getLabel());
+        assertEquals("<i>ana</i>", labels.get(0).getReviewer());
+        assertEquals("review", labels.get(0).getSource());
+
+        new Actions(browser).sendKeys("u").perform();
+        wait(browser).until(ExpectedConditions.textToBe(By.id("done"), "0"));
+        assertEquals("1", browser.findElement(By.id("leased")).getText(), "the event shown before the undo is free again");
+        assertEquals("<script>window.pwned = true</script><b>not bold</b>", browser.findElement(By.id("text")).getText());
+        screenshot(browser, "review-after-undo");
+        browser.findElement(By.cssSelector("button.label[data-label='a']")).click();
+        wait(browser).until(ExpectedConditions.textToBe(By.id("done"), "1"));
+        fixture.feedback(2, labels);
+        assertEquals(List.of("b", "a"), labels.stream().map(LabeledExample::getLabel).toList());
+        assertEquals("ev-script", labels.get(1).getId(), "the correction has the same id");
+
+        new Actions(browser).sendKeys("1").perform();
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("empty")));
+        assertEquals("2", browser.findElement(By.id("done")).getText());
+        screenshot(browser, "review-empty");
+    }
+
+    @Test
+    void twoReviewersDoNotGetTheSameEvent() throws Exception {
+        WebDriver ana = browser();
+        WebDriver bob = browser();
+        signIn(ana, "ana", ConsoleFixture.TOKEN);
+        WebElement anaText = wait(ana).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        signIn(bob, "bob", ConsoleFixture.TOKEN);
+        WebElement bobText = wait(bob).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        assertNotEquals(anaText.getText(), bobText.getText());
+        assertEquals("2", bob.findElement(By.id("leased")).getText());
+        screenshot(bob, "review-second-reviewer");
+        String anasEvent = anaText.getText();
+        ana.navigate().refresh();
+        assertEquals(anasEvent, wait(ana).until(ExpectedConditions.visibilityOfElementLocated(By.id("text"))).getText(),
+                "a reload keeps ana's event");
+    }
+
+    @Test
+    void theModelsPageListsVersionsWithReportsAndRetrainsThroughTheTrainer(@TempDir Path store) throws Exception {
+        Path v1 = Files.createDirectories(store.resolve("v1"));
+        Files.writeString(v1.resolve(TrainerClient.REPORT_FILE), "<!DOCTYPE html><h1 id=\"title\">Report of v1</h1>"
+                + "<script>document.getElementById('title').textContent = 'script ran'</script>");
+        fixture.publish("1", null, 0.81f, v1);
+        fixture.publish("2", "1", 0.93f, Files.createDirectories(store.resolve("v2")));
+        WebDriver browser = browser();
+        signIn(browser, "ana", ConsoleFixture.TOKEN);
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        browser.findElement(By.linkText("Models")).click();
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#versions tbody tr"), 2));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#versions tbody tr"));
+        assertTrue(rows.get(0).getText().startsWith("v2 (serving)"), rows.get(0).getText());
+        assertTrue(rows.get(0).getText().contains("accuracy 0.930"), rows.get(0).getText());
+        assertTrue(rows.get(1).getText().contains("base model"), rows.get(1).getText());
+        assertEquals("v2", browser.findElement(By.id("serving")).getText());
+        assertEquals("ready", browser.findElement(By.id("trainer")).getText());
+        screenshot(browser, "models");
+
+        browser.findElement(By.id("retrain")).click();
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("notice")));
+        assertEquals("the trainer answered: 202 retrain requested", browser.findElement(By.id("notice")).getText());
+        assertEquals(1, fixture.retrains.get(), "the trainer's POST /retrain was called once");
+        screenshot(browser, "models-retrained");
+
+        browser.get(fixture.url() + "/models/1/report.html");
+        assertEquals("Report of v1", browser.findElement(By.id("title")).getText(), "the report's script did not run");
+        screenshot(browser, "report-v1");
+        browser.get(fixture.url() + "/models/2/report.html");
+        assertTrue(browser.getPageSource().contains("no report for this version here"));
+    }
+
+    @Test
+    void theLivePageShowsEachVersionsFiguresAndDeadLettersAsText() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            fixture.result("r" + i, i < 15 ? "2" : "3", i % 3 == 0 ? "b" : "a", 0.55f + i * 0.02f, 10 + i, 40);
+        }
+        fixture.deadLetter("<img src=x onerror=\"window.pwned=true\">\u0000\u0007 tail".getBytes(StandardCharsets.UTF_8),
+                "UNDECODABLE: not an Avro TextEvent");
+        WebDriver browser = browser();
+        signIn(browser, "ana", ConsoleFixture.TOKEN);
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        browser.findElement(By.linkText("Live")).click();
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("section.version"), 2));
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#dead-letters tbody tr"), 1));
+        List<WebElement> versions = browser.findElements(By.cssSelector("section.version"));
+        assertTrue(versions.get(0).getText().startsWith("v2"), versions.get(0).getText());
+        assertTrue(versions.get(0).getText().contains("events 15"), versions.get(0).getText());
+        assertTrue(versions.get(1).getText().contains("events 5"), versions.get(1).getText());
+        String letter = browser.findElement(By.cssSelector("#dead-letters tbody tr")).getText();
+        assertTrue(letter.contains("<img src=x onerror=\"window.pwned=true\">"), letter);
+        assertTrue(letter.contains("UNDECODABLE: not an Avro TextEvent"), letter);
+        assertTrue(browser.findElements(By.cssSelector("#dead-letters img")).isEmpty());
+        assertEquals(Boolean.FALSE, ((ChromeDriver) browser).executeScript("return window.pwned === true"));
+        browser.manage().window().setSize(new Dimension(1100, 1500)); // the dead letters too
+        screenshot(browser, "live");
+    }
+
+    private WebDriver browser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1100,800");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, options);
+        browsers.add(driver);
+        return driver;
+    }
+
+    private void signIn(WebDriver browser, String name, String token) {
+        browser.get(fixture.url() + "/login");
+        browser.findElement(By.id("name")).sendKeys(name);
+        browser.findElement(By.id("token")).sendKeys(token);
+        browser.findElement(By.id("sign-in")).click();
+    }
+
+    private static WebDriverWait wait(WebDriver browser) {
+        return new WebDriverWait(browser, WAIT);
+    }
+
+    private static void screenshot(WebDriver browser, String name) throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(png.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
