@@ -70,6 +70,12 @@ public final class TextClassifier implements AutoCloseable {
                 resolved(model, thresholds), new PyTorchForward(model, precision));
     }
 
+    /** Takes ownership of {@code model} and serves it on {@code engine}, a multi-label model at its own thresholds. */
+    public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs,
+                                    InferenceEngine engine, int cpuThreads) {
+        return of(model, precision, longInputs, LabelThresholds.FROM_MODEL, engine, cpuThreads);
+    }
+
     /**
      * Takes ownership of {@code model} and serves it on {@code engine} ({@link InferenceEngine#resolve resolved}
      * for the model's device and {@code precision}). On ONNX Runtime the graph is built from the weights now, the
