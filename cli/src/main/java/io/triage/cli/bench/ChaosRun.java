@@ -194,6 +194,11 @@ final class ChaosRun implements AutoCloseable {
         step.run();
         awaitProgress(name);
         faults.add(new Fault(name, start, System.currentTimeMillis(), first, load.sentSoFar()));
+        for (int i = 0; i < INSTANCES; i++) {
+            if (!fleet.isRunning(i)) { // no fault may take an instance down for good: a dead one is a bug
+                throw new IllegalStateException("instance " + i + " died during: " + name + "; see " + fleet.log(i));
+            }
+        }
     }
 
     /** Waits until a few more results are committed: the fleet works again after the step just taken. */

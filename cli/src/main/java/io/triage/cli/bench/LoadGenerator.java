@@ -61,6 +61,7 @@ final class LoadGenerator implements AutoCloseable {
     private Thread steady;
     private volatile boolean running = true;
     private volatile boolean paused;
+    private volatile boolean stopped;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong unacknowledged = new AtomicLong();
     /** Events are keyed {@code k<i % keys>}; 0: every event has a key of its own. */
@@ -170,8 +171,10 @@ final class LoadGenerator implements AutoCloseable {
      * @throws IllegalStateException if the broker refused any
      */
     long stopOffering() throws InterruptedException {
-        paused = true;
-        Thread.sleep(50); // an event being sent when we paused
+        stopped = true;
+        if (steady != null) {
+            steady.join(); // no event is sent after this count
+        }
         producer.flush();
         if (unacknowledged.get() > 0) {
             throw new IllegalStateException(unacknowledged.get() + " events were not acknowledged by the broker");
@@ -207,7 +210,7 @@ final class LoadGenerator implements AutoCloseable {
     private void produceSteadily(List<TextInput> texts, double rate) {
         try {
             long start = System.nanoTime();
-            for (long i = 0; running; ) {
+            for (long i = 0; running && !stopped; ) {
                 if (paused) {
                     LockSupport.parkNanos(10_000_000);
                     start = System.nanoTime() - (long) (i * 1e9 / rate);
