@@ -19,9 +19,17 @@ final class ConsoleClient {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String url;
     private String csrf = "";
+    private String setCookie = "";
 
     ConsoleClient(String url) {
         this.url = url;
+    }
+
+    /** A client signed in as {@code name} with the right token. */
+    static ConsoleClient signedIn(String url, String name) throws IOException, InterruptedException {
+        ConsoleClient client = new ConsoleClient(url);
+        client.signIn(name, ConsoleFixture.TOKEN);
+        return client;
     }
 
     /** @return where the sign-in redirected to */
@@ -31,11 +39,17 @@ final class ConsoleClient {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        setCookie = r.headers().firstValue("Set-Cookie").orElse("");
         HttpResponse<String> session = get("/api/session");
         if (session.statusCode() == 200) {
             csrf = JSON.readTree(session.body()).get("csrf").asText();
         }
         return r.headers().firstValue("Location").orElse("");
+    }
+
+    /** The Set-Cookie header of the last sign-in. */
+    String lastSetCookie() {
+        return setCookie;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
