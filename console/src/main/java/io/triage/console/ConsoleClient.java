@@ -12,8 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
-/** One reviewer's HTTP client of the console, with its own cookies, doing what the page's script does. */
-final class ConsoleClient {
+/**
+ * One reviewer's HTTP client of the console, with its own cookies, doing what the pages' scripts do: for the demo's
+ * simulated reviewer, scripts and tests.
+ */
+public final class ConsoleClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -21,19 +24,19 @@ final class ConsoleClient {
     private String csrf = "";
     private String setCookie = "";
 
-    ConsoleClient(String url) {
+    public ConsoleClient(String url) {
         this.url = url;
     }
 
-    /** A client signed in as {@code name} with the right token. */
-    static ConsoleClient signedIn(String url, String name) throws IOException, InterruptedException {
+    /** A client signed in as {@code name}. */
+    public static ConsoleClient signedIn(String url, String name, String token) throws IOException, InterruptedException {
         ConsoleClient client = new ConsoleClient(url);
-        client.signIn(name, ConsoleFixture.TOKEN);
+        client.signIn(name, token);
         return client;
     }
 
     /** @return where the sign-in redirected to */
-    String signIn(String name, String token) throws IOException, InterruptedException {
+    public String signIn(String name, String token) throws IOException, InterruptedException {
         String form = "name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&token="
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/login"))
@@ -48,15 +51,15 @@ final class ConsoleClient {
     }
 
     /** The Set-Cookie header of the last sign-in. */
-    String lastSetCookie() {
+    public String lastSetCookie() {
         return setCookie;
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, String json, String csrfToken, String origin)
+    public HttpResponse<String> post(String path, String json, String csrfToken, String origin)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
@@ -69,27 +72,32 @@ final class ConsoleClient {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A call as the page makes it; fails unless it answers 200. */
-    JsonNode call(String path, String json) throws IOException, InterruptedException {
+    /** A call as the page makes it; an IOException unless it answers 200. */
+    public JsonNode call(String path, String json) throws IOException, InterruptedException {
         HttpResponse<String> r = post(path, json, csrf, url);
         if (r.statusCode() != 200) {
-            throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
+            throw new IOException(path + " answered " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
     }
 
     /** The status of a call made as the page makes it. */
-    int status(String path, String json) throws IOException, InterruptedException {
+    public int status(String path, String json) throws IOException, InterruptedException {
         return post(path, json, csrf, url).statusCode();
     }
 
     /** The event id of the item in a response, or null when there is none. */
-    static String eventId(JsonNode response) {
+    public static String eventId(JsonNode response) {
         JsonNode item = response.get("item");
         return item == null || item.isNull() ? null : item.get("eventId").asText();
     }
 
-    static String labelCall(String eventId, String label) {
+    /** The body of a skip. */
+    public static String eventCall(String eventId) {
+        return JSON.createObjectNode().put("eventId", eventId).toString();
+    }
+
+    public static String labelCall(String eventId, String label) {
         return JSON.createObjectNode().put("eventId", eventId).put("label", label).toString();
     }
 }
