@@ -161,7 +161,9 @@ final class ConsoleServer implements AutoCloseable {
                 redirect(response, callback, "/login?failed");
                 return;
             }
-            Response.addCookie(response, HttpCookie.build(COOKIE, id.get()).path("/").httpOnly(true)
+            // Secure when the browser came over TLS, here or at a proxy in front: the cookie then never travels in clear
+            boolean tls = request.isSecure() || "https".equalsIgnoreCase(request.getHeaders().get("X-Forwarded-Proto"));
+            Response.addCookie(response, HttpCookie.build(COOKIE, id.get()).path("/").httpOnly(true).secure(tls)
                     .sameSite(HttpCookie.SameSite.STRICT).build());
             redirect(response, callback, "/review");
         });

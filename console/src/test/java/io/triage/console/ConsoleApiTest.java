@@ -29,6 +29,9 @@ class ConsoleApiTest {
             assertEquals(401, c.get("/api/session").statusCode());
             assertEquals("/login?failed", c.signIn("", ConsoleFixture.TOKEN), "a name is required");
             assertEquals("/review", c.signIn("ana", ConsoleFixture.TOKEN));
+            String cookie = c.lastSetCookie();
+            assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"),
+                    cookie);
             assertEquals(200, c.get("/review").statusCode());
             assertTrue(c.get("/review").headers().firstValue("Content-Security-Policy").orElseThrow()
                     .contains("script-src 'self'"));
@@ -57,10 +60,8 @@ class ConsoleApiTest {
             f.review("e-unsure", "unsure", 0.52f);
             f.start();
             f.awaitReady();
-            ConsoleClient ana = new ConsoleClient(f.url());
-            ConsoleClient bob = new ConsoleClient(f.url());
-            ana.signIn("ana", ConsoleFixture.TOKEN);
-            bob.signIn("bob", ConsoleFixture.TOKEN);
+            ConsoleClient ana = ConsoleClient.signedIn(f.url(), "ana", ConsoleFixture.TOKEN);
+            ConsoleClient bob = ConsoleClient.signedIn(f.url(), "bob", ConsoleFixture.TOKEN);
 
             assertEquals("e-unsure", eventId(ana.call("/api/next", "{}")), "most uncertain first");
             assertEquals("e-sure", eventId(bob.call("/api/next", "{}")), "not the one ana holds");
@@ -88,8 +89,7 @@ class ConsoleApiTest {
             f.review("e1", "first", 0.55f);
             f.start();
             f.awaitReady();
-            ConsoleClient ana = new ConsoleClient(f.url());
-            ana.signIn("ana", ConsoleFixture.TOKEN);
+            ConsoleClient ana = ConsoleClient.signedIn(f.url(), "ana", ConsoleFixture.TOKEN);
             ana.call("/api/next", "{}");
             ana.call("/api/label", labelCall("e1", "a"));
             JsonNode undone = ana.call("/api/undo", "{}");
@@ -111,23 +111,19 @@ class ConsoleApiTest {
             f.review("e3", "three", 0.6f);
             f.start();
             f.awaitReady();
-            ConsoleClient ana = new ConsoleClient(f.url());
-            ConsoleClient bob = new ConsoleClient(f.url());
-            ana.signIn("ana", ConsoleFixture.TOKEN);
-            bob.signIn("bob", ConsoleFixture.TOKEN);
+            ConsoleClient ana = ConsoleClient.signedIn(f.url(), "ana", ConsoleFixture.TOKEN);
+            ConsoleClient bob = ConsoleClient.signedIn(f.url(), "bob", ConsoleFixture.TOKEN);
             ana.call("/api/next", "{}");
             ana.call("/api/label", labelCall("e1", "a")); // e1 done; ana now holds e2
             assertEquals("e3", eventId(bob.call("/api/next", "{}")));
 
             f.restart();
             f.awaitReady();
-            ConsoleClient carol = new ConsoleClient(f.url());
-            carol.signIn("carol", ConsoleFixture.TOKEN);
+            ConsoleClient carol = ConsoleClient.signedIn(f.url(), "carol", ConsoleFixture.TOKEN);
             JsonNode none = carol.call("/api/next", "{}");
             assertNull(eventId(none), "e1 is labeled, e2 and e3 still leased to ana and bob");
             assertEquals(1, none.get("counts").get("done").asInt());
-            ConsoleClient anaAgain = new ConsoleClient(f.url());
-            anaAgain.signIn("ana", ConsoleFixture.TOKEN);
+            ConsoleClient anaAgain = ConsoleClient.signedIn(f.url(), "ana", ConsoleFixture.TOKEN);
             assertEquals("e2", eventId(anaAgain.call("/api/next", "{}")), "ana gets her event back");
             assertEquals(1, f.feedback(1, new ArrayList<>()).size());
         }
@@ -139,14 +135,12 @@ class ConsoleApiTest {
             f.review("e1", "one", 0.5f);
             f.start();
             f.awaitReady();
-            ConsoleClient ana = new ConsoleClient(f.url());
-            ana.signIn("ana", ConsoleFixture.TOKEN);
+            ConsoleClient ana = ConsoleClient.signedIn(f.url(), "ana", ConsoleFixture.TOKEN);
             assertEquals("e1", eventId(ana.call("/api/next", "{}")));
             try (TriageConsole second = TriageConsole.start(ConsoleSettings.of(f.settings))) {
                 assertEquals(503, ana.status("/api/label", labelCall("e1", "a")), "the fenced console cannot write");
                 assertEquals("{\"waiting\":1,\"leased\":1,\"done\":0}", ana.get("/api/counts").body());
-                ConsoleClient onSecond = new ConsoleClient("http://127.0.0.1:" + second.port());
-                onSecond.signIn("ana", ConsoleFixture.TOKEN);
+                ConsoleClient onSecond = ConsoleClient.signedIn("http://127.0.0.1:" + second.port(), "ana", ConsoleFixture.TOKEN);
                 assertEquals("e1", eventId(onSecond.call("/api/next", "{}")), "the lease moved with the state topic");
                 onSecond.call("/api/label", labelCall("e1", "a"));
             }

@@ -18,5 +18,6 @@ record DemoOutcome(Trained v1, StreamRun stream, Score before, Score after) {
     }
 
     /** The stream part and what happened meanwhile. */
-    record StreamRun(Trained v2, double sendSeconds) {}
+    /** @param reviewed e-mails the simulated reviewer labeled in the console before v2 was trained */
+    record StreamRun(Trained v2, double sendSeconds, int reviewed) {}
 }

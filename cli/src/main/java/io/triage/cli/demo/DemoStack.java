@@ -49,6 +49,7 @@ final class DemoStack implements AutoCloseable {
     private TriageStreamApp app;
     private TriageTrainer trainer;
     private TriageConsole console;
+    private String consoleToken;
     private StreamAppSettings appConfig;
     private TrainerSettings trainerConfig;
     private Admin admin;
@@ -97,7 +98,9 @@ final class DemoStack implements AutoCloseable {
                 StreamAppSettings.MODEL_LABELS, labelList,
                 StreamAppSettings.HTTP_PORT, "0",
                 StreamAppSettings.HTTP_BIND_ADDRESS, LOCAL_ONLY,
-                "kafka.state.dir", stateDir.resolve("streams").toString()));
+                "kafka.state.dir", stateDir.resolve("streams").toString(),
+                // beyond the unsure results, a fifth at random: the simulated reviewer has work even when v1 is sure
+                StreamAppSettings.REVIEW_SAMPLE, "0.2"));
         appConfig = StreamAppSettings.of(appSettings);
         t = System.nanoTime();
         app = started(TriageStreamApp.start(appConfig));
@@ -124,7 +127,7 @@ final class DemoStack implements AutoCloseable {
         progress.accept(String.format(Locale.ROOT, "trainer service (head mode) /metrics and POST /retrain on port %d"
                 + " (Authorization: Bearer %s)  %s", trainer.httpPort(), retrainToken, since(t)));
         t = System.nanoTime();
-        String consoleToken = randomToken();
+        consoleToken = randomToken();
         console = started(TriageConsole.start(ConsoleSettings.of(Map.of(
                 ConsoleSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 ConsoleSettings.REGISTRY_URL, registry.apiV2Url(),
@@ -178,6 +181,14 @@ final class DemoStack implements AutoCloseable {
 
     TrainerSettings trainerConfig() {
         return trainerConfig;
+    }
+
+    String consoleUrl() {
+        return "http://" + LOCAL_ONLY + ":" + console.port();
+    }
+
+    String consoleToken() {
+        return consoleToken;
     }
 
     TriageStreamApp app() {

@@ -9,6 +9,7 @@ import io.triage.stream.config.StreamAppSettings;
 import io.triage.trainer.service.RunOutcome;
 import io.triage.trainer.service.TrainerSettings;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,9 @@ final class DemoStory implements AutoCloseable {
     /** The automatic rate's ceiling: a pace the live view can show, and a stream long enough for v2 to land in. */
     private static final double AUTO_RATE_MAX = 20;
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(15);
+    /** The simulated reviewer labels at most this many events, waiting at most this long for them. */
+    private static final int REVIEW_LIMIT = 20;
+    private static final Duration REVIEW_PATIENCE = Duration.ofSeconds(10);
     /** The live view's latency percentiles are over this many latest results. */
     private static final int RECENT_RESULTS = 200;
 
@@ -224,20 +228,41 @@ final class DemoStory implements AutoCloseable {
                     + " they become dead letters, the stream goes on");
 
             awaitSent(sending, sent, Math.round(total * FEEDBACK_AT));
-            view.println("      " + split.feedback().size() + " labeled e-mails go to the trainer as feedback");
             long t = System.nanoTime();
+            int reviewed = simulatedReview(view);
+            view.println("      " + split.feedback().size() + " labeled e-mails go to the trainer as feedback");
             traffic.sendFeedback(split.feedback());
-            Trained v2 = retrain(view, split.bootstrap().size() + split.feedback().size(), t);
+            // each reviewer's label is a transaction of its own: its record and its commit marker take an offset each
+            Trained v2 = retrain(view, split.bootstrap().size() + split.feedback().size() + 2 * reviewed, t);
             view.println(String.format(Locale.ROOT, "      hot swap: %s serves, %.1f s after the feedback was sent, and the"
                             + " stream never stopped: trained on %s e-mails, %s on the trainer's held-out feedback vs %s"
                             + " for v1", v2.version(), v2.seconds(), v2.trainedOn(), percent(v2.outcome().candidate()),
                     percent(v2.outcome().current())));
             double sendSeconds = sendingResult(sending);
             await(() -> tracker.stats(STREAM).results() >= total, "the results of the streamed e-mails");
-            return new StreamRun(v2, sendSeconds);
+            return new StreamRun(v2, sendSeconds, reviewed);
         } finally {
             sending.cancel(true);
             sender.join();
+        }
+    }
+
+    /**
+     * A reviewer labels the uncertain streamed e-mails waiting in the review console, with their known labels; the
+     * console sends the labels to the trainer. Held-back e-mails are skipped: they must stay unseen by training.
+     *
+     * @return how many it labeled
+     */
+    private int simulatedReview(LiveView view) throws InterruptedException {
+        try {
+            DemoReviewer.Outcome o = DemoReviewer.review(stack.consoleUrl(), stack.consoleToken(),
+                    id -> id.startsWith(STREAM + ":"), tracker::knownLabel, REVIEW_LIMIT, REVIEW_PATIENCE);
+            view.println("      a simulated reviewer labels " + o.labeled() + " streamed e-mails waiting in the review"
+                    + " console (" + o.corrected() + " of them v1 had wrong); the console sends the labels to the trainer");
+            return o.labeled();
+        } catch (IOException e) {
+            view.println("      the simulated reviewer could not use the review console: " + e.getMessage());
+            return 0;
         }
     }
 

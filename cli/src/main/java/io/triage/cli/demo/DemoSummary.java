@@ -34,6 +34,7 @@ final class DemoSummary {
         Trained v1 = outcome.v1();
         StreamRun run = outcome.stream();
         Trained v2 = run.v2();
+        int reviewed = run.reviewed();
         Score before = outcome.before();
         Score after = outcome.after();
         String perVersion = stream.perVersion().entrySet().stream()
@@ -50,8 +51,9 @@ final class DemoSummary {
                         split.bootstrap().size(), split.stream().size(), split.feedback().size(), split.evaluation().size()),
                 String.format(Locale.ROOT, "  v1            trained on %s of the %d bootstrap e-mails, serving %.1f s after"
                         + " they were sent", v1.trainedOn(), split.bootstrap().size(), v1.seconds()),
-                String.format(Locale.ROOT, "  v2            trained on %s of the %d bootstrap + feedback e-mails, hot-swapped %.1f s after"
-                        + " the feedback, %s", v2.trainedOn(), split.bootstrap().size() + split.feedback().size(),
+                String.format(Locale.ROOT, "  v2            trained on %s of the %d bootstrap + feedback e-mails%s, hot-swapped %.1f s"
+                        + " after the feedback, %s", v2.trainedOn(), split.bootstrap().size() + split.feedback().size()
+                        + reviewed, reviewed == 0 ? "" : " (" + reviewed + " labeled in the review console)",
                         v2.seconds(), swapPoint),
                 String.format(Locale.ROOT, "  held back     %d e-mails never trained on: accuracy v1 %s -> v2 %s (%+.1f points)",
                         split.evaluation().size(), percent(before.accuracy()), percent(after.accuracy()),

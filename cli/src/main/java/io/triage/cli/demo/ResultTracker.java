@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,11 @@ final class ResultTracker implements AutoCloseable {
         reader = new Thread(this::readLoop, "demo-result-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** The label the demo knows for the event {@code id}, if it sent one with that id. */
+    Optional<String> knownLabel(String id) {
+        return Optional.ofNullable(expected.get(id));
     }
 
     static String idOf(String kind, LabeledMail mail) {

@@ -34,6 +34,9 @@ class DemoCommandTest {
         assertEquals(0, exit, output + err);
         assertTrue(output.contains("120 e-mails, 60 spam"), output);
         assertTrue(output.contains("review console at http://127.0.0.1:"), output);
+        assertTrue(output.contains("a simulated reviewer labels "), output);
+        // the sample (a hash of the fixed event ids) always sends some streamed e-mails to review; v2 learns them
+        assertTrue(output.contains(" labeled in the review console), hot-swapped"), output);
         assertTrue(output.contains("split         24 bootstrap, 30 stream, 40 feedback, 20 held back"), output);
         assertTrue(output.contains("exactly once  30 results for 30 events, 0 duplicates; 2 dead letters"), output);
         assertTrue(output.contains("held back     20 e-mails never trained on: accuracy v1 "), output);

@@ -12,25 +12,37 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
-/** One reviewer's HTTP client of the console, with its own cookies, doing what the page's script does. */
-final class ConsoleClient {
+/**
+ * One reviewer's HTTP client of the console, with its own cookies, doing what the pages' scripts do: for the demo's
+ * simulated reviewer, scripts and tests.
+ */
+public final class ConsoleClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String url;
     private String csrf = "";
+    private String setCookie = "";
 
-    ConsoleClient(String url) {
+    public ConsoleClient(String url) {
         this.url = url;
     }
 
+    /** A client signed in as {@code name}. */
+    public static ConsoleClient signedIn(String url, String name, String token) throws IOException, InterruptedException {
+        ConsoleClient client = new ConsoleClient(url);
+        client.signIn(name, token);
+        return client;
+    }
+
     /** @return where the sign-in redirected to */
-    String signIn(String name, String token) throws IOException, InterruptedException {
+    public String signIn(String name, String token) throws IOException, InterruptedException {
         String form = "name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&token="
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        setCookie = r.headers().firstValue("Set-Cookie").orElse("");
         HttpResponse<String> session = get("/api/session");
         if (session.statusCode() == 200) {
             csrf = JSON.readTree(session.body()).get("csrf").asText();
@@ -38,11 +50,16 @@ final class ConsoleClient {
         return r.headers().firstValue("Location").orElse("");
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    /** The Set-Cookie header of the last sign-in. */
+    public String lastSetCookie() {
+        return setCookie;
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, String json, String csrfToken, String origin)
+    public HttpResponse<String> post(String path, String json, String csrfToken, String origin)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
@@ -55,27 +72,32 @@ final class ConsoleClient {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A call as the page makes it; fails unless it answers 200. */
-    JsonNode call(String path, String json) throws IOException, InterruptedException {
+    /** A call as the page makes it; an IOException unless it answers 200. */
+    public JsonNode call(String path, String json) throws IOException, InterruptedException {
         HttpResponse<String> r = post(path, json, csrf, url);
         if (r.statusCode() != 200) {
-            throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
+            throw new IOException(path + " answered " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
     }
 
     /** The status of a call made as the page makes it. */
-    int status(String path, String json) throws IOException, InterruptedException {
+    public int status(String path, String json) throws IOException, InterruptedException {
         return post(path, json, csrf, url).statusCode();
     }
 
     /** The event id of the item in a response, or null when there is none. */
-    static String eventId(JsonNode response) {
+    public static String eventId(JsonNode response) {
         JsonNode item = response.get("item");
         return item == null || item.isNull() ? null : item.get("eventId").asText();
     }
 
-    static String labelCall(String eventId, String label) {
+    /** The body of a skip. */
+    public static String eventCall(String eventId) {
+        return JSON.createObjectNode().put("eventId", eventId).toString();
+    }
+
+    public static String labelCall(String eventId, String label) {
         return JSON.createObjectNode().put("eventId", eventId).put("label", label).toString();
     }
 }
