@@ -79,6 +79,9 @@ class DebertaV2Test {
         assertEquals(64, a.maxRelativePositions(), "max_relative_positions -1 means max_position_embeddings");
         assertEquals(128, a.embeddingRows(), "no buckets: 2 × max_relative_positions rows");
         assertEquals(1e-7f, EncoderConfig.fromHfConfig(c).layerNormEps(), 1e-12f, "DeBERTa's default eps");
+        EncoderConfig shared = EncoderConfig.fromHfConfig(c.put("share_att_key", true));
+        EncoderConfig separate = EncoderConfig.fromHfConfig(c.put("share_att_key", false));
+        assertEquals(32 * 32 + 32, separate.parameterCount() - shared.parameterCount(), "pos_key_proj of one layer");
 
         c.put("conv_kernel_size", 3); // deberta-v2-xlarge's convolution layer
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromHfConfig(c));

@@ -68,6 +68,9 @@ public record EncoderConfig(
         long relative = disentangled == null || !disentangled.relative() ? 0 : disentangled.embeddingRows() + 2L;
         long embeddings = ((long) vocabSize + positions + typeVocabSize + relative) * h + 2 * h;
         long layer = 4 * h * h + 2 * h * intermediateSize + 9 * h + intermediateSize;
+        if (disentangled != null && disentangled.relative() && !disentangled.shareAttKey()) { // pos_key/query_proj
+            layer += ((disentangled.c2p() ? 1 : 0) + (disentangled.p2c() ? 1 : 0)) * (h * h + h);
+        }
         return embeddings + numLayers * layer;
     }
 
@@ -112,10 +115,10 @@ public record EncoderConfig(
                     + "num_attention_heads (" + hidden / heads + "): not supported");
         }
         EncoderConfig config = new EncoderConfig(type, vocab, hidden, layers, heads, intermediate, positions, typeVocab,
-                distil ? 1e-12f : ConfigFields.number(c, "layer_norm_eps", deberta ? 1e-7 : 1e-12, Float.MIN_NORMAL, 1),
+                distil ? 1e-12f : ConfigFields.number(c, "layer_norm_eps", deberta ? 1e-7 : 1e-12, Float.MIN_NORMAL, 1), // fixed in DistilBERT
                 ConfigFields.number(c, distil ? "dropout" : "hidden_dropout_prob", 0.1, 0, 1),
                 ConfigFields.number(c, distil ? "attention_dropout" : "attention_probs_dropout_prob", 0.1, 0, 1),
-                padId, deberta ? DisentangledAttention.fromHfConfig(c, hidden, positions) : null); // eps fixed in DistilBERT
+                padId, deberta ? DisentangledAttention.fromHfConfig(c, hidden, positions) : null);
         if (config.maxTextPositions() < 3) {
             throw new IllegalArgumentException("config.json field 'max_position_embeddings' (" + positions
                     + ") leaves no room for text after pad_token_id " + padId);
