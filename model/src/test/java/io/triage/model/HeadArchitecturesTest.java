@@ -47,7 +47,8 @@ class HeadArchitecturesTest {
         "roberta, roberta., RobertaForSequenceClassification, ROBERTA",
         "xlm-roberta, roberta., XLMRobertaForSequenceClassification, ROBERTA",
         "camembert, roberta., CamembertForSequenceClassification, ROBERTA",
-        "electra, electra., ElectraForSequenceClassification, ELECTRA"})
+        "electra, electra., ElectraForSequenceClassification, ELECTRA",
+        "deberta-v2, deberta., DebertaV2ForSequenceClassification, DEBERTA"})
     void aClassifierCheckpointKeepsItsHeadAndGoesBackToTransformers(String type, String prefix, String architecture,
             HeadType head) throws Exception {
         TinyCheckpoint ckpt = new TinyCheckpoint(type, 11).withTransformersHead(3).declaring(architecture);
@@ -73,7 +74,12 @@ class HeadArchitecturesTest {
         assertEquals("single_label_classification", config.get("problem_type").asText());
         assertEquals("pos", config.get("id2label").get("1").asText());
         assertEquals(2, config.get("label2id").get("neutral").asInt());
-        assertTrue(config.has(type.equals("distilbert") ? "seq_classif_dropout" : "classifier_dropout"), config.toString());
+        String dropoutField = switch (type) {
+            case "distilbert" -> "seq_classif_dropout";
+            case "deberta-v2" -> "cls_dropout";
+            default -> "classifier_dropout";
+        };
+        assertTrue(config.has(dropoutField), config.toString());
 
         try (ClassifierModel back = load(artifact)) {
             assertEquals(head, back.config().head());
@@ -172,7 +178,7 @@ class HeadArchitecturesTest {
     }
 
     /** Logits of the model's own forward pass, one row per input. */
-    private static float[][] logits(ClassifierModel model) {
+    static float[][] logits(ClassifierModel model) {
         EncodedBatch batch = model.tokenizer().encodeBatch(ModelTypesTest.INPUTS);
         float[] flat;
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
@@ -187,7 +193,7 @@ class HeadArchitecturesTest {
     }
 
     /** {@code head}: the architecture whose head the reference computes ("roberta-names-tanh": BERT's old names). */
-    private static void assertMatchesReference(TinyCheckpoint ckpt, String head, ClassifierModel model, float[][] logits) {
+    static void assertMatchesReference(TinyCheckpoint ckpt, String head, ClassifierModel model, float[][] logits) {
         ReferenceEncoder reference = new ReferenceEncoder(ckpt.tensors, ckpt.type, TinyCheckpoint.HIDDEN,
                 TinyCheckpoint.HEADS, TinyCheckpoint.LAYERS, TinyCheckpoint.INTERMEDIATE, ckpt.padId);
         boolean segments = ckpt.type.equals("bert") || ckpt.type.equals("electra");
@@ -208,8 +214,7 @@ class HeadArchitecturesTest {
     private static Set<String> transformersKeys(TinyCheckpoint ckpt, String prefix) {
         Set<String> keys = new TreeSet<>();
         for (String name : ckpt.tensors.keySet()) {
-            boolean head = name.startsWith("classifier") || name.startsWith("pre_classifier");
-            keys.add(head ? name : prefix + name);
+            keys.add(ckpt.outsideEncoder(name) ? name : prefix + name);
         }
         return keys;
     }

@@ -1,6 +1,7 @@
 package io.triage.model;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A deliberately naive, loop-by-loop re-implementation of the Hugging Face BERT / RoBERTa / DistilBERT
@@ -34,9 +35,11 @@ final class ReferenceEncoder {
         for (int t = 0; t < s; t++) {
             int pos = TinyCheckpoint.robertaFamily(type) ? padId + 1 + t : t;
             for (int e = 0; e < hidden; e++) {
-                x[t][e] = w.get("embeddings.word_embeddings.weight")[(int) ids[t] * hidden + e]
-                        + w.get("embeddings.position_embeddings.weight")[pos * hidden + e];
-                if (!type.equals("distilbert")) {
+                x[t][e] = w.get("embeddings.word_embeddings.weight")[(int) ids[t] * hidden + e];
+                if (!deberta()) { // DeBERTa-v3: relative positions only, no token types
+                    x[t][e] += w.get("embeddings.position_embeddings.weight")[pos * hidden + e];
+                }
+                if (!type.equals("distilbert") && !deberta()) {
                     x[t][e] += w.get("embeddings.token_type_embeddings.weight")[(int) typeIds[t] * hidden + e];
                 }
             }
@@ -61,37 +64,48 @@ final class ReferenceEncoder {
      * Logits of the head transformers' {@code architecture}ForSequenceClassification puts on the first token's state,
      * written from its modeling file: BERT {@code classifier(tanh(pooler.dense(x)))}, DistilBERT
      * {@code classifier(relu(pre_classifier(x)))}, RoBERTa {@code out_proj(tanh(dense(x)))}, ELECTRA
-     * {@code out_proj(gelu(dense(x)))} (dropout is off in eval).
+     * {@code out_proj(gelu(dense(x)))}, DeBERTa-v2 {@code classifier(gelu(pooler.dense(x)))} (dropout is off in eval).
      */
     float[] transformersHeadLogits(float[] first, String architecture, int labels) {
         String dense = switch (architecture) {
-            case "bert" -> "pooler.dense";
+            case "bert", "deberta-v2" -> "pooler.dense";
             case "distilbert" -> "pre_classifier";
             default -> "classifier.dense";
         };
-        String out = architecture.equals("bert") || architecture.equals("distilbert") ? "classifier" : "classifier.out_proj";
+        String out = Set.of("bert", "distilbert", "deberta-v2").contains(architecture) ? "classifier" : "classifier.out_proj";
         float[] d = linear(new float[][] {first}, dense, hidden)[0];
         for (int i = 0; i < d.length; i++) {
             double v = d[i];
             d[i] = (float) switch (architecture) {
                 case "bert", "roberta", "xlm-roberta", "camembert" -> Math.tanh(v);
                 case "distilbert" -> Math.max(0, v);
-                case "electra" -> 0.5 * v * (1 + erf(v / Math.sqrt(2)));
+                case "electra", "deberta-v2" -> 0.5 * v * (1 + erf(v / Math.sqrt(2))); // DeBERTa's ContextPooler
                 default -> throw new IllegalArgumentException(architecture);
             };
         }
         return linear(new float[][] {d}, out, labels)[0];
     }
 
+    private boolean deberta() {
+        return type.equals("deberta-v2");
+    }
+
     private float[][] layer(float[][] x, int l) {
         String p = (type.equals("distilbert") ? "transformer.layer." : "encoder.layer.") + l + ".";
         boolean distil = type.equals("distilbert");
-        float[][] q = linear(x, p + (distil ? "attention.q_lin" : "attention.self.query"), hidden);
-        float[][] k = linear(x, p + (distil ? "attention.k_lin" : "attention.self.key"), hidden);
-        float[][] v = linear(x, p + (distil ? "attention.v_lin" : "attention.self.value"), hidden);
+        String proj = deberta() ? "_proj" : "";
+        float[][] q = linear(x, p + (distil ? "attention.q_lin" : "attention.self.query" + proj), hidden);
+        float[][] k = linear(x, p + (distil ? "attention.k_lin" : "attention.self.key" + proj), hidden);
+        float[][] v = linear(x, p + (distil ? "attention.v_lin" : "attention.self.value" + proj), hidden);
         int s = x.length;
         int d = hidden / heads;
         float[][] ctx = new float[s][hidden];
+        // DeBERTa: c2p and p2c terms from the normalized relative embeddings, every term over sqrt(3d)
+        float[][] rel = deberta() ? layerNorm(rows("encoder.rel_embeddings.weight"), "encoder.LayerNorm") : null;
+        boolean shared = !w.containsKey(p + "attention.self.pos_key_proj.weight");
+        float[][] posK = deberta() ? linear(rel, p + "attention.self." + (shared ? "key_proj" : "pos_key_proj"), hidden) : null;
+        float[][] posQ = deberta() ? linear(rel, p + "attention.self." + (shared ? "query_proj" : "pos_query_proj"), hidden) : null;
+        double scale = Math.sqrt(deberta() ? 3.0 * d : d);
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < s; i++) {
                 double[] scores = new double[s];
@@ -101,7 +115,15 @@ final class ReferenceEncoder {
                     for (int e = 0; e < d; e++) {
                         dot += q[i][h * d + e] * k[j][h * d + e];
                     }
-                    scores[j] = dot / Math.sqrt(d);
+                    if (deberta()) {
+                        int span = TinyCheckpoint.DEBERTA_BUCKETS;
+                        int c2p = (int) Math.max(0, Math.min(2 * span - 1, bucket(i - j) + span));
+                        int p2c = (int) Math.max(0, Math.min(2 * span - 1, -bucket(j - i) + span));
+                        for (int e = 0; e < d; e++) {
+                            dot += q[i][h * d + e] * posK[c2p][h * d + e] + k[j][h * d + e] * posQ[p2c][h * d + e];
+                        }
+                    }
+                    scores[j] = dot / scale;
                     max = Math.max(max, scores[j]);
                 }
                 double sum = 0;
@@ -128,6 +150,29 @@ final class ReferenceEncoder {
         }
         float[][] down = linear(up, p + (distil ? "ffn.lin2" : "output.dense"), hidden);
         return layerNorm(add(down, h1), p + (distil ? "output_layer_norm" : "output.LayerNorm"));
+    }
+
+    /**
+     * DeBERTa's log-bucketed relative position, from the paper's formula: exact within half the bucket count, then
+     * {@code sign · (mid + ceil(log(|r| / mid) / log((max - 1) / mid) · (mid - 1)))}.
+     */
+    private static long bucket(int r) {
+        int mid = TinyCheckpoint.DEBERTA_BUCKETS / 2;
+        if (Math.abs(r) <= mid) {
+            return r;
+        }
+        double log = Math.log(Math.abs(r) / (double) mid) / Math.log((TinyCheckpoint.DEBERTA_MAX_RELATIVE - 1) / (double) mid);
+        return (long) Math.signum(r) * (mid + (long) Math.ceil(log * (mid - 1)));
+    }
+
+    /** A [rows, hidden] tensor as rows. */
+    private float[][] rows(String name) {
+        float[] flat = w.get(name);
+        float[][] out = new float[flat.length / hidden][hidden];
+        for (int r = 0; r < out.length; r++) {
+            System.arraycopy(flat, r * hidden, out[r], 0, hidden);
+        }
+        return out;
     }
 
     /** y = x Wᵀ + b with W stored [out,in] as in PyTorch. */

@@ -27,6 +27,9 @@ final class TinyCheckpoint {
     static final int INTERMEDIATE = 64;
     static final int MAX_POSITIONS = 64;
     static final int VOCAB = 30522; // the bundled tokenizer's vocabulary
+    /** DeBERTa's position_buckets and max_relative_positions: small, so that short texts reach the log buckets. */
+    static final int DEBERTA_BUCKETS = 8;
+    static final int DEBERTA_MAX_RELATIVE = 16;
 
     final String type;
     final int padId;
@@ -36,22 +39,28 @@ final class TinyCheckpoint {
     private final Map<String, long[]> int64Tensors = new LinkedHashMap<>();
     private final Random random;
     private final Map<String, String> extraConfig = new LinkedHashMap<>();
+    private boolean shareAttKey = true;
 
     TinyCheckpoint(String type, long seed) {
         this.type = type;
         this.padId = robertaFamily(type) ? 1 : 0;
         this.random = new Random(seed);
         boolean distil = type.equals("distilbert");
+        boolean deberta = deberta();
         tensor("embeddings.word_embeddings.weight", 0.5f, VOCAB, HIDDEN);
-        tensor("embeddings.position_embeddings.weight", 0.5f, MAX_POSITIONS, HIDDEN);
-        if (!distil) {
+        if (!deberta) { // DeBERTa-v3: position_biased_input false, type_vocab_size 0
+            tensor("embeddings.position_embeddings.weight", 0.5f, MAX_POSITIONS, HIDDEN);
+        }
+        if (!distil && !deberta) {
             tensor("embeddings.token_type_embeddings.weight", 0.5f, robertaFamily(type) ? 1 : 2, HIDDEN);
         }
         norm("embeddings.LayerNorm");
+        String proj = deberta ? "_proj" : "";
         for (int l = 0; l < LAYERS; l++) {
             String p = (distil ? "transformer.layer." : "encoder.layer.") + l + ".";
             for (String n : distil ? new String[] {"attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin"}
-                    : new String[] {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
+                    : new String[] {"attention.self.query" + proj, "attention.self.key" + proj, "attention.self.value" + proj,
+                        "attention.output.dense"}) {
                 linear(p + n, HIDDEN, HIDDEN);
             }
             norm(p + (distil ? "sa_layer_norm" : "attention.output.LayerNorm"));
@@ -59,6 +68,29 @@ final class TinyCheckpoint {
             linear(p + (distil ? "ffn.lin2" : "output.dense"), HIDDEN, INTERMEDIATE);
             norm(p + (distil ? "output_layer_norm" : "output.LayerNorm"));
         }
+        if (deberta) {
+            tensor("encoder.rel_embeddings.weight", 0.5f, 2 * DEBERTA_BUCKETS, HIDDEN);
+            norm("encoder.LayerNorm");
+        }
+    }
+
+    boolean deberta() {
+        return type.equals("deberta-v2");
+    }
+
+    /** DeBERTa with separate position projections ({@code share_att_key: false}, as DeBERTa-v2 had). */
+    TinyCheckpoint withSeparatePositionProjections() {
+        shareAttKey = false;
+        for (int l = 0; l < LAYERS; l++) {
+            linear("encoder.layer." + l + ".attention.self.pos_key_proj", HIDDEN, HIDDEN);
+            linear("encoder.layer." + l + ".attention.self.pos_query_proj", HIDDEN, HIDDEN);
+        }
+        return this;
+    }
+
+    /** Tensors written without the encoder prefix: the head's (DeBERTa's pooler is the classifier's, BERT's the encoder's). */
+    boolean outsideEncoder(String name) {
+        return name.startsWith("classifier") || name.startsWith("pre_classifier") || deberta() && name.startsWith("pooler.");
     }
 
     /** Adds a RoBERTa-style classification head (classifier.dense, classifier.out_proj). */
@@ -89,7 +121,7 @@ final class TinyCheckpoint {
     /** Adds the head transformers puts on this model type's sequence classifier. */
     TinyCheckpoint withTransformersHead(int labels) {
         return switch (type) {
-            case "bert" -> withBertHead(labels);
+            case "bert", "deberta-v2" -> withBertHead(labels); // DeBERTa's ContextPooler: pooler.dense, then classifier
             case "distilbert" -> withDistilBertHead(labels);
             default -> withHead(labels); // RoBERTa, XLM-RoBERTa, CamemBERT and ELECTRA: classifier.dense, out_proj
         };
@@ -154,8 +186,13 @@ final class TinyCheckpoint {
                     .put("activation", "gelu");
         } else {
             config.put("hidden_size", HIDDEN).put("num_hidden_layers", LAYERS).put("num_attention_heads", HEADS)
-                    .put("intermediate_size", INTERMEDIATE).put("type_vocab_size", robertaFamily(type) ? 1 : 2)
+                    .put("intermediate_size", INTERMEDIATE).put("type_vocab_size", robertaFamily(type) ? 1 : deberta() ? 0 : 2)
                     .put("layer_norm_eps", 1e-12).put("hidden_act", "gelu");
+        }
+        if (deberta()) { // as microsoft/deberta-v3-base's config.json, scaled down
+            config.put("relative_attention", true).put("position_biased_input", false)
+                    .put("position_buckets", DEBERTA_BUCKETS).put("max_relative_positions", DEBERTA_MAX_RELATIVE)
+                    .put("share_att_key", shareAttKey).put("pos_att_type", "p2c|c2p").put("norm_rel_ebd", "layer_norm");
         }
         if (type.equals("electra")) {
             config.put("embedding_size", HIDDEN);
@@ -180,8 +217,7 @@ final class TinyCheckpoint {
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
         for (Map.Entry<String, float[]> e : tensors.entrySet()) {
-            boolean head = e.getKey().startsWith("classifier.") || e.getKey().startsWith("pre_classifier.");
-            String name = head ? e.getKey() : prefix + e.getKey(); // as transformers: the pooler is the encoder's
+            String name = outsideEncoder(e.getKey()) ? e.getKey() : prefix + e.getKey(); // BERT's pooler is the encoder's
             ObjectNode t = header.putObject(name);
             t.put("dtype", "F32");
             var shape = t.putArray("shape");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Shape and numerics of a BERT-family encoder, read from and written to a Hugging Face config.json.
  *
  * @param padTokenId only RoBERTa uses it: its position ids start at {@code padTokenId + 1}
+ * @param disentangled DeBERTa-v2/v3's attention options; {@code null} for every other type
  */
 public record EncoderConfig(
         ModelType modelType,
@@ -20,9 +21,21 @@ public record EncoderConfig(
         float layerNormEps,
         float hiddenDropout,
         float attentionDropout,
-        int padTokenId) {
+        int padTokenId,
+        DisentangledAttention disentangled) {
+
+    /** An encoder of a type without DeBERTa's attention options. */
+    public EncoderConfig(ModelType modelType, int vocabSize, int hiddenSize, int numLayers, int numHeads,
+            int intermediateSize, int maxPositions, int typeVocabSize, float layerNormEps, float hiddenDropout,
+            float attentionDropout, int padTokenId) {
+        this(modelType, vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, typeVocabSize,
+                layerNormEps, hiddenDropout, attentionDropout, padTokenId, null);
+    }
 
     public EncoderConfig {
+        if ((modelType == ModelType.DEBERTA_V2) != (disentangled != null)) {
+            throw new IllegalArgumentException("DeBERTa's attention options belong to a deberta-v2 encoder only");
+        }
         if (numHeads <= 0 || hiddenSize % numHeads != 0) {
             throw new IllegalArgumentException(
                     "hidden size " + hiddenSize + " is not a multiple of the head count " + numHeads);
@@ -43,11 +56,21 @@ public record EncoderConfig(
         return modelType.positionsAfterPadding() ? maxPositions - padTokenId - 1 : maxPositions;
     }
 
+    /** Whether absolute position embeddings are added to the input (DeBERTa-v3 has none). */
+    public boolean positionEmbeddings() {
+        return disentangled == null || disentangled.positionBiasedInput();
+    }
+
     /** How many weights the encoder has (embeddings and layers, not the head). */
     public long parameterCount() {
         long h = hiddenSize;
-        long embeddings = ((long) vocabSize + maxPositions + typeVocabSize) * h + 2 * h;
+        long positions = positionEmbeddings() ? maxPositions : 0;
+        long relative = disentangled == null || !disentangled.relative() ? 0 : disentangled.embeddingRows() + 2L;
+        long embeddings = ((long) vocabSize + positions + typeVocabSize + relative) * h + 2 * h;
         long layer = 4 * h * h + 2 * h * intermediateSize + 9 * h + intermediateSize;
+        if (disentangled != null && disentangled.relative() && !disentangled.shareAttKey()) { // pos_key/query_proj
+            layer += ((disentangled.c2p() ? 1 : 0) + (disentangled.p2c() ? 1 : 0)) * (h * h + h);
+        }
         return embeddings + numLayers * layer;
     }
 
@@ -74,7 +97,9 @@ public record EncoderConfig(
         int heads = ConfigFields.integer(c, headsField, 1, ModelLimits.MAX_HEADS);
         int intermediate = ConfigFields.integer(c, intermediateField, 1, ModelLimits.MAX_INTERMEDIATE_SIZE);
         int positions = ConfigFields.integer(c, "max_position_embeddings", 512, 1, ModelLimits.MAX_POSITIONS);
-        int typeVocab = distil ? 0 : ConfigFields.integer(c, "type_vocab_size", 2, 1, ModelLimits.MAX_TYPE_VOCAB_SIZE);
+        boolean deberta = type == ModelType.DEBERTA_V2;
+        int typeVocab = distil ? 0 : ConfigFields.integer(c, "type_vocab_size", deberta ? 0 : 2, deberta ? 0 : 1,
+                ModelLimits.MAX_TYPE_VOCAB_SIZE);
         int padId = ConfigFields.integer(c, "pad_token_id", type.positionsAfterPadding() ? 1 : 0, 0, vocab - 1);
         if (type == ModelType.ELECTRA && ConfigFields.integer(c, "embedding_size", hidden, 1, ModelLimits.MAX_HIDDEN_SIZE) != hidden) {
             // ELECTRA-small projects narrower embeddings up to the hidden size (embeddings_project): not implemented
@@ -85,11 +110,15 @@ public record EncoderConfig(
             throw new IllegalArgumentException("config.json field '" + hiddenField + "' (" + hidden
                     + ") is not a multiple of '" + headsField + "' (" + heads + ")");
         }
+        if (deberta && ConfigFields.integer(c, "attention_head_size", hidden / heads, 1, hidden) != hidden / heads) {
+            throw new IllegalArgumentException("config.json field 'attention_head_size' differs from hidden_size / "
+                    + "num_attention_heads (" + hidden / heads + "): not supported");
+        }
         EncoderConfig config = new EncoderConfig(type, vocab, hidden, layers, heads, intermediate, positions, typeVocab,
-                distil ? 1e-12f : ConfigFields.number(c, "layer_norm_eps", 1e-12, Float.MIN_NORMAL, 1), // fixed in DistilBERT
+                distil ? 1e-12f : ConfigFields.number(c, "layer_norm_eps", deberta ? 1e-7 : 1e-12, Float.MIN_NORMAL, 1), // fixed in DistilBERT
                 ConfigFields.number(c, distil ? "dropout" : "hidden_dropout_prob", 0.1, 0, 1),
                 ConfigFields.number(c, distil ? "attention_dropout" : "attention_probs_dropout_prob", 0.1, 0, 1),
-                padId);
+                padId, deberta ? DisentangledAttention.fromHfConfig(c, hidden, positions) : null);
         if (config.maxTextPositions() < 3) {
             throw new IllegalArgumentException("config.json field 'max_position_embeddings' (" + positions
                     + ") leaves no room for text after pad_token_id " + padId);
@@ -143,5 +172,8 @@ public record EncoderConfig(
         out.put("hidden_act", "gelu");
         out.put("hidden_dropout_prob", hiddenDropout);
         out.put("attention_probs_dropout_prob", attentionDropout);
+        if (disentangled != null) {
+            disentangled.writeHfConfig(out, hiddenSize);
+        }
     }
 }

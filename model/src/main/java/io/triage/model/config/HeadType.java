@@ -14,7 +14,13 @@ public enum HeadType {
     /** RobertaClassificationHead (also XLM-RoBERTa, CamemBERT): {@code dropout → dense → tanh → dropout → out_proj}. */
     ROBERTA(Activation.TANH, true, "classifier.dense", false, "classifier.out_proj"),
     /** ElectraClassificationHead: {@code dropout → dense → GELU → dropout → out_proj}. */
-    ELECTRA(Activation.GELU, true, "classifier.dense", false, "classifier.out_proj");
+    ELECTRA(Activation.GELU, true, "classifier.dense", false, "classifier.out_proj"),
+    /**
+     * DebertaV2ForSequenceClassification: its ContextPooler {@code pooler.dense → GELU} (outside {@code deberta.}),
+     * then {@code dropout → classifier}. The pooler's own dropout ({@code pooler_dropout}) is 0 in DeBERTa's configs,
+     * so none is applied before it.
+     */
+    DEBERTA(Activation.GELU, false, "pooler.dense", false, "classifier");
 
     /** The activation between the two layers. */
     public enum Activation { TANH, RELU, GELU }
@@ -54,6 +60,7 @@ public enum HeadType {
             case DISTILBERT -> DISTILBERT;
             case ROBERTA, XLM_ROBERTA, CAMEMBERT -> ROBERTA;
             case ELECTRA -> ELECTRA;
+            case DEBERTA_V2 -> DEBERTA;
         };
     }
 

@@ -19,7 +19,12 @@ public enum ModelType {
     /** DistilBERT: no token types, its own tensor names ({@code transformer.layer.N.attention.q_lin}). */
     DISTILBERT("distilbert", "distilbert.", "DistilBertForSequenceClassification"),
     /** ELECTRA discriminator: BERT's layout (embeddings as wide as the hidden state; no embeddings_project). */
-    ELECTRA("electra", "electra.", "ElectraForSequenceClassification");
+    ELECTRA("electra", "electra.", "ElectraForSequenceClassification"),
+    /**
+     * DeBERTa-v2 and v3 (one model_type): disentangled relative attention ({@link DisentangledAttention}), layer
+     * tensors named {@code attention.self.query_proj} etc., usually no absolute positions and no token types.
+     */
+    DEBERTA_V2("deberta-v2", "deberta.", "DebertaV2ForSequenceClassification");
 
     private final String hfName;
     private final String checkpointPrefix;
@@ -39,6 +44,11 @@ public enum ModelType {
     /** RoBERTa and its kin count positions from {@code pad + 1}, over non-padding tokens only. */
     public boolean positionsAfterPadding() {
         return checkpointPrefix.equals("roberta.");
+    }
+
+    /** Whether ONNX Runtime can serve it: Triage builds no ONNX graph of DeBERTa's disentangled attention. */
+    public boolean onnxGraphAvailable() {
+        return this != DEBERTA_V2;
     }
 
     /** The {@code model_type} value in a Hugging Face config.json. */

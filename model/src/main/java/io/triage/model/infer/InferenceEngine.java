@@ -2,6 +2,7 @@ package io.triage.model.infer;
 
 import ai.djl.Device;
 import ai.onnxruntime.OrtEnvironment;
+import io.triage.model.config.ModelType;
 
 import java.util.Locale;
 
@@ -33,6 +34,22 @@ public enum InferenceEngine {
      */
     public InferenceEngine resolve(Device device, Precision precision) {
         boolean ortCan = Device.Type.CPU.equals(device.getDeviceType()) && precision == Precision.FP32;
+        return resolve(ortCan, device, precision);
+    }
+
+    /**
+     * As {@link #resolve(Device, Precision)} for a model of {@code type}: a type Triage builds no ONNX graph of
+     * (DeBERTa) is served by PyTorch under {@link #AUTO}, and refused by name under {@link #ONNXRUNTIME}.
+     */
+    public InferenceEngine resolve(Device device, Precision precision, ModelType type) {
+        if (this == ONNXRUNTIME && !type.onnxGraphAvailable()) {
+            throw new IllegalArgumentException("model engine onnxruntime cannot serve a " + type.hfName()
+                    + " model: Triage builds no ONNX graph of its attention; use model.engine=pytorch (or auto)");
+        }
+        return type.onnxGraphAvailable() ? resolve(device, precision) : PYTORCH;
+    }
+
+    private InferenceEngine resolve(boolean ortCan, Device device, Precision precision) {
         return switch (this) {
             case AUTO -> ortCan ? ONNXRUNTIME : PYTORCH;
             case PYTORCH -> PYTORCH;

@@ -85,7 +85,7 @@ public final class TextClassifier implements AutoCloseable {
      */
     public static TextClassifier of(ClassifierModel model, Precision precision, LongInputs longInputs,
                                     LabelThresholds thresholds, InferenceEngine engine, int cpuThreads) {
-        if (engine.resolve(model.device(), precision) != InferenceEngine.ONNXRUNTIME) {
+        if (engine.resolve(model.device(), precision, model.config().encoder().modelType()) != InferenceEngine.ONNXRUNTIME) {
             return of(model, precision, longInputs, thresholds);
         }
         float[] perLabel = resolved(model, thresholds); // refused before the model changes hands

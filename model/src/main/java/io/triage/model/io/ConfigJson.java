@@ -51,11 +51,7 @@ final class ConfigJson {
             root.putArray("architectures").add(config.encoder().modelType().classifierArchitecture());
         }
         root.put("problem_type", config.problemType().hfName());
-        if (config.encoder().modelType() == ModelType.DISTILBERT) {
-            root.put("seq_classif_dropout", config.headDropout());
-        } else {
-            root.put("classifier_dropout", config.headDropout());
-        }
+        root.put(headDropoutField(config.encoder().modelType()), config.headDropout());
         ObjectNode triage = root.putObject(TRIAGE);
         triage.put("name", config.name());
         triage.put("version", config.version());
@@ -115,11 +111,22 @@ final class ConfigJson {
         return out;
     }
 
-    /** transformers' head dropout: DistilBERT's seq_classif_dropout, the others' classifier_dropout or hidden dropout. */
+    /**
+     * transformers' head dropout: DistilBERT's seq_classif_dropout, DeBERTa's cls_dropout, the others'
+     * classifier_dropout; the hidden dropout when absent.
+     */
     private static float headDropout(JsonNode root, EncoderConfig encoder) {
         return encoder.modelType() == ModelType.DISTILBERT
                 ? ConfigFields.number(root, "seq_classif_dropout", ClassifierConfig.DISTILBERT_HEAD_DROPOUT, 0, 1)
-                : ConfigFields.number(root, "classifier_dropout", encoder.hiddenDropout(), 0, 1);
+                : ConfigFields.number(root, headDropoutField(encoder.modelType()), encoder.hiddenDropout(), 0, 1);
+    }
+
+    private static String headDropoutField(ModelType type) {
+        return switch (type) {
+            case DISTILBERT -> "seq_classif_dropout";
+            case DEBERTA_V2 -> "cls_dropout";
+            default -> "classifier_dropout";
+        };
     }
 
     /** Whether a Triage artifact says its head was never trained ({@code triage.head_trained: false}). */

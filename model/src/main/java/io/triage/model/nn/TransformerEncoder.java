@@ -11,6 +11,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.triage.model.config.DisentangledAttention;
 import io.triage.model.config.EncoderConfig;
 
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.List;
 
 /**
  * A BERT-family encoder with Hugging Face semantics: word + position + token-type embeddings, LayerNorm,
- * then post-LN transformer layers. DJL's own {@code BertBlock} differs from Hugging Face (normalization,
+ * then post-LN transformer layers. DeBERTa-v2/v3 may lack absolute positions and token types; its layers attend
+ * with relative positions too ({@code encoder.rel_embeddings}, normalized by {@code encoder.LayerNorm}). DJL's own {@code BertBlock} differs from Hugging Face (normalization,
  * residuals, pooling), so checkpoints would not reproduce; this block does.
  *
  * <p>Inputs: input ids, token type ids, attention mask, each [B,S] int64. Output: last hidden state [B,S,H]
@@ -32,12 +34,18 @@ public final class TransformerEncoder extends NamedBlock {
     private final Parameter embeddingNormGamma;
     private final Parameter embeddingNormBeta;
     private final List<EncoderLayer> layers = new ArrayList<>();
+    /** DeBERTa's relative attention, its embeddings and their LayerNorm; {@code null} for the other types. */
+    private final DisentangledAttention relative;
+    private final Parameter relEmbeddings;
+    private final Parameter relNormGamma;
+    private final Parameter relNormBeta;
 
     public TransformerEncoder(EncoderConfig config) {
         this.config = config;
         int h = config.hiddenSize();
         wordEmbeddings = weight("embeddings.word_embeddings.weight", new Shape(config.vocabSize(), h));
-        positionEmbeddings = weight("embeddings.position_embeddings.weight", new Shape(config.maxPositions(), h));
+        positionEmbeddings = config.positionEmbeddings()
+                ? weight("embeddings.position_embeddings.weight", new Shape(config.maxPositions(), h)) : null;
         tokenTypeEmbeddings = config.typeVocabSize() > 0
                 ? weight("embeddings.token_type_embeddings.weight", new Shape(config.typeVocabSize(), h))
                 : null;
@@ -46,6 +54,12 @@ public final class TransformerEncoder extends NamedBlock {
         for (int i = 0; i < config.numLayers(); i++) {
             layers.add(child("encoder.layer." + i, new EncoderLayer(config)));
         }
+        relative = config.disentangled() != null && config.disentangled().relative() ? config.disentangled() : null;
+        relEmbeddings = relative == null ? null
+                : weight("encoder.rel_embeddings.weight", new Shape(relative.embeddingRows(), h));
+        boolean relNorm = relative != null && relative.normRelEmbeddings();
+        relNormGamma = relNorm ? gamma("encoder.LayerNorm.weight", new Shape(h)) : null;
+        relNormBeta = relNorm ? bias("encoder.LayerNorm.bias", new Shape(h)) : null;
     }
 
     public EncoderConfig config() {
@@ -59,8 +73,10 @@ public final class TransformerEncoder extends NamedBlock {
         NDArray typeIds = inputs.get(1);
         NDArray mask = inputs.get(2);
 
-        NDArray words = lookup(ps, wordEmbeddings, ids, training);
-        NDArray x = words.addi(lookup(ps, positionEmbeddings, positionIds(ids), training));
+        NDArray x = lookup(ps, wordEmbeddings, ids, training);
+        if (positionEmbeddings != null) {
+            x = x.addi(lookup(ps, positionEmbeddings, positionIds(ids), training));
+        }
         if (tokenTypeEmbeddings != null) {
             // RoBERTa has one token type: Hugging Face feeds zeros whatever segment a token is in
             NDArray types = config.usesTokenTypes() ? typeIds : typeIds.zerosLike();
@@ -68,16 +84,34 @@ public final class TransformerEncoder extends NamedBlock {
         }
         x = layerNorm(x, new Shape(config.hiddenSize()), value(ps, embeddingNormGamma, ids, training),
                 value(ps, embeddingNormBeta, ids, training), config.layerNormEps());
+        if (config.disentangled() != null) { // DeBERTa zeroes the padding's embeddings
+            x = x.muli(mask.toType(x.getDataType(), false).expandDims(2));
+        }
         x = Dropout.dropout(x, config.hiddenDropout(), training).head();
 
         // Hugging Face's extended mask: (1 - mask)[:, None, None, :] * finfo(dtype).min
         NDArray maskBias = mask.eq(0).toType(x.getDataType(), false)
                 .muli(maskValue(x.getDataType()))
                 .expandDims(1).expandDims(1);
+        NDList layerInputs = relative == null ? new NDList(x, maskBias) : relativeInputs(ps, x, maskBias, training);
         for (EncoderLayer layer : layers) {
-            x = layer.forward(ps, new NDList(x, maskBias), training).head();
+            layerInputs.set(0, layer.forward(ps, layerInputs, training).head());
         }
-        return new NDList(x);
+        return new NDList(layerInputs.get(0));
+    }
+
+    /** DeBERTa's layer inputs: hidden, mask bias, the (normalized) relative embeddings, the c2p and p2c indexes. */
+    private NDList relativeInputs(ParameterStore ps, NDArray x, NDArray maskBias, boolean training) {
+        NDArray rel = value(ps, relEmbeddings, x, training);
+        if (relNormGamma != null) {
+            rel = layerNorm(rel, new Shape(config.hiddenSize()), value(ps, relNormGamma, x, training),
+                    value(ps, relNormBeta, x, training), config.layerNormEps());
+        }
+        int s = (int) x.getShape().get(1);
+        NDManager manager = x.getManager();
+        NDArray c2p = manager.create(RelativePositions.contentToPosition(s, relative), new Shape(s, s));
+        NDArray p2c = manager.create(RelativePositions.positionToContent(s, relative), new Shape(s, s));
+        return new NDList(x, maskBias, rel, c2p.toDevice(x.getDevice(), false), p2c.toDevice(x.getDevice(), false));
     }
 
     /** BERT counts positions from 0; RoBERTa from {@code pad + 1} over non-padding tokens only. */

@@ -54,10 +54,36 @@ class PairEncodingTest {
         }
     }
 
+    @Test
+    void xlmRobertaAndCamembertPairsAsTheirSentencePieceTokenizers() {
+        try (TextTokenizer t = new TextTokenizer(HandMadeTokenizers.xlmRoberta(), MAX, 1)) { // 4 specials: room 8
+            Encoded e = t.encode(pair(3, 10));
+            assertArrayEquals(concat(new long[] {0}, ids(0, 3), new long[] {2, 2}, ids(50, 5), new long[] {2}), e.ids());
+            assertArrayEquals(new long[MAX], e.typeIds(), "XLM-RoBERTa has one token type");
+            e = t.encode(pair(6, 6)); // longest_first: a tie, then the second keeps the odd token
+            assertArrayEquals(concat(new long[] {0}, ids(0, 4), new long[] {2, 2}, ids(50, 4), new long[] {2}), e.ids());
+            assertArrayEquals(concat(new long[] {0}, ids(0, 3), new long[] {2}), t.encode(TextInput.of(words(0, 3))).ids());
+            assertArrayEquals(concat(new long[] {0}, ids(0, 10), new long[] {2}), t.encode(TextInput.of(words(0, 30))).ids());
+        }
+    }
+
+    @Test
+    void debertaV3PairsHaveOneSeparatorAndSegmentTypeIds() {
+        try (TextTokenizer t = new TextTokenizer(HandMadeTokenizers.debertaV3(), MAX, 0)) { // 3 specials: room 9
+            Encoded e = t.encode(pair(7, 8)); // both cut, the longer keeps the odd token: 4 + 5
+            long[] expected = concat(new long[] {1}, ids(0, 4), new long[] {2}, ids(50, 5), new long[] {2});
+            assertArrayEquals(expected, e.ids());
+            long[] types = LongStream.range(0, MAX).map(i -> i < 6 ? 0 : 1).toArray();
+            assertArrayEquals(types, e.typeIds());
+            assertArrayEquals(concat(new long[] {1}, ids(0, 10), new long[] {2}), t.encode(TextInput.of(words(0, 30))).ids());
+        }
+    }
+
     /** Triage's own truncation gives what the Rust tokenizers library gives itself, for every pair of lengths. */
     @Test
     void sameTokensAsTheTokenizersLibraryTruncating() throws Exception {
-        for (byte[] json : List.of(HandMadeTokenizers.bert(), HandMadeTokenizers.roberta())) {
+        for (byte[] json : List.of(HandMadeTokenizers.bert(), HandMadeTokenizers.roberta(),
+                HandMadeTokenizers.xlmRoberta(), HandMadeTokenizers.debertaV3())) {
             try (TextTokenizer ours = new TextTokenizer(json, MAX, 0);
                     HuggingFaceTokenizer rust = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json),
                             Map.of("truncation", "longest_first", "padding", "false",
