@@ -5,6 +5,7 @@ import io.triage.model.drift.DriftCounts;
 import io.triage.model.drift.ReferenceProfile;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.triage.stream.ops.StreamMetrics;
+import io.triage.trainer.rollback.LiveAccuracy;
 import io.triage.trainer.service.FeedbackStore;
 import io.triage.trainer.service.RunOutcome;
 import io.triage.trainer.service.TrainerMetrics;
@@ -63,6 +64,11 @@ final class ExportedMetrics {
             metrics.feedback("new");
             metrics.run(RunOutcome.Status.PROMOTED, Duration.ofSeconds(1));
             metrics.published(0.9);
+            LiveAccuracy live = new LiveAccuracy(1);
+            live.served("e1", "v1", "praise");
+            live.labeled("e1", "praise");
+            metrics.liveLabel("triage", "v1", live);
+            metrics.rolledBack("triage", "v2", "v1");
             return names(registry.scrape());
         } finally {
             registry.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.model.ClassifierModel;
 import io.triage.model.config.HeadType;
 import io.triage.model.config.ModelType;
+import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.nn.SequenceClassifier;
 
 import java.io.IOException;
@@ -43,8 +44,11 @@ public final class ModelArtifact {
     static final String METRICS = "metrics.json";
     /** The trainer's evaluation report, saved as an extra file of the artifact. */
     public static final String REPORT = "report.html";
-    /** Files an artifact may have beside config, tokenizer and weights. */
-    static final List<String> OPTIONAL_FILES = List.of(METRICS, REPORT);
+    /**
+     * Files an artifact may have beside config, tokenizer and weights; an http download fetches each, so one
+     * missing here is left out of the download and its hash no longer matches the announced one.
+     */
+    static final List<String> OPTIONAL_FILES = List.of(METRICS, REPORT, ReferenceProfile.FILE);
 
     private ModelArtifact() {}
 

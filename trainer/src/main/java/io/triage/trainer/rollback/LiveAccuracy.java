@@ -9,8 +9,7 @@ import java.util.Optional;
  * Each version's accuracy on live labels (docs/guard-rails.md, automatic rollback): what a version served, by input
  * id, is remembered for the newest {@code maxTracked} events; a label that arrives later for one of them (feedback
  * with the event's id, a reviewer's label) is scored against what was served, once. Thread-safe.
- *
- * <p>Not wired into the trainer yet: the reader of the output topic and the rollback publisher are what is left.
+ * Fed by {@link ServedResults} (what was served) and the trainer's feedback reader (the labels).
  */
 public final class LiveAccuracy {
     /** Live labels a version was scored on and how many agreed with what it served. */
@@ -71,7 +70,7 @@ public final class LiveAccuracy {
         return scores.getOrDefault(version, Score.NONE);
     }
 
-    synchronized int tracked() {
+    public synchronized int tracked() {
         return served.size();
     }
 }

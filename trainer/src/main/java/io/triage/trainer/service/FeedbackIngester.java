@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +38,8 @@ import java.util.function.Supplier;
  * flushed and each send checked, and only then the offsets committed. A crash in between re-delivers records the
  * store already has, which it ignores: nothing is lost, nothing counts twice. A failing poll (e.g. the registry
  * unreachable, or a dead letter the broker did not take) is retried from the last committed offsets, so a
- * rejected record is never committed without its dead letter (which may then be sent twice).
+ * rejected record is never committed without its dead letter (which may then be sent twice). Every accepted label is
+ * also handed to {@code liveLabels} (id, label): feedback for a served event scores the version that served it.
  */
 final class FeedbackIngester implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackIngester.class);
@@ -53,6 +55,7 @@ final class FeedbackIngester implements AutoCloseable {
     private final String deadLetterTopic;
     private final int deadLetterMaxBytes;
     private final TrainerMetrics metrics;
+    private final BiConsumer<String, String> liveLabels;
     /** This poll's dead letters, checked before its offsets are committed. */
     private final List<PendingDeadLetter> pendingDeadLetters = new ArrayList<>();
     private final Thread thread;
@@ -62,7 +65,7 @@ final class FeedbackIngester implements AutoCloseable {
     FeedbackIngester(Consumer<byte[], byte[]> consumer, AvroRecordDecoder<LabeledExample> decoder, FeedbackRules rules,
                      Supplier<Collection<String>> knownLabels, FeedbackStore store,
                      Producer<byte[], DeadLetter> deadLetters, String deadLetterTopic, int deadLetterMaxBytes,
-                     TrainerMetrics metrics) {
+                     TrainerMetrics metrics, BiConsumer<String, String> liveLabels) {
         this.consumer = consumer;
         this.decoder = decoder;
         this.rules = rules;
@@ -72,6 +75,7 @@ final class FeedbackIngester implements AutoCloseable {
         this.deadLetterTopic = deadLetterTopic;
         this.deadLetterMaxBytes = deadLetterMaxBytes;
         this.metrics = metrics;
+        this.liveLabels = liveLabels;
         this.thread = new Thread(this::run, "triage-feedback");
         this.thread.setDaemon(true);
     }
@@ -125,6 +129,7 @@ final class FeedbackIngester implements AutoCloseable {
         }
         FeedbackStore.Outcome outcome = store.add(FeedbackExample.of(example));
         metrics.feedback(outcome.name().toLowerCase(Locale.ROOT));
+        liveLabels.accept(example.getId(), example.getLabel()); // a label for a served event scores its version
     }
 
     private void reject(ConsumerRecord<byte[], byte[]> r, FailureStage stage, Exception error, String reason) {

@@ -103,11 +103,8 @@ public final class ModelPublisher {
                         : io.triage.schemas.TrainingMode.FULL)
                 .setCreatedAt(Instant.now())
                 .build();
-        if (signer.isPresent()) {
-            update = signer.get().sign(update);
-        }
         try {
-            producer.send(new ProducerRecord<>(topic, modelName, update)).get();
+            update = send(update);
         } catch (ExecutionException | RuntimeException e) {
             // the folder stays: an unacknowledged update may still have reached the topic, and points at it
             throw new IOException(version + " was saved at " + dir + " but its update was not acknowledged ("
@@ -117,5 +114,26 @@ public final class ModelPublisher {
         }
         pruner.prune(version, parentVersion); // only once announced: until then the previous version is the latest
         return update;
+    }
+
+    /**
+     * Announces a version published before once more (a rollback): the same version, artifact and hash, signed anew,
+     * so readers' replay check (by signing time) accepts it. Nothing is pruned: the store keeps what it had.
+     *
+     * @throws IOException when the version's folder is no longer in the store (nothing is announced then)
+     */
+    ModelUpdate publishAgain(ModelUpdate previous) throws IOException, ExecutionException, InterruptedException {
+        Path dir = modelDir.resolve(previous.getVersion());
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("cannot publish " + previous.getVersion() + " again: " + dir + " is gone");
+        }
+        return send(ModelUpdate.newBuilder(previous).setSignedAt(null).setKeyId(null).setSignature(null).build());
+    }
+
+    /** Signs (unless unsigned updates are configured) and sends {@code update}, waiting for all in-sync replicas. */
+    private ModelUpdate send(ModelUpdate update) throws ExecutionException, InterruptedException {
+        ModelUpdate signed = signer.isPresent() ? signer.get().sign(update) : update;
+        producer.send(new ProducerRecord<>(topic, modelName, signed)).get();
+        return signed;
     }
 }

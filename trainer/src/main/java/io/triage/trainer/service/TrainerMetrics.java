@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.triage.trainer.rollback.LiveAccuracy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,5 +57,24 @@ public final class TrainerMetrics {
 
     public void published(double score) {
         currentScore.set(score);
+    }
+
+    /**
+     * A live label scored against what {@code version} served: counts it, and shows the version's live accuracy (the
+     * gauge is registered with the version's first label; versions are few, one per training run).
+     */
+    public void liveLabel(String model, String version, LiveAccuracy live) {
+        Gauge.builder("triage.trainer.live.accuracy", live, l -> l.score(version).accuracy())
+                .description("Share of live labels (feedback for served events) that agree with what the version "
+                        + "served").tags("model", model, "version", version).register(registry);
+        Counter.builder("triage.trainer.live.labels").description("Live labels scored, by the version that served "
+                + "the event").tags("model", model, "version", version).register(registry).increment();
+    }
+
+    /** Counts an automatic rollback (alert TriageModelRolledBack). */
+    public void rolledBack(String model, String fromVersion, String toVersion) {
+        Counter.builder("triage.trainer.rollbacks").description("Automatic rollbacks to the previous version, on "
+                        + "live accuracy").tags("model", model, "from_version", fromVersion, "to_version", toVersion)
+                .register(registry).increment();
     }
 }

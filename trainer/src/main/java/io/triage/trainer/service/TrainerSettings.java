@@ -38,6 +38,11 @@ public final class TrainerSettings extends ConfigValues {
     public static final String FEEDBACK_MAX_EXAMPLES = "feedback.max.examples";
     public static final String FEEDBACK_MAX_BYTES = "feedback.max.bytes";
     public static final String RETRAIN_TOKEN = "retrain.token";
+    public static final String ROLLBACK_ENABLED = "rollback.enabled";
+    public static final String TOPIC_OUTPUT = "topic.output";
+    public static final String ROLLBACK_TOLERANCE = "rollback.tolerance";
+    public static final String ROLLBACK_MIN_LABELS = "rollback.min.labels";
+    public static final String ROLLBACK_TRACK_EVENTS = "rollback.track.events";
 
     /** Every setting with its default and meaning, in the order docs/configuration.md lists them. */
     public static final DocumentedSettings SETTINGS = new DocumentedSettings("Trainer", ENV_PREFIX, List.of(
@@ -111,7 +116,19 @@ public final class TrainerSettings extends ConfigValues {
             SharedSettings.BIND_ADDRESS,
             new Setting(RETRAIN_TOKEN, "", "Secret that `POST /retrain` requires as `Authorization: Bearer "
                     + "<token>`; empty: the endpoint is disabled (401). Pass it from a secret store, e.g. a "
-                    + "Kubernetes Secret.")),
+                    + "Kubernetes Secret."),
+            new Setting(ROLLBACK_ENABLED, "true", "Automatic rollback: the trainer reads the stream apps' results "
+                    + "(`topic.output`), scores each version on live labels (feedback whose `id` is a served event's "
+                    + "id) and publishes the previous version again when the serving one is worse; `false`: off."),
+            new Setting(TOPIC_OUTPUT, "triage.classified", "The stream apps' result topic (`ClassifiedEvent`), read "
+                    + "for automatic rollback; the same key and value as the stream app's."),
+            new Setting(ROLLBACK_TOLERANCE, "0.05", "Roll back when the serving version's live accuracy is below "
+                    + "its predecessor's by more than this."),
+            new Setting(ROLLBACK_MIN_LABELS, "100", "Live labels each of the two versions needs before a rollback "
+                    + "is decided."),
+            new Setting(ROLLBACK_TRACK_EVENTS, "100000", "Served results remembered (input id, version, label; the "
+                    + "newest, about 100 bytes each) for live labels to be scored against; a label for an older "
+                    + "event is not scored.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to the trainer's Kafka clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after its own settings, so they win."),
                     SharedSettings.REGISTRY_CLIENT));

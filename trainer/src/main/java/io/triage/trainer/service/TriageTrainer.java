@@ -8,6 +8,7 @@ import io.triage.service.AvroLimits;
 import io.triage.service.trust.SigningKeys;
 import io.triage.service.trust.UpdateSigner;
 import io.triage.service.trust.UpdateTrust;
+import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.LabeledExample;
 import io.triage.schemas.ModelUpdate;
@@ -18,6 +19,10 @@ import io.triage.service.OpsServer;
 import io.triage.service.RegistrySettings;
 import io.triage.service.ServiceRunner;
 import io.triage.service.TopicProvisioner;
+import io.triage.trainer.rollback.AutoRollback;
+import io.triage.trainer.rollback.LiveAccuracy;
+import io.triage.trainer.rollback.RollbackRule;
+import io.triage.trainer.rollback.ServedResults;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -67,9 +72,14 @@ public final class TriageTrainer implements AutoCloseable {
     private FeedbackIngester ingester;
     private Retrainer retrainer;
     private RetrainTrigger trigger;
+    private ModelPublisher publisher;
+    private LiveAccuracy liveAccuracy;
+    private ServedResults servedResults;
+    private AutoRollback rollback;
     private OpsServer ops;
     private volatile List<String> knownLabels = List.of();
     private volatile RunOutcome lastOutcome;
+    private volatile AutoRollback.Rollback lastRollback;
     private volatile boolean running = true;
 
     private TriageTrainer(TrainerSettings config) {
@@ -111,13 +121,12 @@ public final class TriageTrainer implements AutoCloseable {
         deadLetters = new KafkaProducer<>(reliableProducer(), new ByteArraySerializer(),
                 RegistrySettings.avroSerializer(registryConfig));
         Path modelStore = Path.of(config.get(TrainerSettings.MODEL_STORE));
-        retrainer = new Retrainer(config, store, updates,
-                new ModelPublisher(modelStore, config.get(TrainerSettings.MODEL_STORE_URL),
-                        config.get(TrainerSettings.MODEL_NAME),
-                        updateProducer, config.get(TrainerSettings.TOPIC_MODEL_UPDATES),
-                        new ModelStorePruner(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)),
-                                config.getInt(TrainerSettings.MODEL_STORE_KEEP, 1)), signer),
-                fetcher());
+        publisher = new ModelPublisher(modelStore, config.get(TrainerSettings.MODEL_STORE_URL),
+                config.get(TrainerSettings.MODEL_NAME),
+                updateProducer, config.get(TrainerSettings.TOPIC_MODEL_UPDATES),
+                new ModelStorePruner(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)),
+                        config.getInt(TrainerSettings.MODEL_STORE_KEEP, 1)), signer);
+        retrainer = new Retrainer(config, store, updates, publisher, fetcher());
         // before any run: what a trainer stopped mid-publish left in the store
         new ModelStoreRecovery(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)))
                 .recover(updates.latest(), config.get(TrainerSettings.MODEL_STORE_URL));
@@ -128,7 +137,8 @@ public final class TriageTrainer implements AutoCloseable {
         ingester = new FeedbackIngester(feedbackConsumer(), new AvroRecordDecoder<>(LabeledExample.class, registryConfig),
                 new FeedbackRules(config.getInt(TrainerSettings.MAX_TEXT_BYTES, 1), config.getBoolean(TrainerSettings.LABELS_ALLOW_NEW)),
                 this::knownLabels, store, deadLetters, config.get(TrainerSettings.TOPIC_DEAD_LETTER),
-                config.getInt(TrainerSettings.DEAD_LETTER_MAX_VALUE_BYTES, 0), metrics);
+                config.getInt(TrainerSettings.DEAD_LETTER_MAX_VALUE_BYTES, 0), metrics, this::liveLabel);
+        startRollback(registryConfig);
         ingester.start(config.get(TrainerSettings.TOPIC_FEEDBACK));
         int port = config.getInt(TrainerSettings.HTTP_PORT, -1);
         if (port >= 0) {
@@ -147,6 +157,32 @@ public final class TriageTrainer implements AutoCloseable {
         }
         runs.setDaemon(true);
         runs.start();
+    }
+
+    /**
+     * Automatic rollback (docs/guard-rails.md): the served results are read into {@link LiveAccuracy} before any
+     * feedback is, and the rule is checked on the run thread.
+     */
+    private void startRollback(Map<String, Object> registryConfig) {
+        if (!config.getBoolean(TrainerSettings.ROLLBACK_ENABLED)) {
+            LOG.info("{} is off: versions are not rolled back on live accuracy", TrainerSettings.ROLLBACK_ENABLED);
+            return;
+        }
+        int track = config.getInt(TrainerSettings.ROLLBACK_TRACK_EVENTS, 1);
+        liveAccuracy = new LiveAccuracy(track);
+        rollback = new AutoRollback(liveAccuracy, new RollbackRule(config.getDouble(TrainerSettings.ROLLBACK_TOLERANCE,
+                0, 0.999), config.getLong(TrainerSettings.ROLLBACK_MIN_LABELS, 1)), publisher::publishAgain);
+        servedResults = new ServedResults(servedResultsConsumer(), new AvroRecordDecoder<>(ClassifiedEvent.class,
+                registryConfig), config.get(TrainerSettings.MODEL_NAME), track, liveAccuracy);
+        servedResults.start(config.get(TrainerSettings.TOPIC_OUTPUT));
+    }
+
+    /** A label from the feedback: scored when it is for an event a version served, and tracked still. */
+    private void liveLabel(String id, String label) {
+        if (liveAccuracy != null) {
+            liveAccuracy.labeled(id, label).ifPresent(version ->
+                    metrics.liveLabel(config.get(TrainerSettings.MODEL_NAME), version, liveAccuracy));
+        }
     }
 
     /** The key every update is signed with; none only in the insecure mode, which must be asked for. */
@@ -198,6 +234,18 @@ public final class TriageTrainer implements AutoCloseable {
         return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** Its own group, never committed: each start reads the recent results again (see {@link ServedResults}). */
+    private KafkaConsumer<byte[], byte[]> servedResultsConsumer() {
+        Map<String, Object> c = new HashMap<>(config.clientConfig());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(TrainerSettings.GROUP_ID) + ".served-results");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the stream apps create it, partitioned
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        c.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000); // notices the topic soon after it appears
+        return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
     private Collection<String> knownLabels() {
         return knownLabels;
     }
@@ -208,6 +256,7 @@ public final class TriageTrainer implements AutoCloseable {
                 synchronized (wake) {
                     wake.wait(CHECK_EVERY.toMillis());
                 }
+                checkRollback();
                 long changes = store.changes();
                 Optional<String> reason = trigger.due(changes, System.currentTimeMillis());
                 if (reason.isPresent() && running) {
@@ -218,6 +267,30 @@ public final class TriageTrainer implements AutoCloseable {
             } catch (Exception e) {
                 LOG.error("the training loop failed; it goes on", e);
             }
+        }
+    }
+
+    /** A failed rollback (e.g. the broker down) is logged and tried again at the next check; training goes on. */
+    private void checkRollback() {
+        if (rollback == null) {
+            return;
+        }
+        Optional<AutoRollback.Rollback> done;
+        try {
+            done = rollback.check(updates.acceptedNewestFirst());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // close(): the run loop ends at its next wait
+            }
+            LOG.error("automatic rollback failed; it is tried again at the next check", e);
+            return;
+        }
+        if (done.isPresent()) {
+            AutoRollback.Rollback r = done.get();
+            metrics.rolledBack(config.get(TrainerSettings.MODEL_NAME), r.from(), r.to());
+            lastRollback = r;
+            LOG.warn("rolled back from {} to {} (signed at {}): {}", r.from(), r.to(), r.published().getSignedAt(),
+                    r.reason());
         }
     }
 
@@ -264,6 +337,21 @@ public final class TriageTrainer implements AutoCloseable {
         return Optional.ofNullable(lastOutcome);
     }
 
+    /** The last automatic rollback, if any. */
+    public Optional<AutoRollback.Rollback> lastRollback() {
+        return Optional.ofNullable(lastRollback);
+    }
+
+    /** Each version's live accuracy; empty when automatic rollback is off. */
+    public Optional<LiveAccuracy> liveAccuracy() {
+        return Optional.ofNullable(liveAccuracy);
+    }
+
+    /** The served results read for automatic rollback; empty when it is off. */
+    public Optional<ServedResults> servedResults() {
+        return Optional.ofNullable(servedResults);
+    }
+
     public int finishedRuns() {
         return finishedRuns.get();
     }
@@ -288,6 +376,9 @@ public final class TriageTrainer implements AutoCloseable {
         try {
             if (ingester != null) {
                 ingester.close();
+            }
+            if (servedResults != null) {
+                servedResults.close();
             }
             // a run in progress stops at its next batch; an artifact being written is atomic anyway
             runs.interrupt();

@@ -73,7 +73,8 @@ class FeedbackIngesterIntegrationTest {
             TrainerMetrics metrics = new TrainerMetrics(new SimpleMeterRegistry(), store);
             FeedbackIngester ingester = new FeedbackIngester(consumer(group),
                     new AvroRecordDecoder<>(LabeledExample.class, registryConfig), new FeedbackRules(65_536, false),
-                    () -> List.of("praise"), store, deadLetters, dlq, DeadLetters.DEFAULT_MAX_BYTES, metrics);
+                    () -> List.of("praise"), store, deadLetters, dlq, DeadLetters.DEFAULT_MAX_BYTES, metrics,
+                    (id, label) -> {});
             try {
                 ingester.start(feedback);
                 try (KafkaProducer<byte[], byte[]> raw = KafkaClients.rawProducer(kafka.bootstrapServers())) {

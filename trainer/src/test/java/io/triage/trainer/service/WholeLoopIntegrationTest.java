@@ -18,7 +18,6 @@ import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.ModelUpdate;
 import io.triage.service.KafkaClients;
 import io.triage.service.ModelUpdateLog;
-import io.triage.service.trust.SigningKeys;
 import io.triage.service.RegistrySettings;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.config.StreamAppSettings;
@@ -26,9 +25,6 @@ import io.triage.training.data.Dataset;
 import io.triage.training.train.PhraseData;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +33,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,19 +59,7 @@ class WholeLoopIntegrationTest {
         EmbeddedKafka kafka = SharedInfrastructure.kafka();
         EmbeddedRegistry registry = SharedInfrastructure.registry();
         String prefix = "loop.";
-        Map<String, String> app = new HashMap<>(Map.of(
-                StreamAppSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamAppSettings.REGISTRY_URL, registry.apiV2Url(),
-                StreamAppSettings.APPLICATION_ID, prefix + "app",
-                StreamAppSettings.TOPIC_INPUT, prefix + "in",
-                StreamAppSettings.TOPIC_OUTPUT, prefix + "out",
-                StreamAppSettings.TOPIC_DEAD_LETTER, prefix + "dlq",
-                StreamAppSettings.TOPIC_MODEL_UPDATES, prefix + "updates",
-                StreamAppSettings.INPUT_FORMAT, "text",
-                StreamAppSettings.MODEL_LABELS, String.join(",", PhraseData.LABELS),
-                StreamAppSettings.HTTP_PORT, "-1"));
-        app.put("kafka.state.dir", dir.resolve("streams").toString());
-        app.put(StreamAppSettings.UPDATE_TRUSTED_KEYS, SigningKeys.inline(TrainerServiceIntegrationTest.UPDATE_KEYS.getPublic()));
+        Map<String, String> app = LoopFixture.streamApp(prefix, dir, kafka, registry);
         Map<String, String> trainer = TrainerServiceIntegrationTest.settings(prefix, dir);
         int trainerPort = freePort();
         app.put(StreamAppSettings.ARTIFACT_ALLOWED_URIS, "http://127.0.0.1:" + trainerPort + "/models/");
@@ -103,12 +86,7 @@ class WholeLoopIntegrationTest {
 
             Dataset fresh = PhraseData.sample(30, 99);
             List<String> texts = fresh.examples().stream().map(e -> e.input().text()).toList();
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                    kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-                for (int i = 0; i < texts.size(); i++) {
-                    producer.send(new ProducerRecord<>(prefix + "in", "t" + i, texts.get(i)));
-                }
-            }
+            LoopFixture.sendTexts(kafka.bootstrapServers(), prefix + "in", "t", texts);
             List<ConsumerRecord<byte[], ClassifiedEvent>> out;
             try (KafkaConsumer<byte[], ClassifiedEvent> reader = KafkaClients.committedReader(kafka.bootstrapServers(),
                     prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {

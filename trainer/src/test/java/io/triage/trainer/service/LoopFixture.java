@@ -1,0 +1,48 @@
+package io.triage.trainer.service;
+
+import io.triage.embedded.EmbeddedKafka;
+import io.triage.embedded.EmbeddedRegistry;
+import io.triage.service.trust.SigningKeys;
+import io.triage.stream.config.StreamAppSettings;
+import io.triage.training.train.PhraseData;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A stream app beside the trainer, on the shared broker and registry: its settings, and plain-text inputs for it. */
+final class LoopFixture {
+    private LoopFixture() {}
+
+    /** A stream app reading {@code <prefix>in} as plain text, trusting the trainer tests' update key. */
+    static Map<String, String> streamApp(String prefix, Path dir, EmbeddedKafka kafka, EmbeddedRegistry registry) {
+        Map<String, String> app = new HashMap<>(Map.of(
+                StreamAppSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                StreamAppSettings.REGISTRY_URL, registry.apiV2Url(),
+                StreamAppSettings.APPLICATION_ID, prefix + "app",
+                StreamAppSettings.TOPIC_INPUT, prefix + "in",
+                StreamAppSettings.TOPIC_OUTPUT, prefix + "out",
+                StreamAppSettings.TOPIC_DEAD_LETTER, prefix + "dlq",
+                StreamAppSettings.TOPIC_MODEL_UPDATES, prefix + "updates",
+                StreamAppSettings.INPUT_FORMAT, "text",
+                StreamAppSettings.MODEL_LABELS, String.join(",", PhraseData.LABELS),
+                StreamAppSettings.HTTP_PORT, "-1"));
+        app.put("kafka.state.dir", dir.resolve("streams").toString());
+        app.put(StreamAppSettings.UPDATE_TRUSTED_KEYS, SigningKeys.inline(TrainerServiceIntegrationTest.UPDATE_KEYS.getPublic()));
+        return app;
+    }
+
+    /** Sends {@code texts} to {@code topic}, keyed {@code <keyPrefix><index>}. */
+    static void sendTexts(String bootstrap, String topic, String keyPrefix, List<String> texts) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < texts.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, keyPrefix + i, texts.get(i)));
+            }
+        }
+    }
+}
