@@ -47,8 +47,10 @@ final class ClassifyCommand implements Callable<Integer> {
             List<Classification> results = classifier.classify(inputs);
             for (int i = 0; i < inputs.size(); i++) {
                 Classification c = results.get(i);
-                System.out.printf(Locale.ROOT, "%-12s %.4f  %s  (model %s)  %s%n", c.label(), c.score(), c.scores(),
-                        c.modelVersion(), inputs.get(i).text());
+                // a multi-label model's answer is the labels over their thresholds; single-label lines stay as they were
+                String applying = classifier.model().config().multiLabel() ? "labels " + c.labels() + "  " : "";
+                System.out.printf(Locale.ROOT, "%s%-12s %.4f  %s  (model %s)  %s%n", applying, c.label(), c.score(),
+                        c.scores(), c.modelVersion(), inputs.get(i).text());
             }
         }
         return 0;

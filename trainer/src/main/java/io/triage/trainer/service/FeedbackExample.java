@@ -1,5 +1,6 @@
 package io.triage.trainer.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.LabeledExample;
 
@@ -14,7 +15,8 @@ import java.util.List;
  *     example, whose label is {@code label} (lines stored before multi-label existed have none)
  */
 public record FeedbackExample(String id, String text, String textPair, String label, String source, Long createdAt,
-        List<String> labels) {
+        // absent from a single-label example's line, so the store's file stays as it was for single-label feedback
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> labels) {
 
     public FeedbackExample {
         labels = labels == null ? null : List.copyOf(labels);

@@ -41,4 +41,17 @@ class FeedbackRulesTest {
         assertEquals(Optional.empty(), new FeedbackRules(100, true).check(question, LABELS));
         assertTrue(new FeedbackRules(100, false).check(question, LABELS).get().message().contains("question"));
     }
+
+    @Test
+    void aLabelSetMayBeEmptyButEachOfItsLabelsMustBeKnownNonBlankAndGivenOnce() {
+        FeedbackRules rules = new FeedbackRules(100, false);
+        LabeledExample.Builder multi = LabeledExample.newBuilder().setId("m").setText("late and broken").setLabel("");
+
+        assertEquals("ACCEPTED", reason(rules, multi.setLabels(List.of("praise", "complaint")).build(), LABELS));
+        assertEquals("ACCEPTED", reason(rules, multi.setLabels(List.of()).build(), LABELS), "none applies");
+        assertEquals("UNKNOWN_LABEL", reason(rules, multi.setLabels(List.of("praise", "question")).build(), LABELS));
+        assertEquals("EMPTY_LABEL", reason(rules, multi.setLabels(List.of("praise", " ")).build(), LABELS));
+        assertEquals("DUPLICATE_LABEL", reason(rules, multi.setLabels(List.of("praise", "praise")).build(), LABELS));
+        assertEquals("ACCEPTED", reason(new FeedbackRules(100, true), multi.setLabels(List.of("question")).build(), LABELS));
+    }
 }

@@ -58,6 +58,28 @@ class FeedbackStoreTest {
     }
 
     @Test
+    void labelSetsSurviveAReopenAndAChangedSetIsACorrection() throws IOException {
+        FeedbackExample both = new FeedbackExample("m", "late and broken", null, "delivery", "test", null,
+                List.of("delivery", "quality"));
+        FeedbackExample none = new FeedbackExample("n", "fine", null, "", "test", null, List.of());
+        try (FeedbackStore store = open()) {
+            store.add(both);
+            store.add(none);
+            assertEquals(FeedbackStore.Outcome.CORRECTED, store.add(new FeedbackExample("m", "late and broken", null,
+                    "delivery", "test", null, List.of("delivery"))));
+            store.add(both);
+            store.add(example("a", "great", "praise"));
+            store.sync();
+        }
+        try (FeedbackStore reopened = open()) {
+            assertEquals(List.of(none, both, example("a", "great", "praise")), reopened.examples());
+        }
+        String file = Files.readString(dir.resolve(FeedbackStore.FILE));
+        assertTrue(file.lines().filter(l -> l.contains("\"id\":\"a\"")).noneMatch(l -> l.contains("labels")),
+                "a single-label example's line is as it was: " + file);
+    }
+
+    @Test
     void aLineTornByACrashIsDroppedAndTheFileStaysAppendable() throws IOException {
         try (FeedbackStore store = open()) {
             store.add(example("a", "great", "praise"));

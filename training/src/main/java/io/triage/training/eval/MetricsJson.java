@@ -68,12 +68,7 @@ public final class MetricsJson {
         number(v, "macro_f1", m.macroF1());
         ArrayNode perClass = v.putArray("per_class");
         for (ClassificationMetrics.ClassScores c : m.perClass()) {
-            ObjectNode row = perClass.addObject();
-            row.put("label", c.label());
-            number(row, "precision", c.precision());
-            number(row, "recall", c.recall());
-            number(row, "f1", c.f1());
-            row.put("support", c.support());
+            classRow(perClass, c);
         }
         ArrayNode normalized = v.putArray("confusion_normalized");
         for (double[] row : m.normalizedConfusion()) {
@@ -120,14 +115,7 @@ public final class MetricsJson {
         v.put("thresholds_tuned", thresholdsTuned);
         ArrayNode perClass = v.putArray("per_class");
         for (int l = 0; l < labels.size(); l++) {
-            ClassificationMetrics.ClassScores c = m.perLabel().get(l);
-            ObjectNode row = perClass.addObject();
-            row.put("label", c.label());
-            number(row, "precision", c.precision());
-            number(row, "recall", c.recall());
-            number(row, "f1", c.f1());
-            row.put("support", c.support());
-            number(row, "threshold", evaluation.thresholds()[l]);
+            number(classRow(perClass, m.perLabel().get(l)), "threshold", evaluation.thresholds()[l]);
         }
         ObjectNode curves = v.putObject("threshold_curves");
         ArrayNode at = curves.putArray("thresholds");
@@ -219,6 +207,17 @@ public final class MetricsJson {
             row.put("predicted", validation.labels().get(evaluation.predicted()[i]));
             number(row, "loss", evaluation.exampleLosses()[i]);
         }
+    }
+
+    /** A {@code per_class} row: label, precision, recall, F1, support. */
+    private static ObjectNode classRow(ArrayNode perClass, ClassificationMetrics.ClassScores c) {
+        ObjectNode row = perClass.addObject();
+        row.put("label", c.label());
+        number(row, "precision", c.precision());
+        number(row, "recall", c.recall());
+        number(row, "f1", c.f1());
+        row.put("support", c.support());
+        return row;
     }
 
     private static void number(ObjectNode node, String field, double value) {

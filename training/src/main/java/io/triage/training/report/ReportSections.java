@@ -349,6 +349,10 @@ final class ReportSections {
 
     String featureProjection() {
         StringBuilder html = section("projection", "Feature space");
+        if (multiLabel()) {
+            return html.append(notAvailable("not drawn for a multi-label model: an example has no one gold label to"
+                    + " colour its point by")).append("</section>").toString();
+        }
         List<FeatureProjection.Point> points = new ArrayList<>();
         projection.path("points").forEach(p -> {
             OptionalDouble x = JsonValues.number(p.path("x"));

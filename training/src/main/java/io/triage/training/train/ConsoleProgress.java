@@ -70,9 +70,11 @@ public final class ConsoleProgress implements TrainingListener {
     @Override
     public void onEpochEnd(EpochMetrics m) {
         end();
-        String validation = m.valLoss() == null ? "no validation data" : String.format(Locale.ROOT,
-                "val loss %.4f, accuracy %.4f, weighted F1 %.4f, macro F1 %.4f",
-                m.valLoss(), m.valAccuracy(), m.valWeightedF1(), m.valMacroF1());
+        String validation = m.valLoss() == null ? "no validation data" : m.valWeightedF1() == null
+                ? String.format(Locale.ROOT, "val loss %.4f, subset accuracy %.4f, macro F1 %.4f", // multi-label
+                        m.valLoss(), m.valAccuracy(), m.valMacroF1())
+                : String.format(Locale.ROOT, "val loss %.4f, accuracy %.4f, weighted F1 %.4f, macro F1 %.4f",
+                        m.valLoss(), m.valAccuracy(), m.valWeightedF1(), m.valMacroF1());
         out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s (%.1f ex/s, %.0f s)%n",
                 m.epoch(), m.trainLoss(), validation, m.examplesPerSecond(), m.seconds());
     }
