@@ -21,6 +21,11 @@ public record Attribution(List<String> tokens, List<String> labels, float[][] at
 
     /** The label's index; an unknown label is refused with the model's labels named. */
     public int labelIndex(String label) {
+        return indexOf(labels, label);
+    }
+
+    /** The label's index in {@code labels}; an unknown label is refused with the labels named. */
+    public static int indexOf(List<String> labels, String label) {
         int index = labels.indexOf(label);
         if (index < 0) {
             throw new IllegalArgumentException("unknown label '" + label + "': the model's labels are " + labels);
