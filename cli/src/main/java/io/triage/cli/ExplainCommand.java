@@ -97,7 +97,8 @@ final class ExplainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--nearest and --examples-limit must be at least 1");
         }
         TextInput input = new TextInput(text, pair);
-        Baseline start = Baseline.parse(baseline); // bad options fail before the model loads
+        Baseline start = Baseline.parse(baseline); // bad options and files fail before the model loads
+        List<LabeledText> labeled = examples == null ? null : labeledExamples();
         try (ClassifierModel loaded = model.load()) {
             int only = label == null ? -1 : Attribution.indexOf(loaded.config().labels(), label);
             IntegratedGradients method = new IntegratedGradients(loaded, steps, stepsPerPass, start);
@@ -116,9 +117,9 @@ final class ExplainCommand implements Callable<Integer> {
                     : java.util.stream.IntStream.range(0, attribution.labels().size()).boxed().toList();
             method(out.putObject("attribution"), attribution, start, shown);
             tokens(out.putArray("tokens"), attribution, shown);
-            if (examples != null) {
+            if (labeled != null) {
                 neighbours(out.putArray("nearest_examples"), new NearestExamples(loaded).find(input,
-                        labeledExamples().iterator(), nearest));
+                        labeled.iterator(), nearest));
             }
             return out;
         }
@@ -168,8 +169,13 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** The examples file as triage train reads it, each example with its label's name (a set joined by ','). */
-    private List<LabeledText> labeledExamples() throws IOException {
-        Dataset data = new DatasetReader(ReadSettings.DEFAULTS.withLimit(examplesLimit)).read(examples);
+    private List<LabeledText> labeledExamples() {
+        Dataset data;
+        try {
+            data = new DatasetReader(ReadSettings.DEFAULTS.withLimit(examplesLimit)).read(examples);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --examples " + examples + ": " + e);
+        }
         return data.examples().stream().map(e -> new LabeledText(e.input(), labelOf(data, e))).toList();
     }
 

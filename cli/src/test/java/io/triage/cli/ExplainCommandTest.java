@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +20,6 @@ class ExplainCommandTest {
     private static final String LABELS = "complaint,praise,question";
     private static final String TEXT = "the parcel arrived broken and late";
 
-    private record Run(int exitCode, String out, String err) {}
-
     @Test
     void printsEveryTokensAttributionPerLabelTheCompletenessGapAndTheNearestExamples(@TempDir Path dir)
             throws Exception {
@@ -35,7 +30,7 @@ class ExplainCommandTest {
                 + TEXT + ",complaint\n"
                 + "can I change the address,question\n");
 
-        Run run = triage("explain", "--labels", LABELS, "--examples", examples.toString(), "--nearest", "2", TEXT);
+        CliRun run = CliRun.triage("explain", "--labels", LABELS, "--examples", examples.toString(), "--nearest", "2", TEXT);
 
         assertEquals(0, run.exitCode(), run.err());
         JsonNode out = JSON.readTree(run.out());
@@ -84,7 +79,7 @@ class ExplainCommandTest {
 
     @Test
     void oneLabelOnlyAPairAndAHugeTextTruncatedAsTheModelTruncates() throws Exception {
-        Run run = triage("explain", "--labels", LABELS, "--label", "praise", "--steps", "4",
+        CliRun run = CliRun.triage("explain", "--labels", LABELS, "--label", "praise", "--steps", "4",
                 "--pair", "thanks a lot", "is this the right shop");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode out = JSON.readTree(run.out());
@@ -97,7 +92,7 @@ class ExplainCommandTest {
         }
         assertEquals(2, separators, "[CLS] text [SEP] pair [SEP]");
 
-        Run huge = triage("explain", "--labels", LABELS, "--steps", "2", "word ".repeat(50_000));
+        CliRun huge = CliRun.triage("explain", "--labels", LABELS, "--steps", "2", "word ".repeat(50_000));
         assertEquals(0, huge.exitCode(), huge.err());
         JsonNode hugeOut = JSON.readTree(huge.out());
         assertTrue(hugeOut.path("input").path("truncated").asBoolean());
@@ -105,35 +100,28 @@ class ExplainCommandTest {
     }
 
     @Test
-    void refusesAnEmptyTextAnUnknownLabelAndABadBaselineClearly() {
-        Run empty = triage("explain", "--labels", LABELS, "  ");
+    void refusesAnEmptyTextAnUnknownLabelABadBaselineAndAMissingExamplesFileClearly() {
+        CliRun empty = CliRun.triage("explain", "--labels", LABELS, "  ");
         assertEquals(2, empty.exitCode());
         assertTrue(empty.err().contains("nothing to explain: TEXT is empty"), empty.err());
 
-        Run unknown = triage("explain", "--labels", LABELS, "--label", "spam", TEXT);
+        CliRun unknown = CliRun.triage("explain", "--labels", LABELS, "--label", "spam", TEXT);
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("unknown label 'spam': the model's labels are [complaint, praise, question]"),
                 unknown.err());
 
-        Run baseline = triage("explain", "--baseline", "mean", TEXT);
+        CliRun baseline = CliRun.triage("explain", "--baseline", "mean", TEXT);
         assertEquals(2, baseline.exitCode());
         assertTrue(baseline.err().contains("unknown baseline 'mean'"), baseline.err());
-        assertEquals("", empty.out() + unknown.out() + baseline.out(), "no JSON on errors");
+        CliRun missing = CliRun.triage("explain", "--examples", "/nonexistent/train.csv", TEXT);
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("cannot read --examples /nonexistent/train.csv"), missing.err());
+        assertEquals("", empty.out() + unknown.out() + baseline.out() + missing.out(), "no JSON on errors");
     }
 
     private static List<String> names(JsonNode object) {
         List<String> out = new ArrayList<>();
         object.fieldNames().forEachRemaining(out::add);
         return out;
-    }
-
-    private static Run triage(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new TriageCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
     }
 }
