@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code triage} command. */
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
         description = "Real-time text classification on Kafka with transformer models.",
-        subcommands = {SummaryCommand.class, ClassifyCommand.class, TrainCommand.class, ReportCommand.class,
+        subcommands = {SummaryCommand.class, ClassifyCommand.class, ExplainCommand.class, TrainCommand.class, ReportCommand.class,
             BenchCommand.class,
             DemoCommand.class,
             ProduceCommand.class,

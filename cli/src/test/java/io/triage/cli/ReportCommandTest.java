@@ -7,10 +7,7 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,14 +21,11 @@ class ReportCommandTest {
     private static final List<String> LABELS = List.of("complaint", "praise", "question");
     private static final int POINTS = 30;
 
-    /** One run of the command line with its output and error text. */
-    private record Run(int exitCode, String out, String err) {}
-
     @Test
     void writesTheReportBesideMetricsOfAFolder(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("metrics.json"), metrics().toString());
 
-        Run run = triage("report", dir.toString());
+        CliRun run = CliRun.triage("report", dir.toString());
 
         Path report = dir.resolve("report.html");
         assertEquals(0, run.exitCode(), run.err());
@@ -49,7 +43,7 @@ class ReportCommandTest {
         Files.writeString(metrics, metrics().toString());
         Path out = dir.resolve("reports/emotion/index.html");
 
-        Run run = triage("report", metrics.toString(), "--out", out.toString());
+        CliRun run = CliRun.triage("report", metrics.toString(), "--out", out.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(Files.isRegularFile(out));
@@ -62,8 +56,8 @@ class ReportCommandTest {
         Files.write(dir.resolve("model.safetensors"), new byte[] {1, 2, 3});
         Files.writeString(dir.resolve("metrics.json"), metrics().toString());
 
-        Run first = triage("report", dir.toString());
-        Run again = triage("report", dir.toString());
+        CliRun first = CliRun.triage("report", dir.toString());
+        CliRun again = CliRun.triage("report", dir.toString());
 
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(first.err().contains("SHA-256 of the model artifact"), first.err());
@@ -73,25 +67,15 @@ class ReportCommandTest {
 
     @Test
     void refusesMissingOrBrokenMetrics(@TempDir Path dir) throws Exception {
-        Run missing = triage("report", dir.toString());
+        CliRun missing = CliRun.triage("report", dir.toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("no metrics.json at " + dir.resolve("metrics.json").toAbsolutePath()), missing.err());
 
         Files.writeString(dir.resolve("metrics.json"), "{\"model\": ");
-        Run broken = triage("report", dir.toString());
+        CliRun broken = CliRun.triage("report", dir.toString());
         assertEquals(2, broken.exitCode());
         assertTrue(broken.err().contains("is not valid JSON"), broken.err());
         assertFalse(Files.exists(dir.resolve("report.html")));
-    }
-
-    private static Run triage(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new TriageCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
     }
 
     /** A small metrics.json: the model block, a one-epoch history and a projection of three labelled clusters. */

@@ -56,6 +56,15 @@ public final class SequenceClassifier extends NamedBlock {
         return head.forward(ps, new NDList(pool(hidden, inputs.get(2))), training);
     }
 
+    /**
+     * Logits [B,labels] from word embeddings [B,S,H] given in place of the ids' own (see
+     * {@link TransformerEncoder#forwardEmbedded}); no dropout. The entry gradient attributions take.
+     */
+    public NDArray logitsFromEmbeddings(ParameterStore ps, NDArray words, NDList inputs) {
+        NDArray hidden = encoder.forwardEmbedded(ps, words, inputs, false).head();
+        return head.forward(ps, new NDList(pool(hidden, inputs.get(2))), false).head();
+    }
+
     /** Features the head sees: [B,H]. Feature-extraction training caches exactly these. */
     public NDArray pool(NDArray hidden, NDArray mask) {
         if (pooling == Pooling.FIRST_TOKEN) {

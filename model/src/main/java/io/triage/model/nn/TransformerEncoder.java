@@ -69,11 +69,29 @@ public final class TransformerEncoder extends NamedBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        // the looked-up words are this pass's own array, so they may be added to in place
+        return encode(ps, wordEmbeddings(ps, inputs.get(0), training), true, inputs, training);
+    }
+
+    /** The word embeddings of input ids [B,S]: [B,S,H], before positions, token types and normalization. */
+    public NDArray wordEmbeddings(ParameterStore ps, NDArray ids, boolean training) {
+        return lookup(ps, wordEmbeddings, ids, training);
+    }
+
+    /**
+     * The encoder from given word embeddings [B,S,H] on (what attribution methods take gradients against); the
+     * inputs are as for {@code forward}, their ids giving the positions only. {@code words} is left unchanged.
+     */
+    public NDList forwardEmbedded(ParameterStore ps, NDArray words, NDList inputs, boolean training) {
+        return encode(ps, words, false, inputs, training);
+    }
+
+    private NDList encode(ParameterStore ps, NDArray words, boolean inPlace, NDList inputs, boolean training) {
         NDArray ids = inputs.get(0);
         NDArray typeIds = inputs.get(1);
         NDArray mask = inputs.get(2);
 
-        NDArray x = lookup(ps, wordEmbeddings, ids, training);
+        NDArray x = inPlace ? words : words.duplicate(); // the steps below add to x in place
         if (positionEmbeddings != null) {
             x = x.addi(lookup(ps, positionEmbeddings, positionIds(ids), training));
         }

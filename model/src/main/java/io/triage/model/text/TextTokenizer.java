@@ -119,6 +119,15 @@ public final class TextTokenizer implements AutoCloseable {
         return EncodedBatch.pad(encodeEach(inputs), padId);
     }
 
+    /** Each id as its own token text, special tokens and sub-word marks ({@code ##ing}) kept. */
+    public List<String> tokens(long[] ids) {
+        long[][] each = new long[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            each[i] = new long[] {ids[i]};
+        }
+        return List.of(tokenizer.batchDecode(each, false));
+    }
+
     public int maxLength() {
         return maxLength;
     }
