@@ -91,14 +91,16 @@ public final class TransformerEncoder extends NamedBlock {
         NDArray typeIds = inputs.get(1);
         NDArray mask = inputs.get(2);
 
-        NDArray x = inPlace ? words : words.duplicate(); // the steps below add to x in place
+        NDArray x = words;
+        boolean own = inPlace; // whether x is this pass's own array, so that it may be added to in place
         if (positionEmbeddings != null) {
-            x = x.addi(lookup(ps, positionEmbeddings, positionIds(ids), training));
+            x = sum(x, own, lookup(ps, positionEmbeddings, positionIds(ids), training));
+            own = true;
         }
         if (tokenTypeEmbeddings != null) {
             // RoBERTa has one token type: Hugging Face feeds zeros whatever segment a token is in
             NDArray types = config.usesTokenTypes() ? typeIds : typeIds.zerosLike();
-            x = x.addi(lookup(ps, tokenTypeEmbeddings, types, training));
+            x = sum(x, own, lookup(ps, tokenTypeEmbeddings, types, training));
         }
         x = layerNorm(x, new Shape(config.hiddenSize()), value(ps, embeddingNormGamma, ids, training),
                 value(ps, embeddingNormBeta, ids, training), config.layerNormEps());
@@ -116,6 +118,10 @@ public final class TransformerEncoder extends NamedBlock {
             layerInputs.set(0, layer.forward(ps, layerInputs, training).head());
         }
         return new NDList(layerInputs.get(0));
+    }
+
+    private static NDArray sum(NDArray x, boolean inPlace, NDArray y) {
+        return inPlace ? x.addi(y) : x.add(y);
     }
 
     /** DeBERTa's layer inputs: hidden, mask bias, the (normalized) relative embeddings, the c2p and p2c indexes. */
