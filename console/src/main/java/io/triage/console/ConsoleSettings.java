@@ -46,9 +46,9 @@ public final class ConsoleSettings extends ConfigValues {
             new Setting(SESSION_MS, "43200000", "How long a sign-in lasts."),
             new Setting(QUEUE_MAX, "10000", "Events kept waiting in memory; beyond it, the most certain waiting "
                     + "ones are dropped."),
-            new Setting(HTTP_PORT, "8090", "Port of the console's pages and API, and of `/health` and `/ready`."),
+            new Setting(HTTP_PORT, "8070", "Port of the console's pages and API, and of `/health` and `/ready`."),
             SharedSettings.BIND_ADDRESS,
-            new Setting(TRAINER_URL, "", "The trainer's ops endpoints, e.g. `http://trainer:8080`: the Models page's "
+            new Setting(TRAINER_URL, "", "The trainer's ops endpoints, e.g. `http://trainer:8090`: the Models page's "
                     + "*retrain now* and the trainer's readiness, and reports of versions in its store. Empty: none."),
             new Setting(TRAINER_TOKEN, "", "The trainer's `retrain.token`, for *retrain now*. Empty: the button is "
                     + "off."),
