@@ -48,8 +48,10 @@ public final class TriageConsole implements AutoCloseable {
         LiveStats live = new LiveStats(window, System::currentTimeMillis);
         liveFeed = new LiveFeed(clients, registry, config.get(RESULTS_TOPIC), config.get(TOPIC_DEAD_LETTER), window, live);
         ModelsPage models = new ModelsPage(versions, new TrainerClient(config.get(TRAINER_URL), config.get(TRAINER_TOKEN)));
-        server = new ConsoleServer(config.get(HTTP_BIND_ADDRESS), config.getInt(HTTP_PORT, 0), sessions, desk, models, live,
-                () -> feed.caughtUp() && !feed.failed());
+        SignInLimiter limiter = new SignInLimiter(config.getInt(SIGN_IN_MAX_FAILURES, 1),
+                config.getLong(SIGN_IN_WINDOW_MS, 1), System::currentTimeMillis);
+        server = new ConsoleServer(config.get(HTTP_BIND_ADDRESS), config.getInt(HTTP_PORT, 0), sessions, limiter, desk,
+                models, live, () -> feed.caughtUp() && !feed.failed());
         LOG.info("the review console listens on port {}", server.port());
     }
 
