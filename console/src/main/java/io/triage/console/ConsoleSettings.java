@@ -26,6 +26,7 @@ public final class ConsoleSettings extends ConfigValues {
     public static final String QUEUE_MAX = "console.queue.max";
     public static final String TRAINER_URL = "console.trainer.url";
     public static final String TRAINER_TOKEN = "console.trainer.token";
+    public static final String STREAM_APPS = "console.stream.apps";
     public static final String RESULTS_TOPIC = "topic.output";
     public static final String LIVE_WINDOW_S = "console.live.window.s";
 
@@ -58,6 +59,10 @@ public final class ConsoleSettings extends ConfigValues {
                     + "*retrain now* and the trainer's readiness, and reports of versions in its store. Empty: none."),
             new Setting(TRAINER_TOKEN, "", "The trainer's `retrain.token`, for *retrain now*. Empty: the button is "
                     + "off."),
+            new Setting(STREAM_APPS, "", "Comma-separated ops URLs of the stream apps, e.g. `http://stream-app:8080`: "
+                    + "the Models page shows the version each serves (`triage_model_serving` on its `/metrics`). A "
+                    + "name that resolves to several addresses (a headless Service) is one instance per address. "
+                    + "Empty: not shown."),
             SharedSettings.MODEL_UPDATES_TOPIC,
             SharedSettings.NAME,
             SharedSettings.TRUSTED_KEYS,

@@ -109,11 +109,14 @@ class ComposeTest {
     }
 
     @Test
-    void theConsoleReachesTheTrainerAndSignsInWithATokenFromTheShell() {
+    void theConsoleReachesTheTrainerAndTheStreamAppAndSignsInWithATokenFromTheShell() {
         Map<String, String> console = compose.environment(Apps.CONSOLE.module);
         URI trainer = URI.create(Apps.CONSOLE.effective(console, ConsoleSettings.TRAINER_URL));
         assertEquals(Apps.TRAINER.module, trainer.getHost());
         assertEquals(Apps.TRAINER.httpPort(compose.environment(Apps.TRAINER.module)), trainer.getPort());
+        URI streamApp = URI.create(Apps.CONSOLE.effective(console, ConsoleSettings.STREAM_APPS));
+        assertEquals(Apps.STREAM_APP.module, streamApp.getHost());
+        assertEquals(Apps.STREAM_APP.httpPort(compose.environment(Apps.STREAM_APP.module)), streamApp.getPort());
         assertEquals(compose.environment(Apps.TRAINER.module).get("TRIAGE_RETRAIN_TOKEN"),
                 console.get(Apps.CONSOLE.settings.envVar(ConsoleSettings.TRAINER_TOKEN)), "the trainer's own token");
         assertTrue(console.get(Apps.CONSOLE.settings.envVar(ConsoleSettings.TOKEN)).startsWith("${TRIAGE_CONSOLE_TOKEN:?"),

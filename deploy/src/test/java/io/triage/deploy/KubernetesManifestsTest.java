@@ -333,6 +333,12 @@ class KubernetesManifestsTest {
         URI trainerUrl = URI.create(Apps.CONSOLE.effective(console, ConsoleSettings.TRAINER_URL));
         assertEquals(Apps.TRAINER.k8sName, trainerUrl.getHost(), "the trainer's Service");
         assertEquals(Apps.TRAINER.httpPort(trainer), trainerUrl.getPort());
+
+        URI streamApps = URI.create(Apps.CONSOLE.effective(console, ConsoleSettings.STREAM_APPS));
+        Service pods = k8s.get(Service.class, streamApps.getHost());
+        assertEquals("None", pods.getSpec().getClusterIP(), "a headless Service: its name resolves to every pod");
+        assertEquals(workload(Apps.STREAM_APP).selector().getMatchLabels(), pods.getSpec().getSelector());
+        assertEquals(Apps.STREAM_APP.httpPort(stream), streamApps.getPort(), "the stream app's ops port");
     }
 
     @Test
