@@ -117,14 +117,19 @@ final class ConsoleFixture implements AutoCloseable {
     }
 
     private static com.sun.net.httpserver.HttpServer hostileStreamApp() {
-        byte[] body = ("triage_model_serving{model=\"triage\",version=\"" + HOSTILE_VERSION.replace("\"", "\\\"")
-                + "\"} 1.0\n").getBytes(StandardCharsets.UTF_8);
+        return httpServer(200, "triage_model_serving{model=\"triage\",version=\""
+                + HOSTILE_VERSION.replace("\"", "\\\"") + "\"} 1.0\n");
+    }
+
+    /** A real HTTP server (the JDK's) answering every path with {@code status} and {@code body}. */
+    static com.sun.net.httpserver.HttpServer httpServer(int status, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try {
             var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/metrics", exchange -> {
-                exchange.sendResponseHeaders(200, body.length);
+            server.createContext("/", exchange -> {
+                exchange.sendResponseHeaders(status, bytes.length);
                 try (var out = exchange.getResponseBody()) {
-                    out.write(body);
+                    out.write(bytes);
                 }
             });
             server.start();

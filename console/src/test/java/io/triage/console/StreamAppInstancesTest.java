@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -114,14 +113,10 @@ class StreamAppInstancesTest {
         return all.get(0);
     }
 
-    private String serving(int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return url(server(exchange -> {
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }));
+    private String serving(int status, String body) {
+        HttpServer server = ConsoleFixture.httpServer(status, body);
+        servers.add(server);
+        return url(server);
     }
 
     private HttpServer server(com.sun.net.httpserver.HttpHandler handler) throws IOException {
