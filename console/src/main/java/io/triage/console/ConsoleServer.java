@@ -36,7 +36,7 @@ import static io.triage.console.Responses.*;
 
 /**
  * The console's one port: its pages and scripts (from the jar, nothing from elsewhere), its JSON API, and
- * {@code /health} and {@code /ready}.
+ * {@code /metrics}, {@code /health} and {@code /ready}. Failed sign-ins are rate-limited per address and name.
  *
  * <p>Safety: pages other than the sign-in page need a session cookie (HttpOnly, SameSite=Strict). Every POST must
  * come from this origin (its {@code Origin} header, when the browser sends one, names this host), and every POST
@@ -70,9 +70,13 @@ final class ConsoleServer implements AutoCloseable {
     private final ModelsPage models;
     private final LiveStats live;
     private final BooleanSupplier ready;
+    private final SignInLimiter signInLimiter;
+    private final ConsoleMetrics metrics;
 
-    ConsoleServer(String bindAddress, int port, Sessions sessions, ReviewDesk desk, ModelsPage models, LiveStats live,
-                  BooleanSupplier ready) throws IOException {
+    ConsoleServer(String bindAddress, int port, Sessions sessions, SignInLimiter signInLimiter, ReviewDesk desk,
+                  ModelsPage models, LiveStats live, BooleanSupplier ready) throws IOException {
+        this.signInLimiter = signInLimiter;
+        this.metrics = new ConsoleMetrics(desk);
         this.live = live;
         this.sessions = sessions;
         this.desk = desk;
@@ -125,6 +129,10 @@ final class ConsoleServer implements AutoCloseable {
             resource(response, callback, ASSETS.get(path));
         } else if (get && path.equals("/health")) {
             text(response, callback, 200, "UP\n");
+        } else if (get && path.equals("/metrics")) {
+            // unauthenticated, as the other apps': counts only; the NetworkPolicy lets Prometheus in
+            send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (get && path.equals("/ready")) {
             boolean ok = ready.getAsBoolean();
             text(response, callback, ok ? 200 : 503, ok ? "UP\n" : "DOWN\n");
@@ -156,8 +164,20 @@ final class ConsoleServer implements AutoCloseable {
         }
         readBody(request, response, callback, body -> {
             Map<String, String> form = formFields(body);
-            Optional<String> id = sessions.signIn(form.get("name"), form.get("token"));
+            String address = Request.getRemoteAddr(request), name = form.get("name");
+            long refusedMs = signInLimiter.refusedForMs(address, name);
+            if (refusedMs > 0) {
+                metrics.signInFailed(ConsoleMetrics.SignInFailure.LIMITED);
+                long seconds = (refusedMs + 999) / 1000;
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, seconds);
+                text(response, callback, 429, "Too many failed sign-ins from this address or under this name: try "
+                        + "again in " + seconds + " s.\n");
+                return;
+            }
+            Optional<String> id = sessions.signIn(name, form.get("token"));
             if (id.isEmpty()) {
+                signInLimiter.failed(address, name);
+                metrics.signInFailed(ConsoleMetrics.SignInFailure.WRONG);
                 redirect(response, callback, "/login?failed");
                 return;
             }
@@ -232,13 +252,17 @@ final class ConsoleServer implements AutoCloseable {
             case "next" -> out.set("item", itemJson(desk.next(s.reviewer()).orElse(null)));
             case "label" -> {
                 desk.label(s.reviewer(), field(in, "eventId"), field(in, "label"));
+                metrics.labeled();
                 out.set("item", itemJson(desk.next(s.reviewer()).orElse(null)));
             }
             case "skip" -> {
                 desk.skip(s.reviewer(), field(in, "eventId"));
                 out.set("item", itemJson(desk.next(s.reviewer()).orElse(null)));
             }
-            case "undo" -> out.set("item", itemJson(desk.undo(s.reviewer())));
+            case "undo" -> {
+                out.set("item", itemJson(desk.undo(s.reviewer())));
+                metrics.undone();
+            }
             case "logout" -> sessions.signOut(cookie(request).orElse(""));
             default -> throw new IllegalArgumentException("no such call: " + action);
         }

@@ -21,9 +21,12 @@ public final class ConsoleSettings extends ConfigValues {
     public static final String TRANSACTIONAL_ID = "console.transactional.id";
     public static final String LEASE_MS = "console.lease.ms";
     public static final String SESSION_MS = "console.session.ms";
+    public static final String SIGN_IN_MAX_FAILURES = "console.signin.max.failures";
+    public static final String SIGN_IN_WINDOW_MS = "console.signin.window.ms";
     public static final String QUEUE_MAX = "console.queue.max";
     public static final String TRAINER_URL = "console.trainer.url";
     public static final String TRAINER_TOKEN = "console.trainer.token";
+    public static final String STREAM_APPS = "console.stream.apps";
     public static final String RESULTS_TOPIC = "topic.output";
     public static final String LIVE_WINDOW_S = "console.live.window.s";
 
@@ -44,14 +47,22 @@ public final class ConsoleSettings extends ConfigValues {
             new Setting(LEASE_MS, "300000", "How long an event shown to a reviewer stays theirs alone; after it, "
                     + "another reviewer may get it."),
             new Setting(SESSION_MS, "43200000", "How long a sign-in lasts."),
+            new Setting(SIGN_IN_MAX_FAILURES, "10", "Failed sign-ins allowed per remote address and per reviewer "
+                    + "name within `console.signin.window.ms`; beyond them sign-ins from that address or under that "
+                    + "name get 429 until the window ends."),
+            new Setting(SIGN_IN_WINDOW_MS, "300000", "The window the failed sign-ins are counted in."),
             new Setting(QUEUE_MAX, "10000", "Events kept waiting in memory; beyond it, the most certain waiting "
                     + "ones are dropped."),
-            new Setting(HTTP_PORT, "8090", "Port of the console's pages and API, and of `/health` and `/ready`."),
+            new Setting(HTTP_PORT, "8070", "Port of the console's pages and API, and of `/health` and `/ready`."),
             SharedSettings.BIND_ADDRESS,
-            new Setting(TRAINER_URL, "", "The trainer's ops endpoints, e.g. `http://trainer:8080`: the Models page's "
+            new Setting(TRAINER_URL, "", "The trainer's ops endpoints, e.g. `http://trainer:8090`: the Models page's "
                     + "*retrain now* and the trainer's readiness, and reports of versions in its store. Empty: none."),
             new Setting(TRAINER_TOKEN, "", "The trainer's `retrain.token`, for *retrain now*. Empty: the button is "
                     + "off."),
+            new Setting(STREAM_APPS, "", "Comma-separated ops URLs of the stream apps, e.g. `http://stream-app:8080`: "
+                    + "the Models page shows the version each serves (`triage_model_serving` on its `/metrics`). A "
+                    + "name that resolves to several addresses (a headless Service) is one instance per address. "
+                    + "Empty: not shown."),
             SharedSettings.MODEL_UPDATES_TOPIC,
             SharedSettings.NAME,
             SharedSettings.TRUSTED_KEYS,

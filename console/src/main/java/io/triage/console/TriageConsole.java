@@ -22,6 +22,8 @@ import static io.triage.console.ConsoleSettings.*;
  */
 public final class TriageConsole implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TriageConsole.class);
+    /** The Models page refreshes every 5 s: ask the stream apps at most every 4 s, however many reviewers look. */
+    private static final long INSTANCES_CACHE_MS = 4000;
 
     private final ReviewLog log;
     private final ReviewFeed feed;
@@ -47,9 +49,14 @@ public final class TriageConsole implements AutoCloseable {
         long window = config.getLong(LIVE_WINDOW_S, 1) * 1000;
         LiveStats live = new LiveStats(window, System::currentTimeMillis);
         liveFeed = new LiveFeed(clients, registry, config.get(RESULTS_TOPIC), config.get(TOPIC_DEAD_LETTER), window, live);
-        ModelsPage models = new ModelsPage(versions, new TrainerClient(config.get(TRAINER_URL), config.get(TRAINER_TOKEN)));
-        server = new ConsoleServer(config.get(HTTP_BIND_ADDRESS), config.getInt(HTTP_PORT, 0), sessions, desk, models, live,
-                () -> feed.caughtUp() && !feed.failed());
+        StreamAppInstances instances = new StreamAppInstances(config.getList(STREAM_APPS), config.get(MODEL_NAME),
+                INSTANCES_CACHE_MS, System::currentTimeMillis);
+        ModelsPage models = new ModelsPage(versions, new TrainerClient(config.get(TRAINER_URL), config.get(TRAINER_TOKEN)),
+                instances);
+        SignInLimiter limiter = new SignInLimiter(config.getInt(SIGN_IN_MAX_FAILURES, 1),
+                config.getLong(SIGN_IN_WINDOW_MS, 1), System::currentTimeMillis);
+        server = new ConsoleServer(config.get(HTTP_BIND_ADDRESS), config.getInt(HTTP_PORT, 0), sessions, limiter, desk,
+                models, live, () -> feed.caughtUp() && !feed.failed());
         LOG.info("the review console listens on port {}", server.port());
     }
 

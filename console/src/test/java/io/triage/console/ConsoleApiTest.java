@@ -39,6 +39,52 @@ class ConsoleApiTest {
     }
 
     @Test
+    void failedSignInsFromOneAddressAreCappedWithA429AndCounted() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-limit")) {
+            f.settings.put(ConsoleSettings.SIGN_IN_MAX_FAILURES, "2");
+            f.start();
+            ConsoleClient c = new ConsoleClient(f.url());
+            assertEquals("/login?failed", c.signIn("eve", "wrong token, long enough"));
+            assertEquals("/login?failed", c.signIn("mallory", "another wrong token"));
+            HttpResponse<String> limited = c.post("/login", "name=ana&token=" + java.net.URLEncoder.encode(
+                    ConsoleFixture.TOKEN, java.nio.charset.StandardCharsets.UTF_8), null, null);
+            assertEquals(429, limited.statusCode(), "even the right token, from this address, until the window ends");
+            assertTrue(limited.body().startsWith("Too many failed sign-ins"), limited.body());
+            long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(retryAfter > 0 && retryAfter <= 300, "seconds: " + retryAfter);
+            assertEquals(401, c.get("/api/session").statusCode(), "no session");
+
+            String metrics = c.get("/metrics").body();
+            assertTrue(metrics.contains("triage_console_signin_failures_total{reason=\"wrong\"} 2.0"), metrics);
+            assertTrue(metrics.contains("triage_console_signin_failures_total{reason=\"limited\"} 1.0"), metrics);
+        }
+    }
+
+    @Test
+    void metricsCountLabelsUndosWaitingEventsAndLeases() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-metrics")) {
+            f.review("e1", "one", 0.51f);
+            f.review("e2", "two", 0.55f);
+            f.start();
+            f.awaitReady();
+            ConsoleClient ana = ConsoleClient.signedIn(f.url(), "ana", ConsoleFixture.TOKEN);
+            HttpResponse<String> scrape = ana.get("/metrics");
+            assertEquals(200, scrape.statusCode());
+            assertTrue(scrape.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
+            assertTrue(scrape.body().contains("triage_console_waiting 2.0"), scrape.body());
+            assertTrue(scrape.body().contains("triage_console_leases 0.0"), scrape.body());
+
+            ana.call("/api/next", "{}");
+            assertTrue(ana.get("/metrics").body().contains("triage_console_leases 1.0"));
+            ana.call("/api/label", labelCall("e1", "a"));
+            ana.call("/api/undo", "{}");
+            String after = new ConsoleClient(f.url()).get("/metrics").body();
+            assertTrue(after.contains("triage_console_labels_total 1.0"), "no sign-in needed: " + after);
+            assertTrue(after.contains("triage_console_undos_total 1.0"), after);
+        }
+    }
+
+    @Test
     void stateChangingCallsNeedTheSessionsCsrfTokenAndThisOrigin() throws Exception {
         try (ConsoleFixture f = new ConsoleFixture("api-csrf")) {
             f.start();

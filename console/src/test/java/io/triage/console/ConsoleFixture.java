@@ -59,6 +59,11 @@ final class ConsoleFixture implements AutoCloseable {
     /** The trainer's side: its real ops server, with a retrain action that only counts. */
     private final OpsServer trainer;
     final AtomicInteger retrains = new AtomicInteger();
+    /** A stream app's ops port as far as the Models page looks: a real ops server whose metrics say it serves v2. */
+    private final OpsServer streamApp;
+    /** A hostile instance: a real HTTP server whose metrics name a version made of markup. */
+    private final com.sun.net.httpserver.HttpServer hostile;
+    static final String HOSTILE_VERSION = "<img src=x onerror=\"window.pwned=true\">";
     private TriageConsole console;
 
     ConsoleFixture(String name) {
@@ -86,12 +91,52 @@ final class ConsoleFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         settings.put(ConsoleSettings.TRAINER_URL, "http://127.0.0.1:" + trainer.port());
+        streamApp = servingStreamApp("triage", "2");
+        hostile = hostileStreamApp();
+        // the trainer's ops port too: an instance whose metrics name no serving version
+        settings.put(ConsoleSettings.STREAM_APPS, "http://127.0.0.1:" + streamApp.port() + ",http://127.0.0.1:"
+                + trainer.port() + ",http://127.0.0.1:" + hostile.getAddress().getPort());
         settings.put(ConsoleSettings.TRAINER_TOKEN, TRAINER_TOKEN);
         kafka.createTopic(prefix + ".review", 2);
         kafka.createTopic(prefix + ".feedback", 1);
         records = KafkaClients.producer(kafka.bootstrapServers(), KafkaClients.avroSerializer(registry.apiV2Url()));
         feedback = KafkaClients.committedReader(kafka.bootstrapServers(), prefix + ".feedback",
                 KafkaClients.avroDeserializer(registry.apiV2Url()));
+    }
+
+    /** A real ops server with the serving gauge as the stream app registers it ({@code triage.model.serving}). */
+    static OpsServer servingStreamApp(String model, String version) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        io.micrometer.core.instrument.Gauge.builder("triage.model.serving", () -> 1).tag("model", model)
+                .tag("version", version).register(registry);
+        try {
+            return new OpsServer("127.0.0.1", 0, registry, () -> true, () -> true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static com.sun.net.httpserver.HttpServer hostileStreamApp() {
+        return httpServer(200, "triage_model_serving{model=\"triage\",version=\""
+                + HOSTILE_VERSION.replace("\"", "\\\"") + "\"} 1.0\n");
+    }
+
+    /** A real HTTP server (the JDK's) answering every path with {@code status} and {@code body}. */
+    static com.sun.net.httpserver.HttpServer httpServer(int status, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try {
+            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                exchange.sendResponseHeaders(status, bytes.length);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     TriageConsole start() throws Exception {
@@ -181,5 +226,7 @@ final class ConsoleFixture implements AutoCloseable {
         records.close();
         feedback.close();
         trainer.close();
+        streamApp.close();
+        hostile.stop(0);
     }
 }

@@ -150,6 +150,14 @@ class ReviewPageBrowserTest {
         assertTrue(rows.get(1).getText().contains("base model"), rows.get(1).getText());
         assertEquals("v2", browser.findElement(By.id("serving")).getText());
         assertEquals("ready", browser.findElement(By.id("trainer")).getText());
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#instances tbody tr"), 3));
+        List<WebElement> instances = browser.findElements(By.cssSelector("#instances tbody tr"));
+        assertTrue(instances.get(0).getText().endsWith("v2"), "the instance's own metrics: " + instances.get(0).getText());
+        assertTrue(instances.get(1).getText().endsWith("serves no version of triage yet"), instances.get(1).getText());
+        assertTrue(instances.get(2).getText().endsWith("v" + ConsoleFixture.HOSTILE_VERSION),
+                "a hostile instance's version, shown as text: " + instances.get(2).getText());
+        assertEquals(0, browser.findElements(By.cssSelector("#instances img")).size(), "never as markup");
+        assertEquals(Boolean.FALSE, ((ChromeDriver) browser).executeScript("return window.pwned === true"));
         screenshot(browser, "models");
 
         browser.findElement(By.id("retrain")).click();

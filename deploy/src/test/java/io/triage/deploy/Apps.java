@@ -1,5 +1,7 @@
 package io.triage.deploy;
 
+import io.triage.console.ConsoleSettings;
+import io.triage.console.TriageConsole;
 import io.triage.settings.DocumentedSettings;
 import io.triage.stream.TriageStreamApp;
 import io.triage.stream.config.StreamAppSettings;
@@ -10,11 +12,13 @@ import java.util.Map;
 
 /**
  * What the deployment files are checked against, per app: its settings catalogue and main class, and the names of
- * its Maven module, Dockerfile, compose service and Kubernetes workload (Deployment or StatefulSet) and ConfigMap.
+ * its Maven module, Dockerfile, compose service and Kubernetes workload (Deployment or StatefulSet) and ConfigMap,
+ * and whether it runs models (PyTorch natives, a model store) or, like the review console, none.
  */
 enum Apps {
-    STREAM_APP(StreamAppSettings.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app"),
-    TRAINER(TrainerSettings.SETTINGS, TriageTrainer.class.getName(), "trainer", "triage-trainer");
+    STREAM_APP(StreamAppSettings.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app", true),
+    TRAINER(TrainerSettings.SETTINGS, TriageTrainer.class.getName(), "trainer", "triage-trainer", true),
+    CONSOLE(ConsoleSettings.SETTINGS, TriageConsole.class.getName(), "console", "triage-console", false);
 
     /** Keys both apps read under these names. */
     static final String BOOTSTRAP_SERVERS = "bootstrap.servers", REGISTRY_URL = "registry.url",
@@ -26,12 +30,15 @@ enum Apps {
     final String module;
     /** The Kubernetes workload's name; also its ConfigMap's and Service's. */
     final String k8sName;
+    /** Loads models: PyTorch natives in the image, the model store mounted. */
+    final boolean runsModels;
 
-    Apps(DocumentedSettings settings, String mainClass, String module, String k8sName) {
+    Apps(DocumentedSettings settings, String mainClass, String module, String k8sName, boolean runsModels) {
         this.settings = settings;
         this.mainClass = mainClass;
         this.module = module;
         this.k8sName = k8sName;
+        this.runsModels = runsModels;
     }
 
     String dockerfile() {

@@ -1,6 +1,7 @@
 package io.triage.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.triage.console.ConsoleSettings;
 import io.triage.service.OpsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,13 +98,29 @@ class ComposeTest {
         assertEquals(String.valueOf(port), Dockerfile.read(app.dockerfile()).runtime().only("EXPOSE"));
     }
 
-    @Test
-    void bothAppsAgreeOnTheModelAndItsUpdatesTopic() {
+    @ParameterizedTest
+    @EnumSource(value = Apps.class, names = {"TRAINER", "CONSOLE"})
+    void theAppsAgreeOnTheModelAndItsUpdatesTopic(Apps app) {
         for (String key : List.of(Apps.TOPIC_MODEL_UPDATES, Apps.MODEL_NAME, Apps.BOOTSTRAP_SERVERS,
                 Apps.REGISTRY_URL)) {
-            assertEquals(Apps.TRAINER.effective(compose.environment("trainer"), key),
+            assertEquals(app.effective(compose.environment(app.module), key),
                     Apps.STREAM_APP.effective(compose.environment("stream-app"), key), key);
         }
+    }
+
+    @Test
+    void theConsoleReachesTheTrainerAndTheStreamAppAndSignsInWithATokenFromTheShell() {
+        Map<String, String> console = compose.environment(Apps.CONSOLE.module);
+        URI trainer = URI.create(Apps.CONSOLE.effective(console, ConsoleSettings.TRAINER_URL));
+        assertEquals(Apps.TRAINER.module, trainer.getHost());
+        assertEquals(Apps.TRAINER.httpPort(compose.environment(Apps.TRAINER.module)), trainer.getPort());
+        URI streamApp = URI.create(Apps.CONSOLE.effective(console, ConsoleSettings.STREAM_APPS));
+        assertEquals(Apps.STREAM_APP.module, streamApp.getHost());
+        assertEquals(Apps.STREAM_APP.httpPort(compose.environment(Apps.STREAM_APP.module)), streamApp.getPort());
+        assertEquals(compose.environment(Apps.TRAINER.module).get("TRIAGE_RETRAIN_TOKEN"),
+                console.get(Apps.CONSOLE.settings.envVar(ConsoleSettings.TRAINER_TOKEN)), "the trainer's own token");
+        assertTrue(console.get(Apps.CONSOLE.settings.envVar(ConsoleSettings.TOKEN)).startsWith("${TRIAGE_CONSOLE_TOKEN:?"),
+                "from the shell or .env, and compose refuses to start without it");
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.triage.console.ConsoleSettings;
 import io.triage.stream.StreamsSettings;
 import io.triage.stream.config.StreamAppSettings;
 import io.triage.service.OpsServer;
@@ -55,7 +56,10 @@ class KubernetesManifestsTest {
     /** Optional: without it the trainer's POST /retrain stays disabled. */
     static final String RETRAIN_SECRET_EXAMPLE = "k8s/examples/trainer-retrain-token-secret.yaml";
     static final String UPDATE_KEYS_SECRET_EXAMPLE = "k8s/examples/update-keys-secret.yaml";
-    static final List<String> SECRET_EXAMPLES = List.of(SECRET_EXAMPLE, RETRAIN_SECRET_EXAMPLE, UPDATE_KEYS_SECRET_EXAMPLE);
+    /** Required: the console does not start without its sign-in token. */
+    static final String CONSOLE_SECRET_EXAMPLE = "k8s/examples/console-token-secret.yaml";
+    static final List<String> SECRET_EXAMPLES = List.of(SECRET_EXAMPLE, RETRAIN_SECRET_EXAMPLE, UPDATE_KEYS_SECRET_EXAMPLE,
+            CONSOLE_SECRET_EXAMPLE);
     static final String GPU = "nvidia.com/gpu";
 
     private final Manifests k8s = Manifests.load();
@@ -145,10 +149,13 @@ class KubernetesManifestsTest {
         Workload d = workload(app);
         Set<String> mounted = new TreeSet<>();
         Manifests.container(d).getVolumeMounts().forEach(m -> mounted.add(m.getMountPath()));
-        List<String> writes = new ArrayList<>(List.of("/tmp", DockerfilesTest.MODEL_STORE));
+        List<String> writes = new ArrayList<>(List.of("/tmp"));
+        if (app.runsModels) {
+            writes.add(DockerfilesTest.MODEL_STORE);
+        }
         if (app == Apps.STREAM_APP) {
             writes.add(streamsProperties().getProperty("state.dir"));
-        } else {
+        } else if (app == Apps.TRAINER) {
             assertEquals(DockerfilesTest.MODEL_STORE, app.effective(env(app), "model.store"));
         }
         assertTrue(mounted.containsAll(writes), "mounted " + mounted + ", written " + writes);
@@ -300,17 +307,54 @@ class KubernetesManifestsTest {
         }
     }
 
-    @Test
-    void bothAppsAgreeOnKafkaTheRegistryAndTheModel() {
-        Map<String, String> stream = env(Apps.STREAM_APP), trainer = env(Apps.TRAINER);
+    @ParameterizedTest
+    @EnumSource(value = Apps.class, names = {"TRAINER", "CONSOLE"})
+    void theAppsAgreeOnKafkaTheRegistryAndTheModel(Apps app) {
+        Map<String, String> stream = env(Apps.STREAM_APP), other = env(app);
         for (String key : List.of(Apps.BOOTSTRAP_SERVERS, Apps.REGISTRY_URL, Apps.TOPIC_MODEL_UPDATES,
                 Apps.MODEL_NAME)) {
-            assertEquals(Apps.STREAM_APP.effective(stream, key), Apps.TRAINER.effective(trainer, key), key);
+            assertEquals(Apps.STREAM_APP.effective(stream, key), app.effective(other, key), key);
         }
         for (String kafka : List.of("TRIAGE_KAFKA_SECURITY_PROTOCOL", "TRIAGE_KAFKA_SASL_MECHANISM",
-                "TRIAGE_KAFKA_SASL_JAAS_CONFIG")) {
-            assertEquals(stream.get(kafka), trainer.get(kafka), kafka);
+                "TRIAGE_KAFKA_SASL_JAAS_CONFIG", "TRIAGE_MODEL_UPDATE_TRUSTED_KEYS")) {
+            assertEquals(stream.get(kafka), other.get(kafka), kafka);
         }
+    }
+
+    @Test
+    void theConsoleFollowsTheStreamAppsTopicsAndReachesTheTrainersService() {
+        Map<String, String> stream = env(Apps.STREAM_APP), trainer = env(Apps.TRAINER), console = env(Apps.CONSOLE);
+        assertEquals(Apps.STREAM_APP.effective(stream, StreamAppSettings.REVIEW_TOPIC),
+                Apps.CONSOLE.effective(console, ConsoleSettings.REVIEW_TOPIC));
+        assertEquals(Apps.STREAM_APP.effective(stream, StreamAppSettings.TOPIC_OUTPUT),
+                Apps.CONSOLE.effective(console, ConsoleSettings.RESULTS_TOPIC));
+        assertEquals(Apps.TRAINER.effective(trainer, TrainerSettings.TOPIC_FEEDBACK),
+                Apps.CONSOLE.effective(console, ConsoleSettings.FEEDBACK_TOPIC));
+        URI trainerUrl = URI.create(Apps.CONSOLE.effective(console, ConsoleSettings.TRAINER_URL));
+        assertEquals(Apps.TRAINER.k8sName, trainerUrl.getHost(), "the trainer's Service");
+        assertEquals(Apps.TRAINER.httpPort(trainer), trainerUrl.getPort());
+
+        URI streamApps = URI.create(Apps.CONSOLE.effective(console, ConsoleSettings.STREAM_APPS));
+        Service pods = k8s.get(Service.class, streamApps.getHost());
+        assertEquals("None", pods.getSpec().getClusterIP(), "a headless Service: its name resolves to every pod");
+        assertEquals(workload(Apps.STREAM_APP).selector().getMatchLabels(), pods.getSpec().getSelector());
+        assertEquals(Apps.STREAM_APP.httpPort(stream), streamApps.getPort(), "the stream app's ops port");
+    }
+
+    @Test
+    void theConsoleIsOneRecreatedPodSignedInToWithATokenFromItsSecret() {
+        Deployment d = k8s.get(Deployment.class, Apps.CONSOLE.k8sName);
+        assertEquals(1, d.getSpec().getReplicas(), "its transactional id fences a second console");
+        assertEquals("Recreate", d.getSpec().getStrategy().getType());
+        Secret example = (Secret) Manifests.parse(CONSOLE_SECRET_EXAMPLE);
+        assertEquals(Map.of("token", "CHANGE_ME"), example.getStringData(), "a placeholder only");
+        var ref = secretRef(Apps.CONSOLE, Apps.CONSOLE.settings.envVar(ConsoleSettings.TOKEN));
+        assertEquals(example.getMetadata().getName(), ref.getName());
+        assertEquals("token", ref.getKey());
+        assertNotEquals(Boolean.TRUE, ref.getOptional(), "without a token the console refuses to start");
+        var trainerToken = secretRef(Apps.CONSOLE, Apps.CONSOLE.settings.envVar(ConsoleSettings.TRAINER_TOKEN));
+        var retrainToken = secretRef(Apps.TRAINER, Apps.TRAINER.settings.envVar(TrainerSettings.RETRAIN_TOKEN));
+        assertEquals(retrainToken, trainerToken, "retrain now uses the trainer's own, optional, token");
     }
 
     @Test
@@ -353,10 +397,7 @@ class KubernetesManifestsTest {
         Secret example = (Secret) Manifests.parse(RETRAIN_SECRET_EXAMPLE);
         assertEquals(Map.of("token", "CHANGE_ME"), example.getStringData(), "a placeholder only");
         String variable = Apps.TRAINER.settings.envVar(TrainerSettings.RETRAIN_TOKEN);
-        var token = Manifests.container(workload(Apps.TRAINER)).getEnv().stream()
-                .filter(v -> v.getName().equals(variable)).findFirst()
-                .orElseThrow(() -> new AssertionError("the trainer does not read " + variable));
-        var ref = token.getValueFrom().getSecretKeyRef();
+        var ref = secretRef(Apps.TRAINER, variable);
         assertEquals(example.getMetadata().getName(), ref.getName());
         assertEquals("token", ref.getKey());
         assertEquals(Boolean.TRUE, ref.getOptional(), "without the Secret the trainer starts, POST /retrain disabled");
@@ -389,8 +430,16 @@ class KubernetesManifestsTest {
         }
         assertEquals("prometheus", ingress.get(0).getFrom().get(0).getPodSelector().getMatchLabels()
                 .get("app.kubernetes.io/name"));
-        assertEquals(Apps.STREAM_APP.k8sName, ingress.get(1).getFrom().get(0).getPodSelector().getMatchLabels()
-                .get("app.kubernetes.io/name"), "stream apps may fetch versions from the trainer");
+        assertEquals(List.of(Apps.STREAM_APP.k8sName, Apps.CONSOLE.k8sName), ingress.get(1).getFrom().stream()
+                .map(peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")).toList(),
+                "stream apps may fetch versions from the trainer, the console its state and reports");
+
+        NetworkPolicy reviewers = k8s.get(NetworkPolicy.class, Apps.CONSOLE.k8sName);
+        assertEquals(Map.of("app.kubernetes.io/name", Apps.CONSOLE.k8sName),
+                reviewers.getSpec().getPodSelector().getMatchLabels(), "opens the console's pods only");
+        assertEquals(List.of("Ingress"), reviewers.getSpec().getPolicyTypes());
+        assertEquals(List.of(new IntOrString("http")), reviewers.getSpec().getIngress().get(0).getPorts().stream()
+                .map(NetworkPolicyPort::getPort).toList(), "and only their http port");
 
         Set<Integer> egress = new TreeSet<>();
         for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
@@ -409,6 +458,13 @@ class KubernetesManifestsTest {
         assertEquals(Apps.TRAINER.httpPort(env(Apps.TRAINER)), store.getPort(), "the trainer's http port");
         assertTrue(egress.contains(store.getPort()), "stream apps reach the model store");
         assertEquals(TriageTrainer.MODELS_PATH, store.getPath() + "/", "the trainer's /models/ endpoint");
+    }
+
+    /** The Secret a workload reads {@code variable} from. */
+    private io.fabric8.kubernetes.api.model.SecretKeySelector secretRef(Apps app, String variable) {
+        return Manifests.container(workload(app)).getEnv().stream().filter(v -> v.getName().equals(variable))
+                .findFirst().orElseThrow(() -> new AssertionError(app.k8sName + " does not read " + variable))
+                .getValueFrom().getSecretKeyRef();
     }
 
     private Map<String, String> env(Apps app) {

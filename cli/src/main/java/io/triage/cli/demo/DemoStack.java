@@ -132,6 +132,9 @@ final class DemoStack implements AutoCloseable {
                 ConsoleSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 ConsoleSettings.REGISTRY_URL, registry.apiV2Url(),
                 ConsoleSettings.TOKEN, consoleToken,
+                // the Models page: the versions the stream app would load, and the one it says it serves
+                ConsoleSettings.UPDATE_TRUSTED_KEYS, SigningKeys.inline(updateKeys.getPublic()),
+                ConsoleSettings.STREAM_APPS, "http://" + LOCAL_ONLY + ":" + app.httpPort(),
                 ConsoleSettings.HTTP_PORT, "0",
                 ConsoleSettings.HTTP_BIND_ADDRESS, LOCAL_ONLY))));
         progress.accept(String.format(Locale.ROOT, "review console at http://%s:%d/ (sign in with any name and the "

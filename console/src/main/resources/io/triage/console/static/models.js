@@ -17,6 +17,7 @@
     const t = state.trainer;
     $('trainer').textContent = t.ready === null ? 'not reachable or not configured' : (t.ready ? 'ready' : 'not ready');
     $('retrain').disabled = !t.canRetrain;
+    showInstances(state);
     const body = document.querySelector('#versions tbody');
     body.replaceChildren();
     for (const v of state.versions) {
@@ -32,6 +33,22 @@
       link.rel = 'noopener noreferrer';
       link.textContent = 'report.html';
       cell(row, '').appendChild(link);
+      body.appendChild(row);
+    }
+  }
+
+  // each instance's own answer, shown as text: a version it names, or why there is none
+  function showInstances(state) {
+    $('no-instances').hidden = state.instancesConfigured;
+    $('instances').hidden = !state.instancesConfigured;
+    const body = document.querySelector('#instances tbody');
+    body.replaceChildren();
+    for (const i of state.instances) {
+      const row = document.createElement('tr');
+      cell(row, i.name);
+      cell(row, i.url);
+      const serving = cell(row, i.version === null ? i.problem : 'v' + i.version);
+      serving.className = i.version === null ? 'problem' : '';
       body.appendChild(row);
     }
   }
