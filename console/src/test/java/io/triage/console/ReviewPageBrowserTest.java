@@ -165,6 +165,42 @@ class ReviewPageBrowserTest {
         assertTrue(browser.getPageSource().contains("no report for this version here"));
     }
 
+    /**
+     * The trainer here is the fixture's stand-in on the real ops server (the real {@code POST /rollback} is tested in
+     * the trainer's ManualRollbackIntegrationTest, with a stream app): the click reaches it through the console with
+     * the trainer's token, the version is published again on the real update topic, and the page shows it serving.
+     */
+    @Test
+    void rollbackFromTheModelsPageRepublishesTheOlderVersionThroughTheTrainer(@TempDir Path store) throws Exception {
+        fixture.publish("1", null, 0.81f, Files.createDirectories(store.resolve("v1")));
+        fixture.publish("2", "1", 0.93f, Files.createDirectories(store.resolve("v2")));
+        WebDriver browser = browser();
+        signIn(browser, "ana", ConsoleFixture.TOKEN);
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        browser.findElement(By.linkText("Models")).click();
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#versions tbody tr"), 2));
+        List<WebElement> buttons = browser.findElements(By.cssSelector("button.rollback"));
+        assertEquals(1, buttons.size(), "no rollback to the version serving");
+        assertEquals("1", buttons.get(0).getAttribute("data-version"));
+
+        buttons.get(0).click();
+        wait(browser).until(ExpectedConditions.alertIsPresent()).dismiss();
+        Thread.sleep(500);
+        assertEquals(List.of(), fixture.rollbacks, "cancelled at the confirm step: the trainer was not called");
+
+        browser.findElement(By.cssSelector("button.rollback")).click();
+        wait(browser).until(ExpectedConditions.alertIsPresent()).accept();
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("notice")));
+        assertEquals("the trainer answered: 202 rolled back to 1", browser.findElement(By.id("notice")).getText());
+        assertEquals(List.of("1"), fixture.rollbacks, "the trainer's POST /rollback was called once, for 1");
+        wait(browser).until(ExpectedConditions.textToBe(By.id("serving"), "v1"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#versions tbody tr"));
+        assertEquals(2, rows.size(), "a version announced again is listed once");
+        assertTrue(rows.get(0).getText().startsWith("v1 (serving)"), rows.get(0).getText());
+        assertEquals("2", browser.findElement(By.cssSelector("button.rollback")).getAttribute("data-version"));
+        screenshot(browser, "models-rolled-back");
+    }
+
     @Test
     void theLivePageShowsEachVersionsFiguresAndDeadLettersAsText() throws Exception {
         for (int i = 0; i < 20; i++) {

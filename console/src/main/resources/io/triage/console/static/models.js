@@ -32,8 +32,40 @@
       link.rel = 'noopener noreferrer';
       link.textContent = 'report.html';
       cell(row, '').appendChild(link);
+      const actions = cell(row, '');
+      if (v.version !== state.serving) {
+        const button = document.createElement('button');
+        button.className = 'rollback';
+        button.dataset.version = v.version;
+        button.textContent = 'Roll back to this version';
+        button.disabled = !t.canRetrain;
+        button.addEventListener('click', () => rollback(v.version));
+        actions.appendChild(button);
+      }
       body.appendChild(row);
     }
+  }
+
+  // Through the console to the trainer, which publishes the version again, signed, like any other update.
+  async function rollback(version) {
+    if (!window.confirm('Roll back to ' + version + '? The trainer publishes it again and every stream app '
+        + 'swaps to it.')) {
+      return;
+    }
+    try {
+      const answer = await call('POST', '/api/rollback', { version });
+      if (answer.accepted) {
+        $('notice').textContent = answer.message;
+        $('notice').hidden = false;
+        showError(null);
+      } else {
+        $('notice').hidden = true;
+        showError(new Error(answer.message));
+      }
+    } catch (e) {
+      showError(e);
+    }
+    refresh();
   }
 
   async function refresh() {
