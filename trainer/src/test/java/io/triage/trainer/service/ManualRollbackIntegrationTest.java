@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@code POST /rollback?version=} end to end, on the real broker and registry: v1 then v2 serve; hostile requests
- * (no token, GET, no version, a malformed, unknown or serving version, a stored folder gone) publish nothing; a
- * rollback to v1 is published signed and the stream app's outputs carry v1 again.
+ * (no token, GET, no version, a malformed, unknown or serving version) publish nothing; a rollback to v1 is published
+ * and the stream app's outputs carry v1 again; then v2, its folder deleted from the store, is refused.
  */
 class ManualRollbackIntegrationTest {
     private static final String TOKEN = "manual-rollback-token";
@@ -88,6 +89,17 @@ class ManualRollbackIntegrationTest {
             awaitUntil(() -> streamApp.metrics().modelUpdateCount("swapped") == 3, Duration.ofSeconds(10),
                     "the stream app counts the swap back (just after it serves it)");
             assertRefused(trainerService, "?version=v1", 409, "serving now");
+
+            deleteTree(dir.resolve("models/triage/v2"));
+            assertRefused(trainerService, "?version=v2", 404, "no longer in the model store");
+        }
+    }
+
+    private static void deleteTree(Path folder) throws java.io.IOException {
+        try (var files = Files.walk(folder)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
