@@ -34,15 +34,20 @@ class ManualRollbackTest {
         };
     }
 
-    /** Asks on another thread, as the HTTP server does, and answers it on this one, as the run thread does. */
-    private ManualRollback.Result askAndHandle(ManualRollback rollback, String version) throws Exception {
-        CompletableFuture<ManualRollback.Result> asked = CompletableFuture.supplyAsync(() -> {
+    /** Asks on another thread, as the HTTP server does. */
+    private static CompletableFuture<ManualRollback.Result> ask(ManualRollback rollback, String version) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return rollback.request(version);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** Asks on another thread, as the HTTP server does, and answers it on this one, as the run thread does. */
+    private ManualRollback.Result askAndHandle(ManualRollback rollback, String version) throws Exception {
+        CompletableFuture<ManualRollback.Result> asked = ask(rollback, version);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!asked.isDone() && System.nanoTime() < deadline) {
             rollback.handlePending(() -> HISTORY);
@@ -98,13 +103,7 @@ class ManualRollbackTest {
     @Test
     void oneRequestAtATime() throws Exception {
         ManualRollback rollback = rollback(Duration.ofSeconds(2), recording());
-        CompletableFuture<ManualRollback.Result> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return rollback.request("v1");
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<ManualRollback.Result> first = ask(rollback, "v1");
         Thread.sleep(300); // the first is pending now
         ManualRollback.Result second = rollback.request("v2");
         assertEquals(409, second.status());
