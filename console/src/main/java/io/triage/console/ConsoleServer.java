@@ -247,6 +247,9 @@ final class ConsoleServer implements AutoCloseable {
         if (action.equals("retrain")) {
             return models.retrain();
         }
+        if (action.equals("rollback")) {
+            return models.rollback(field(in, "version"));
+        }
         ObjectNode out = JSON.createObjectNode();
         switch (action) {
             case "next" -> out.set("item", itemJson(desk.next(s.reviewer()).orElse(null)));

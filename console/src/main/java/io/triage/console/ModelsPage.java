@@ -6,15 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.triage.schemas.ModelUpdate;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * What the Models page shows and does: every version on the update topic (newest first, the newest being what the
  * stream apps serve once swapped) with its metrics and report, the trainer's readiness, and "retrain now" through
- * the trainer's own endpoint, so a new version is published exactly like any other; and which version each stream-app
- * instance serves, as its own metrics say.
+ * the trainer's own endpoint, so a new version is published exactly like any other; likewise "roll back to this
+ * version"; and which version each stream-app instance serves, as its own metrics say.
  */
 final class ModelsPage {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +37,11 @@ final class ModelsPage {
         out.put("serving", all.isEmpty() ? null : all.get(0).getVersion());
         out.put("following", versions.isFollowing());
         ArrayNode list = out.putArray("versions");
+        Set<String> listed = new HashSet<>();
         for (ModelUpdate u : all) {
+            if (!listed.add(u.getVersion())) {
+                continue; // announced again (a rollback): listed once, at its newest announcement
+            }
             ObjectNode v = list.addObject().put("version", u.getVersion()).put("model", u.getModelName())
                     .put("createdAt", u.getCreatedAt().toString()).put("parentVersion", u.getParentVersion())
                     .put("trainingMode", u.getTrainingMode().name()).put("labels", String.join(", ", u.getLabels()));
@@ -55,6 +61,19 @@ final class ModelsPage {
 
     ObjectNode retrain() throws IOException, InterruptedException {
         return JSON.createObjectNode().put("message", "the trainer answered: " + trainer.retrain());
+    }
+
+    /**
+     * "Roll back to this version", through the trainer so the update is published and signed like any other. Only a
+     * version this console lists is passed on; the trainer's answer is shown whatever it is.
+     */
+    ObjectNode rollback(String version) throws IOException, InterruptedException {
+        if (versions.find(version).isEmpty()) {
+            throw new IllegalArgumentException("no such version: " + version);
+        }
+        TrainerClient.TrainerAnswer answer = trainer.rollback(version);
+        return JSON.createObjectNode().put("accepted", answer.accepted())
+                .put("message", "the trainer answered: " + answer);
     }
 
     Optional<byte[]> report(String version) throws IOException, InterruptedException {

@@ -8,13 +8,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The console's client of the trainer's ops endpoints: {@code POST /retrain} with the trainer's bearer token, and
+ * The console's client of the trainer's ops endpoints: {@code POST /retrain} and {@code POST /rollback} with the
+ * trainer's bearer token, and
  * each version's {@code report.html}, read from the trainer's model store (its URL) or, for {@code file:} artifacts,
  * from a folder this console can read (a shared volume, the demo). Nothing else is fetched: a URI elsewhere gets no
  * report.
@@ -42,13 +45,39 @@ final class TrainerClient {
 
     /** @return the trainer's answer, e.g. {@code 202 retrain requested} */
     String retrain() throws IOException, InterruptedException {
+        return post("/retrain").toString();
+    }
+
+    /**
+     * Asks the trainer to publish {@code version} again ({@code POST /rollback?version=}); the trainer checks it is a
+     * stored, announced version that is not serving.
+     *
+     * @return the trainer's status and message, e.g. {@code 202 rolled back from v2 to v1; ...}
+     */
+    TrainerAnswer rollback(String version) throws IOException, InterruptedException {
+        return post("/rollback?version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
+    }
+
+    /** A status and the message of the trainer's answer. */
+    record TrainerAnswer(int status, String message) {
+        boolean accepted() {
+            return status / 100 == 2;
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + message;
+        }
+    }
+
+    private TrainerAnswer post(String pathAndQuery) throws IOException, InterruptedException {
         if (!canRetrain()) {
             throw new IllegalStateException("no trainer configured: set console.trainer.url and console.trainer.token");
         }
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/retrain")).timeout(TIMEOUT)
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() + " " + r.body().strip();
+        return new TrainerAnswer(r.statusCode(), r.body().strip());
     }
 
     /** Whether the trainer answers {@code /ready} with 200; empty when there is no trainer or it cannot be reached. */

@@ -93,6 +93,9 @@ class ConsoleApiTest {
             assertEquals(403, c.post("/api/next", "{}", null, null).statusCode(), "no token");
             assertEquals(403, c.post("/api/next", "{}", "forged", null).statusCode(), "a wrong token");
             assertEquals(0, c.call("/api/next", "{}").get("counts").get("done").asInt(), "with both: answered");
+            assertEquals(403, c.post("/api/rollback", "{\"version\":\"1\"}", null, null).statusCode(), "no token");
+            assertEquals(403, c.post("/api/rollback", "{\"version\":\"1\"}", "forged", null).statusCode());
+            assertEquals(List.of(), f.rollbacks, "the trainer was not asked to roll back");
             HttpResponse<String> crossSite = new ConsoleClient(f.url()).post("/login",
                     "name=eve&token=x", null, "https://evil.example");
             assertEquals(403, crossSite.statusCode(), "a sign-in posted from another site");

@@ -39,6 +39,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -56,7 +58,10 @@ final class ConsoleFixture implements AutoCloseable {
     private final KafkaProducer<byte[], SpecificRecord> records;
     private final KafkaConsumer<byte[], LabeledExample> feedback;
     private final UpdateSigner signer = new UpdateSigner(SigningKeys.generate().getPrivate());
-    /** The trainer's side: its real ops server, with a retrain action that only counts. */
+    /**
+     * The trainer's side: its real ops server, with a retrain action that only counts and a rollback action that, like
+     * the trainer's, signs a version published before anew and sends it to the update topic.
+     */
     private final OpsServer trainer;
     final AtomicInteger retrains = new AtomicInteger();
     /** A stream app's ops port as far as the Models page looks: a real ops server whose metrics say it serves v2. */
@@ -64,6 +69,8 @@ final class ConsoleFixture implements AutoCloseable {
     /** A hostile instance: a real HTTP server whose metrics name a version made of markup. */
     private final com.sun.net.httpserver.HttpServer hostile;
     static final String HOSTILE_VERSION = "<img src=x onerror=\"window.pwned=true\">";
+    final List<String> rollbacks = new CopyOnWriteArrayList<>();
+    private final Map<String, ModelUpdate> published = new ConcurrentHashMap<>();
     private TriageConsole console;
 
     ConsoleFixture(String name) {
@@ -86,12 +93,13 @@ final class ConsoleFixture implements AutoCloseable {
                     () -> true).onPost("/retrain", BearerToken.of(TRAINER_TOKEN), () -> {
                         retrains.incrementAndGet();
                         return "retrain requested";
-                    });
+                    }).onPostWithQuery("/rollback", BearerToken.of(TRAINER_TOKEN),
+                            query -> rollBack(query.get("version")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         settings.put(ConsoleSettings.TRAINER_URL, "http://127.0.0.1:" + trainer.port());
-        streamApp = servingStreamApp("triage", "2");
+        streamApp = servingStreamApp("triage", "v2");
         hostile = hostileStreamApp();
         // the trainer's ops port too: an instance whose metrics name no serving version
         settings.put(ConsoleSettings.STREAM_APPS, "http://127.0.0.1:" + streamApp.port() + ",http://127.0.0.1:"
@@ -160,7 +168,7 @@ final class ConsoleFixture implements AutoCloseable {
         ReviewItem item = ReviewItem.newBuilder().setEventId(id).setText(text).setLabel(scoreA >= scoreB ? "a" : "b")
                 .setScore(Math.max(scoreA, scoreB)).setMargin(Math.abs(scoreA - scoreB))
                 .setScores(Map.of("a", scoreA, "b", scoreB)).setReasons(List.of(ReviewReason.SMALL_MARGIN))
-                .setModelName("triage").setModelVersion("3").setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setModelName("triage").setModelVersion("v3").setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
                 .setClassifiedAt(Instant.ofEpochMilli(1_700_000_000_100L)).build();
         send(ConsoleSettings.REVIEW_TOPIC, id, item);
     }
@@ -171,7 +179,22 @@ final class ConsoleFixture implements AutoCloseable {
                 .setArtifactUri(folder.toUri().toString()).setSha256("0".repeat(64)).setLabels(List.of("a", "b"))
                 .setMetrics(Map.of("accuracy", (double) accuracy, "macro_f1", accuracy - 0.05)).setParentVersion(parent)
                 .setTrainingMode(TrainingMode.HEAD).setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L)).build();
+        published.put(version, update);
         send(ConsoleSettings.TOPIC_MODEL_UPDATES, "triage", signer.sign(update));
+    }
+
+    private OpsServer.Answer rollBack(String version) {
+        rollbacks.add(String.valueOf(version));
+        ModelUpdate update = version == null ? null : published.get(version);
+        if (update == null) {
+            return new OpsServer.Answer(404, version + " was never announced");
+        }
+        try {
+            send(ConsoleSettings.TOPIC_MODEL_UPDATES, "triage", signer.sign(update));
+        } catch (Exception e) {
+            return new OpsServer.Answer(503, "publishing failed: " + e);
+        }
+        return new OpsServer.Answer(202, "rolled back to " + version);
     }
 
     /** A result of {@code version} classified now, as the stream app writes it. */

@@ -137,8 +137,8 @@ class ReviewPageBrowserTest {
         Path v1 = Files.createDirectories(store.resolve("v1"));
         Files.writeString(v1.resolve(TrainerClient.REPORT_FILE), "<!DOCTYPE html><h1 id=\"title\">Report of v1</h1>"
                 + "<script>document.getElementById('title').textContent = 'script ran'</script>");
-        fixture.publish("1", null, 0.81f, v1);
-        fixture.publish("2", "1", 0.93f, Files.createDirectories(store.resolve("v2")));
+        fixture.publish("v1", null, 0.81f, v1);
+        fixture.publish("v2", "v1", 0.93f, Files.createDirectories(store.resolve("v2")));
         WebDriver browser = browser();
         signIn(browser, "ana", ConsoleFixture.TOKEN);
         wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
@@ -173,10 +173,46 @@ class ReviewPageBrowserTest {
         assertTrue(browser.getPageSource().contains("no report for this version here"));
     }
 
+    /**
+     * The trainer here is the fixture's stand-in on the real ops server (the real {@code POST /rollback} is tested in
+     * the trainer's ManualRollbackIntegrationTest, with a stream app): the click reaches it through the console with
+     * the trainer's token, the version is published again on the real update topic, and the page shows it serving.
+     */
+    @Test
+    void rollbackFromTheModelsPageRepublishesTheOlderVersionThroughTheTrainer(@TempDir Path store) throws Exception {
+        fixture.publish("v1", null, 0.81f, Files.createDirectories(store.resolve("v1")));
+        fixture.publish("v2", "v1", 0.93f, Files.createDirectories(store.resolve("v2")));
+        WebDriver browser = browser();
+        signIn(browser, "ana", ConsoleFixture.TOKEN);
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("text")));
+        browser.findElement(By.linkText("Models")).click();
+        wait(browser).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#versions tbody tr"), 2));
+        List<WebElement> buttons = browser.findElements(By.cssSelector("button.rollback"));
+        assertEquals(1, buttons.size(), "no rollback to the version serving");
+        assertEquals("v1", buttons.get(0).getAttribute("data-version"));
+
+        buttons.get(0).click();
+        wait(browser).until(ExpectedConditions.alertIsPresent()).dismiss();
+        Thread.sleep(500);
+        assertEquals(List.of(), fixture.rollbacks, "cancelled at the confirm step: the trainer was not called");
+
+        browser.findElement(By.cssSelector("button.rollback")).click();
+        wait(browser).until(ExpectedConditions.alertIsPresent()).accept();
+        wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("notice")));
+        assertEquals("the trainer answered: 202 rolled back to v1", browser.findElement(By.id("notice")).getText());
+        assertEquals(List.of("v1"), fixture.rollbacks, "the trainer's POST /rollback was called once, for v1");
+        wait(browser).until(ExpectedConditions.textToBe(By.id("serving"), "v1"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#versions tbody tr"));
+        assertEquals(2, rows.size(), "a version announced again is listed once");
+        assertTrue(rows.get(0).getText().startsWith("v1 (serving)"), rows.get(0).getText());
+        assertEquals("v2", browser.findElement(By.cssSelector("button.rollback")).getAttribute("data-version"));
+        screenshot(browser, "models-rolled-back");
+    }
+
     @Test
     void theLivePageShowsEachVersionsFiguresAndDeadLettersAsText() throws Exception {
         for (int i = 0; i < 20; i++) {
-            fixture.result("r" + i, i < 15 ? "2" : "3", i % 3 == 0 ? "b" : "a", 0.55f + i * 0.02f, 10 + i, 40);
+            fixture.result("r" + i, i < 15 ? "v2" : "v3", i % 3 == 0 ? "b" : "a", 0.55f + i * 0.02f, 10 + i, 40);
         }
         fixture.deadLetter("<img src=x onerror=\"window.pwned=true\">\u0000\u0007 tail".getBytes(StandardCharsets.UTF_8),
                 "UNDECODABLE: not an Avro TextEvent");

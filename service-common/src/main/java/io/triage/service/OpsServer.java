@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -55,7 +57,7 @@ public final class OpsServer implements AutoCloseable {
     /** A connection on which nothing moves for this long (unfinished headers, a download nobody reads) is closed. */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
     public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
-    /** The actions take no input: a body is tolerated up to this size, and refused with 413 above it. */
+    /** The actions take no body (input comes in the query string): a body is tolerated up to this size, and refused with 413 above it. */
     public static final int MAX_BODY_BYTES = 1024;
     /** Handler threads plus the acceptor and selector; none of them waits on a client, so the queue drains. */
     private static final int MAX_THREADS = 8;
@@ -116,6 +118,18 @@ public final class OpsServer implements AutoCloseable {
      * body over {@link #MAX_BODY_BYTES} 413.
      */
     public OpsServer onPost(String path, BearerToken token, Supplier<String> action) {
+        return onPostWithQuery(path, token, query -> new Answer(202, action.get()));
+    }
+
+    /** What an action answers: its HTTP status and a one-line message. */
+    public record Answer(int status, String message) {}
+
+    /**
+     * Like {@link #onPost}, for an action that takes its input from the query string (e.g. {@code ?version=v1}) and
+     * answers with a status of its own (a 4xx for input it refuses). The parameters are hostile: a query that is not
+     * valid percent-encoding gets 400 before the action runs.
+     */
+    public OpsServer onPostWithQuery(String path, BearerToken token, Function<Map<String, String>, Answer> action) {
         routes.put(path, (request, response, callback) -> post(request, response, callback, token, action));
         return this;
     }
@@ -167,7 +181,7 @@ public final class OpsServer implements AutoCloseable {
     }
 
     private void post(Request request, Response response, Callback callback, BearerToken token,
-                      Supplier<String> action) {
+                      Function<Map<String, String>, Answer> action) {
         if (!"POST".equals(request.getMethod())) {
             response.getHeaders().put(HttpHeader.ALLOW, "POST");
             respond(response, callback, 405, "use POST\n", TEXT);
@@ -186,15 +200,24 @@ public final class OpsServer implements AutoCloseable {
         }
         // A chunked body has no announced length: count it as it comes, without waiting on the client.
         skipBody(request, 0, () -> {
-            String message;
+            Map<String, String> query = new java.util.HashMap<>();
             try {
-                message = action.get();
+                for (Fields.Field field : Request.extractQueryParameters(request)) {
+                    query.putIfAbsent(field.getName(), field.getValue()); // a repeated name: its first value
+                }
+            } catch (RuntimeException e) {
+                respond(response, callback, 400, "the query string is not valid\n", TEXT);
+                return;
+            }
+            Answer answer;
+            try {
+                answer = action.apply(query);
             } catch (RuntimeException e) {
                 LOG.error("{} failed", Request.getPathInContext(request), e);
                 respond(response, callback, 500, "failed\n", TEXT);
                 return;
             }
-            respond(response, callback, 202, message + "\n", TEXT);
+            respond(response, callback, answer.status(), answer.message() + "\n", TEXT);
         }, () -> tooLarge(response, callback), callback::failed);
     }
 

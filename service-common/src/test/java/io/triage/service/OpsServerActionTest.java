@@ -96,6 +96,28 @@ class OpsServerActionTest {
         assertEquals(0, runs.get());
     }
 
+    @Test
+    void anActionWithAQueryGetsItsParametersAndAnswersWithItsOwnStatus() throws Exception {
+        start(BearerToken.of(TOKEN)).onPostWithQuery("/rollback", BearerToken.of(TOKEN), query -> {
+            runs.incrementAndGet();
+            String version = query.get("version");
+            return version == null ? new OpsServer.Answer(400, "no version")
+                    : new OpsServer.Answer(202, "to [" + version + "]");
+        });
+        String auth = "Authorization: Bearer " + TOKEN;
+        RawHttp.Answer ok = RawHttp.send(server.port(), "POST", "/rollback?version=v%201&version=v2", auth,
+                "Content-Length: 0");
+        assertEquals(202, ok.status());
+        assertEquals("to [v 1]\n", ok.body(), "decoded; a repeated name: its first value");
+        assertEquals(400, RawHttp.send(server.port(), "POST", "/rollback", auth, "Content-Length: 0").status());
+        assertEquals(2, runs.get());
+        RawHttp.Answer malformed = RawHttp.send(server.port(), "POST", "/rollback?version=%ZZ", auth,
+                "Content-Length: 0");
+        assertEquals(400, malformed.status(), malformed.body());
+        assertEquals(401, RawHttp.send(server.port(), "POST", "/rollback?version=v1", "Content-Length: 0").status());
+        assertEquals(2, runs.get(), "neither a malformed query nor a missing token runs the action");
+    }
+
     private HttpResponse<String> post(String authorization, HttpRequest.BodyPublisher body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + PATH))
                 .timeout(Duration.ofSeconds(10)).POST(body);

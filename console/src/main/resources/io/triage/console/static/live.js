@@ -40,7 +40,7 @@
     versions.replaceChildren();
     for (const v of live.versions) {
       const panel = el('section', 'panel version');
-      panel.appendChild(el('h2', '', 'v' + v.version));
+      panel.appendChild(el('h2', '', v.version));
       const figures = el('p', 'counts');
       for (const [name, value] of [['events', v.events], ['events/s', v.eventsPerSecond.toFixed(1)],
         ['p50', v.p50Ms + ' ms'], ['p99', v.p99Ms + ' ms']]) {

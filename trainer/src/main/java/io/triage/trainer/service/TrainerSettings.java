@@ -114,8 +114,8 @@ public final class TrainerSettings extends ConfigValues {
             new Setting(HTTP_PORT, "8090", "Port of `/metrics`, `/health`, `/ready` and `POST /retrain`; `-1` "
                     + "turns them off."),
             SharedSettings.BIND_ADDRESS,
-            new Setting(RETRAIN_TOKEN, "", "Secret that `POST /retrain` requires as `Authorization: Bearer "
-                    + "<token>`; empty: the endpoint is disabled (401). Pass it from a secret store, e.g. a "
+            new Setting(RETRAIN_TOKEN, "", "Secret that `POST /retrain` and `POST /rollback` require as "
+                    + "`Authorization: Bearer <token>`; empty: the endpoints are disabled (401). Pass it from a secret store, e.g. a "
                     + "Kubernetes Secret."),
             new Setting(ROLLBACK_ENABLED, "true", "Automatic rollback: the trainer reads the stream apps' results "
                     + "(`topic.output`), scores each version on live labels (feedback whose `id` is a served event's "

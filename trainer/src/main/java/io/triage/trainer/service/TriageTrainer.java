@@ -21,6 +21,7 @@ import io.triage.service.ServiceRunner;
 import io.triage.service.TopicProvisioner;
 import io.triage.trainer.rollback.AutoRollback;
 import io.triage.trainer.rollback.LiveAccuracy;
+import io.triage.trainer.rollback.ManualRollback;
 import io.triage.trainer.rollback.RollbackRule;
 import io.triage.trainer.rollback.ServedResults;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,6 +56,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TriageTrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TriageTrainer.class);
     public static final String RETRAIN_PATH = "/retrain";
+    /** {@code POST /rollback?version=<v>}: publishes a stored, announced version again (see {@link ManualRollback}). */
+    public static final String ROLLBACK_PATH = "/rollback";
+    /**
+     * How long a rollback request waits for the run thread (a training run in progress outlasts it: 409); twice this
+     * stays under the console's 10 s call.
+     */
+    private static final Duration ROLLBACK_WAIT = Duration.ofSeconds(4);
     /** The model store, read-only, for stream apps that fetch versions over http (see model.store.url). */
     public static final String MODELS_PATH = "/models/";
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
@@ -76,6 +84,7 @@ public final class TriageTrainer implements AutoCloseable {
     private LiveAccuracy liveAccuracy;
     private ServedResults servedResults;
     private AutoRollback rollback;
+    private ManualRollback manualRollback;
     private OpsServer ops;
     private volatile List<String> knownLabels = List.of();
     private volatile RunOutcome lastOutcome;
@@ -127,6 +136,7 @@ public final class TriageTrainer implements AutoCloseable {
                 new ModelStorePruner(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)),
                         config.getInt(TrainerSettings.MODEL_STORE_KEEP, 1)), signer);
         retrainer = new Retrainer(config, store, updates, publisher, fetcher());
+        manualRollback = new ManualRollback(publisher::publishAgain, ROLLBACK_WAIT, this::wakeRunThread);
         // before any run: what a trainer stopped mid-publish left in the store
         new ModelStoreRecovery(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)))
                 .recover(updates.latest(), config.get(TrainerSettings.MODEL_STORE_URL));
@@ -153,6 +163,7 @@ public final class TriageTrainer implements AutoCloseable {
                         requestRetrain();
                         return "retrain requested";
                     })
+                    .onPostWithQuery(ROLLBACK_PATH, retrainToken, query -> rollBackTo(query.get("version")))
                     .serveFolder(MODELS_PATH, Path.of(config.get(TrainerSettings.MODEL_STORE)));
         }
         runs.setDaemon(true);
@@ -256,6 +267,7 @@ public final class TriageTrainer implements AutoCloseable {
                 synchronized (wake) {
                     wake.wait(CHECK_EVERY.toMillis());
                 }
+                handleManualRollback();
                 checkRollback();
                 long changes = store.changes();
                 Optional<String> reason = trigger.due(changes, System.currentTimeMillis());
@@ -294,6 +306,30 @@ public final class TriageTrainer implements AutoCloseable {
         }
     }
 
+    /** On the run thread, which owns the update log: never during a training run or an automatic rollback. */
+    private void handleManualRollback() {
+        manualRollback.handlePending(updates::acceptedNewestFirst).ifPresent(published ->
+                LOG.warn("{} published again on request (signed at {})", published.getVersion(),
+                        published.getSignedAt()));
+    }
+
+    /** On an HTTP thread: {@code POST /rollback?version=<v>}. */
+    private OpsServer.Answer rollBackTo(String version) {
+        try {
+            ManualRollback.Result result = manualRollback.request(version);
+            return new OpsServer.Answer(result.status(), result.message());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new OpsServer.Answer(503, "the trainer is stopping; nothing was published");
+        }
+    }
+
+    private void wakeRunThread() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
     private void runOnce(String reason, long changes) throws Exception {
         LOG.info("training run starts ({}); {} examples in the snapshot", reason, store.size());
         long start = System.nanoTime();
@@ -322,9 +358,7 @@ public final class TriageTrainer implements AutoCloseable {
     /** Trains at the next check, whatever arrived since the last run. */
     public void requestRetrain() {
         trigger.request();
-        synchronized (wake) {
-            wake.notifyAll();
-        }
+        wakeRunThread();
     }
 
     /** Ready once the feedback consumer owns its partitions. */

@@ -20,7 +20,7 @@ class AutoRollbackTest {
         return previous;
     });
 
-    private static ModelUpdate update(String version, String parent) {
+    static ModelUpdate update(String version, String parent) {
         return ModelUpdate.newBuilder().setModelName("triage").setVersion(version).setArtifactUri("file:/m/" + version)
                 .setSha256("00").setLabels(List.of("a", "b")).setMetrics(Map.of()).setParentVersion(parent)
                 .setTrainingMode(TrainingMode.HEAD).setCreatedAt(Instant.EPOCH).build();
