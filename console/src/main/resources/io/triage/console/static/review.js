@@ -26,7 +26,7 @@
       return;
     }
     $('event-id').textContent = current.eventId;
-    $('model').textContent = current.modelName + ' v' + current.modelVersion;
+    $('model').textContent = current.modelName + ' ' + current.modelVersion;
     $('text').textContent = current.text;
     $('text-pair').hidden = current.textPair === null;
     $('text-pair').textContent = current.textPair === null ? '' : current.textPair;
