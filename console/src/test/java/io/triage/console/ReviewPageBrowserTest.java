@@ -154,7 +154,7 @@ class ReviewPageBrowserTest {
         List<WebElement> instances = browser.findElements(By.cssSelector("#instances tbody tr"));
         assertTrue(instances.get(0).getText().endsWith("v2"), "the instance's own metrics: " + instances.get(0).getText());
         assertTrue(instances.get(1).getText().endsWith("serves no version of triage yet"), instances.get(1).getText());
-        assertTrue(instances.get(2).getText().endsWith("v" + ConsoleFixture.HOSTILE_VERSION),
+        assertTrue(instances.get(2).getText().endsWith(ConsoleFixture.HOSTILE_VERSION),
                 "a hostile instance's version, shown as text: " + instances.get(2).getText());
         assertEquals(0, browser.findElements(By.cssSelector("#instances img")).size(), "never as markup");
         assertEquals(Boolean.FALSE, ((ChromeDriver) browser).executeScript("return window.pwned === true"));
@@ -166,10 +166,10 @@ class ReviewPageBrowserTest {
         assertEquals(1, fixture.retrains.get(), "the trainer's POST /retrain was called once");
         screenshot(browser, "models-retrained");
 
-        browser.get(fixture.url() + "/models/1/report.html");
+        browser.get(fixture.url() + "/models/v1/report.html");
         assertEquals("Report of v1", browser.findElement(By.id("title")).getText(), "the report's script did not run");
         screenshot(browser, "report-v1");
-        browser.get(fixture.url() + "/models/2/report.html");
+        browser.get(fixture.url() + "/models/v2/report.html");
         assertTrue(browser.getPageSource().contains("no report for this version here"));
     }
 
