@@ -3,6 +3,7 @@ package io.triage.stream.swap;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.FailureStage;
 import io.triage.schemas.ModelUpdate;
+import io.triage.schemas.UpdateStage;
 import io.triage.service.DeadLetters;
 import io.triage.service.ModelUpdateLog;
 import io.triage.service.ModelUpdateRejected;
@@ -102,6 +103,12 @@ public final class ModelFollower implements AutoCloseable {
     private void handle(ModelUpdateLog.Entry e) throws InterruptedException {
         if (e.error() != null) {
             reject(e.record(), e.error());
+            return;
+        }
+        if (e.update().getStage() == UpdateStage.CANDIDATE) {
+            // a shadow-trial candidate (docs/guard-rails.md) is never swapped to: only its promotion is
+            LOG.info("model version {} announced as a candidate; it is not served", e.update().getVersion());
+            metrics.modelUpdate("candidate");
             return;
         }
         try {
