@@ -8,6 +8,7 @@ import io.triage.service.DeadLetters;
 import io.triage.service.ModelUpdateLog;
 import io.triage.service.ModelUpdateRejected;
 import io.triage.stream.ops.StreamMetrics;
+import io.triage.stream.shadow.ShadowRunner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,11 +34,20 @@ public final class ModelFollower implements AutoCloseable {
     private final String deadLetterTopic;
     private final int deadLetterMaxBytes;
     private final StreamMetrics metrics;
+    /** Runs candidates' shadow trials; null: candidates are ignored (promotion.mode=direct). */
+    private final ShadowRunner shadow;
     private final Thread thread;
     private volatile boolean running = true;
 
     public ModelFollower(ModelUpdateLog log, ModelSwapper swapper, Producer<byte[], DeadLetter> deadLetters,
                          String deadLetterTopic, int deadLetterMaxBytes, StreamMetrics metrics) {
+        this(log, swapper, deadLetters, deadLetterTopic, deadLetterMaxBytes, metrics, null);
+    }
+
+    /** @param shadow runs the shadow trials of candidates; null: candidates are ignored */
+    public ModelFollower(ModelUpdateLog log, ModelSwapper swapper, Producer<byte[], DeadLetter> deadLetters,
+                         String deadLetterTopic, int deadLetterMaxBytes, StreamMetrics metrics, ShadowRunner shadow) {
+        this.shadow = shadow;
         this.log = log;
         this.swapper = swapper;
         this.deadLetters = deadLetters;
@@ -107,9 +117,15 @@ public final class ModelFollower implements AutoCloseable {
         }
         if (e.update().getStage() == UpdateStage.CANDIDATE) {
             // a shadow-trial candidate (docs/guard-rails.md) is never swapped to: only its promotion is
-            LOG.info("model version {} announced as a candidate; it is not served", e.update().getVersion());
-            metrics.modelUpdate("candidate");
+            try {
+                trial(e.update());
+            } catch (ModelUpdateRejected rejected) {
+                reject(e.record(), rejected);
+            }
             return;
+        }
+        if (shadow != null) {
+            shadow.end("version " + e.update().getVersion() + " is announced to serve");
         }
         try {
             if (swapper.apply(e.update())) {
@@ -118,6 +134,17 @@ public final class ModelFollower implements AutoCloseable {
         } catch (ModelUpdateRejected rejected) {
             reject(e.record(), rejected);
         }
+    }
+
+    private void trial(ModelUpdate candidate) throws ModelUpdateRejected {
+        if (shadow == null) {
+            LOG.info("model version {} announced as a candidate; promotion.mode is direct here: ignored",
+                    candidate.getVersion());
+            metrics.modelUpdate("candidate_ignored");
+            return;
+        }
+        shadow.begin(swapper.prepare(candidate), candidate.getLabels(), swapper.servedVersion());
+        metrics.modelUpdate("candidate");
     }
 
     /** Logs, counts and dead-letters a refused update; a dead letter that cannot be sent is retried, never dropped. */
