@@ -19,7 +19,7 @@ class ShadowTrialTest {
     private static final List<String> LABELS = List.of("neg", "pos");
 
     /** A head that answers {@code answer(text)} with {@code score}; the text decides, as real inputs would. */
-    private record Head(String version, Function<String, String> answer, float score) implements BatchClassifier {
+    record Head(String version, Function<String, String> answer, float score) implements BatchClassifier {
         Head(String version, Function<String, String> answer) {
             this(version, answer, 0.9f);
         }
@@ -45,15 +45,15 @@ class ShadowTrialTest {
         return new Classification(label, 0.9f, Map.of(label, 0.9f), version);
     }
 
-    private static List<TextInput> texts(int n) {
+    static List<TextInput> texts(int n) {
         return IntStream.range(0, n).mapToObj(i -> TextInput.of(i % 2 == 0 ? "good " + i : "bad " + i)).toList();
     }
 
-    private static String truth(String text) {
+    static String truth(String text) {
         return text.startsWith("good") ? "pos" : "neg";
     }
 
-    private static List<Classification> served(List<TextInput> inputs) {
+    static List<Classification> served(List<TextInput> inputs) {
         return inputs.stream().map(i -> result(truth(i.text()), "v1")).toList();
     }
 
