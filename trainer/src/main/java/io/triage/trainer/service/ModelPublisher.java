@@ -121,7 +121,9 @@ public final class ModelPublisher {
                 .setTrainingMode(mode == TrainingMode.HEAD ? io.triage.schemas.TrainingMode.HEAD
                         : io.triage.schemas.TrainingMode.FULL)
                 .setCreatedAt(Instant.now())
-                .setStage(shadow ? UpdateStage.CANDIDATE : UpdateStage.SERVE)
+                // with no version serving from the topic (parent null) there is nothing to compare against: the
+                // first version serves at once, as in direct mode
+                .setStage(shadow && parentVersion != null ? UpdateStage.CANDIDATE : UpdateStage.SERVE)
                 .build();
         try {
             update = send(update);
@@ -133,7 +135,7 @@ public final class ModelPublisher {
                     + (parentVersion == null ? "the base model" : parentVersion), e);
         }
         pruner.prune(version, parentVersion); // only once announced: until then the previous version is the latest
-        if (shadow) {
+        if (update.getStage() == UpdateStage.CANDIDATE) {
             synchronized (this) {
                 announcedCandidate = update;
             }
