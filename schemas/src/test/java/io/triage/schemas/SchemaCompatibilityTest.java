@@ -83,7 +83,7 @@ class SchemaCompatibilityTest {
   void packagedSchemasMatchGeneratedClasses() throws IOException {
     for (Schema generated : List.of(TextEvent.getClassSchema(), ClassifiedEvent.getClassSchema(),
         LabeledExample.getClassSchema(), ModelUpdate.getClassSchema(), DeadLetter.getClassSchema(),
-        ReviewItem.getClassSchema())) {
+        ReviewItem.getClassSchema(), ShadowReport.getClassSchema())) {
       String resource = "/avro/" + generated.getName() + ".avsc";
       try (InputStream in = getClass().getResourceAsStream(resource)) {
         assertNotNull(in, resource + " is not packaged");

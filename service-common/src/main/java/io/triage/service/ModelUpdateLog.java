@@ -1,6 +1,7 @@
 package io.triage.service;
 
 import io.triage.schemas.ModelUpdate;
+import io.triage.schemas.UpdateStage;
 import io.triage.service.ModelUpdateRejected.Reason;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,7 +38,12 @@ import java.util.Set;
 public final class ModelUpdateLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelUpdateLog.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    /** Accepted updates kept for {@link #acceptedNewestFirst()}: start-up falls back through them. */
+    /**
+     * Key suffix of candidate updates (shadow trial): a key of their own, so that compaction never lets a rejected
+     * candidate replace the serving update.
+     */
+    public static final String CANDIDATE_KEY_SUFFIX = "/candidate";
+    /** Accepted serving updates kept for {@link #acceptedNewestFirst()}: start-up falls back through them. */
     private static final int HISTORY = 20;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -45,8 +51,12 @@ public final class ModelUpdateLog implements AutoCloseable {
     private final ModelUpdateCheck check;
     private final String modelName;
     private final Deque<ModelUpdate> accepted = new ArrayDeque<>();
-    /** The latest signing time accepted so far; an update signed no later is a replay. */
-    private Instant newestSignedAt;
+    /**
+     * The latest signing time accepted so far, per key (serving, candidate); an update signed no later is a replay.
+     * Per key because the two keys may sit on different partitions, read in no set order; the stage is signed, so
+     * a candidate cannot be replayed as a serving update.
+     */
+    private final Map<Boolean, Instant> newestSignedAt = new HashMap<>();
 
     /** One record of the topic: the accepted update, or why it was refused. */
     public record Entry(ConsumerRecord<byte[], byte[]> record, ModelUpdate update, ModelUpdateRejected error) {}
@@ -84,13 +94,21 @@ public final class ModelUpdateLog implements AutoCloseable {
         return out;
     }
 
-    /** The newest accepted update for this model name, after reading up to the current end. */
+    /** The record key of a model's candidate updates. */
+    public static String candidateKey(String modelName) {
+        return modelName + CANDIDATE_KEY_SUFFIX;
+    }
+
+    /** The newest accepted serving update for this model name, after reading up to the current end. */
     public Optional<ModelUpdate> latest() {
         readToEnd();
         return Optional.ofNullable(accepted.peekLast());
     }
 
-    /** The last accepted updates (at most {@value #HISTORY}), newest first, after reading up to the current end. */
+    /**
+     * The last accepted serving updates (at most {@value #HISTORY}), newest first, after reading up to the current
+     * end. Candidates are not among them: they are returned by {@link #poll} only.
+     */
     public List<ModelUpdate> acceptedNewestFirst() {
         readToEnd();
         List<ModelUpdate> out = new ArrayList<>(accepted);
@@ -126,7 +144,12 @@ public final class ModelUpdateLog implements AutoCloseable {
     }
 
     private Optional<Entry> read(ConsumerRecord<byte[], byte[]> r) {
-        if (r.key() == null || !modelName.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+        if (r.key() == null) {
+            return Optional.empty();
+        }
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        boolean candidateKey = key.equals(candidateKey(modelName));
+        if (!candidateKey && !modelName.equals(key)) {
             return Optional.empty();
         }
         if (r.value() == null) {
@@ -140,12 +163,16 @@ public final class ModelUpdateLog implements AutoCloseable {
         }
         try {
             check.check(update);
-            checkNotReplayed(update);
+            checkStage(update, candidateKey);
+            checkNotReplayed(update, candidateKey);
         } catch (ModelUpdateRejected e) {
             return Optional.of(new Entry(r, null, e));
         }
         if (update.getSignedAt() != null) {
-            newestSignedAt = update.getSignedAt();
+            newestSignedAt.put(candidateKey, update.getSignedAt());
+        }
+        if (candidateKey) {
+            return Optional.of(new Entry(r, update, null));
         }
         accepted.addLast(update);
         while (accepted.size() > HISTORY) {
@@ -154,10 +181,21 @@ public final class ModelUpdateLog implements AutoCloseable {
         return Optional.of(new Entry(r, update, null));
     }
 
-    private void checkNotReplayed(ModelUpdate u) throws ModelUpdateRejected {
-        if (u.getSignedAt() != null && newestSignedAt != null && !u.getSignedAt().isAfter(newestSignedAt)) {
+    /** After the signature check: a stage that goes with its key cannot have been moved there by anyone else. */
+    private static void checkStage(ModelUpdate u, boolean candidateKey) throws ModelUpdateRejected {
+        UpdateStage expected = candidateKey ? UpdateStage.CANDIDATE : UpdateStage.SERVE;
+        UpdateStage stage = u.getStage() == null ? UpdateStage.SERVE : u.getStage();
+        if (stage != expected) {
+            throw new ModelUpdateRejected(Reason.WRONG_STAGE, "version " + u.getVersion() + " has stage " + stage
+                    + " under a key for " + expected + " updates");
+        }
+    }
+
+    private void checkNotReplayed(ModelUpdate u, boolean candidateKey) throws ModelUpdateRejected {
+        Instant newest = newestSignedAt.get(candidateKey);
+        if (u.getSignedAt() != null && newest != null && !u.getSignedAt().isAfter(newest)) {
             throw new ModelUpdateRejected(Reason.REPLAYED, "version " + u.getVersion() + " was signed at "
-                    + u.getSignedAt() + ", not after the newest accepted update (signed at " + newestSignedAt + ")");
+                    + u.getSignedAt() + ", not after the newest accepted update with its key (signed at " + newest + ")");
         }
     }
 

@@ -18,6 +18,11 @@ public final class ModelUpdateRejected extends Exception {
         REPLAYED,
         /** The artifact URI lies outside the allowed locations. */
         URI_NOT_ALLOWED,
+        /**
+         * Its stage does not go with its key (a candidate under the serving key, or the reverse), or is one this
+         * reader does not know.
+         */
+        WRONG_STAGE,
         FETCH_FAILED, HASH_MISMATCH, INCOMPATIBLE_LABELS, LOAD_FAILED
     }
 

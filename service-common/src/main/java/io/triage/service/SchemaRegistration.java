@@ -8,6 +8,7 @@ import io.triage.schemas.DeadLetter;
 import io.triage.schemas.LabeledExample;
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.ReviewItem;
+import io.triage.schemas.ShadowReport;
 import io.triage.schemas.TextEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -27,7 +28,8 @@ public final class SchemaRegistration {
     /** The record types by name, as {@code topic=Type} arguments name them. */
     public static final Map<String, Class<? extends SpecificRecord>> TYPES = Map.of(
             "TextEvent", TextEvent.class, "ClassifiedEvent", ClassifiedEvent.class, "DeadLetter", DeadLetter.class,
-            "LabeledExample", LabeledExample.class, "ModelUpdate", ModelUpdate.class, "ReviewItem", ReviewItem.class);
+            "LabeledExample", LabeledExample.class, "ModelUpdate", ModelUpdate.class, "ReviewItem", ReviewItem.class,
+            "ShadowReport", ShadowReport.class);
 
     private SchemaRegistration() {}
 
@@ -40,6 +42,7 @@ public final class SchemaRegistration {
         t.put("triage.labeled-feedback", LabeledExample.class);
         t.put("triage.model-updates", ModelUpdate.class);
         t.put("triage.review", ReviewItem.class);
+        t.put("triage.shadow-reports", ShadowReport.class);
         return t;
     }
 

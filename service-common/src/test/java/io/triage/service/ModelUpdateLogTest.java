@@ -6,6 +6,7 @@ import io.triage.embedded.EmbeddedRegistry;
 import io.triage.embedded.SharedInfrastructure;
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TrainingMode;
+import io.triage.schemas.UpdateStage;
 import io.triage.service.trust.SigningKeys;
 import io.triage.service.trust.UpdateSigner;
 import io.triage.service.trust.UpdateVerifier;
@@ -35,7 +36,11 @@ class ModelUpdateLogTest {
     private static final UpdateSigner TRAINER = new UpdateSigner(SigningKeys.generate().getPrivate());
 
     private static ModelUpdate update(String version) {
-        return TRAINER.sign(ModelUpdate.newBuilder().setModelName("triage").setVersion(version)
+        return update(version, UpdateStage.SERVE);
+    }
+
+    private static ModelUpdate update(String version, UpdateStage stage) {
+        return TRAINER.sign(ModelUpdate.newBuilder().setModelName("triage").setVersion(version).setStage(stage)
                 .setArtifactUri("file:///store/triage/" + version + "/").setSha256("ab".repeat(32))
                 .setLabels(List.of("neg", "pos")).setMetrics(Map.of()).setTrainingMode(TrainingMode.HEAD)
                 .setCreatedAt(Instant.now()).build());
@@ -86,6 +91,44 @@ class ModelUpdateLogTest {
                 proxy.stop(0);
             }
         }
+    }
+
+    @Test
+    void candidatesHaveAKeyOfTheirOwnAndNeverBecomeTheServingUpdate() throws Exception {
+        EmbeddedKafka kafka = SharedInfrastructure.kafka();
+        EmbeddedRegistry registry = SharedInfrastructure.registry();
+        String topic = "mul2.updates";
+        kafka.createTopic(topic, 2);
+        ModelUpdate serving = update("v1");
+        ModelUpdate candidate = update("v2", UpdateStage.CANDIDATE);
+        try (KafkaProducer<byte[], ModelUpdate> p = KafkaClients.producer(kafka.bootstrapServers(),
+                KafkaClients.avroSerializer(registry.apiV2Url()))) {
+            // the candidate, signed later, on the partition read first: the serving update is no replay of it
+            p.send(new ProducerRecord<>(topic, 0, key(ModelUpdateLog.candidateKey("triage")), candidate)).get();
+            p.send(new ProducerRecord<>(topic, 1, key("triage"), serving)).get();
+            p.send(new ProducerRecord<>(topic, 0, key("triage"), update("v3", UpdateStage.CANDIDATE))).get();
+            p.send(new ProducerRecord<>(topic, 0, key(ModelUpdateLog.candidateKey("triage")), update("v4"))).get();
+        }
+        try (ModelUpdateLog log = new ModelUpdateLog(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                RegistrySettings.confluentWireFormat(registry.apiV2Url()), topic, "triage",
+                new UpdateVerifier(List.of(TRAINER.publicKey()), false))) {
+            List<ModelUpdateLog.Entry> read = log.readToEnd();
+            assertEquals(4, read.size(), read.toString());
+            for (ModelUpdateLog.Entry e : read) {
+                boolean wrong = e.record().offset() > 0;
+                assertEquals(wrong, e.error() != null, e.toString());
+                if (wrong) {
+                    assertEquals(ModelUpdateRejected.Reason.WRONG_STAGE, e.error().reason(), e.toString());
+                } else {
+                    assertEquals(e.record().partition() == 0 ? "v2" : "v1", e.update().getVersion());
+                }
+            }
+            assertEquals(List.of("v1"), log.acceptedNewestFirst().stream().map(ModelUpdate::getVersion).toList());
+        }
+    }
+
+    private static byte[] key(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Forwards every request to the real registry: the registry "coming back" on the port the reader uses. */

@@ -62,8 +62,8 @@ class SchemaRegistrationTest {
     void topicTypePairsAreCheckedAndTheDefaultsCoverEveryTopic() {
         assertThrows(IllegalArgumentException.class, () -> SchemaRegistration.parse(List.of("a=Nope")));
         assertThrows(IllegalArgumentException.class, () -> SchemaRegistration.parse(List.of("no-type")));
-        assertEquals(6, SchemaRegistration.defaultTopics().size());
-        assertEquals(6, Map.copyOf(SchemaRegistration.defaultTopics()).values().stream().distinct().count());
+        assertEquals(7, SchemaRegistration.defaultTopics().size());
+        assertEquals(7, Map.copyOf(SchemaRegistration.defaultTopics()).values().stream().distinct().count());
     }
 
     @Test

@@ -12,6 +12,9 @@ import io.triage.stream.ops.StreamMetrics;
 import io.triage.stream.serde.OutputFormat;
 import io.triage.stream.serde.OutputSerializers;
 import io.triage.stream.swap.ModelFollower;
+import io.triage.stream.shadow.ShadowRunner;
+import io.triage.stream.shadow.ShadowSample;
+import io.triage.schemas.ShadowReport;
 import io.triage.stream.swap.ModelSwapper;
 import io.triage.schemas.DeadLetter;
 import io.triage.service.ModelUpdateLog;
@@ -56,6 +59,7 @@ public final class TriageStreamApp implements AutoCloseable {
     private InferenceWorker worker;
     private ModelSwapper swapper;
     private ModelFollower follower;
+    private ShadowRunner shadow;
     private final OpsServer ops;
     private KafkaStreams streams;
 
@@ -109,13 +113,32 @@ public final class TriageStreamApp implements AutoCloseable {
         follower = new ModelFollower(
                 new ModelUpdateLog(config.clientConfig(), registryConfig, config.get(TOPIC_MODEL_UPDATES), config.get(MODEL_NAME),
                         verifier),
-                swapper, deadLetters, config.get(TOPIC_DEAD_LETTER), config.getInt(DEAD_LETTER_MAX_VALUE_BYTES, 1), metrics);
+                swapper, deadLetters, config.get(TOPIC_DEAD_LETTER), config.getInt(DEAD_LETTER_MAX_VALUE_BYTES, 1), metrics,
+                shadowRunner(registryConfig));
         if (follower.serveLatest()) {
             return swapper.servedLabels();
         }
         ModelBatchClassifier bootstrap = models.loadBootstrap();
         swapper.serve(bootstrap);
         return swapper.servedLabels().isEmpty() ? bootstrap.labels() : swapper.servedLabels();
+    }
+
+    /** Runs candidates' shadow trials beside the serving model; null when {@code shadow.sample} is 0. */
+    private ShadowRunner shadowRunner(Map<String, Object> registryConfig) throws Exception {
+        double sample = config.getDouble(SHADOW_SAMPLE, 0, 1);
+        if (sample == 0) {
+            return null;
+        }
+        String topic = config.get(TOPIC_SHADOW_REPORTS);
+        new TopicProvisioner(config.clientConfig()).ensureCompacted(topic);
+        Producer<byte[], ShadowReport> reports = new KafkaProducer<>(config.clientConfig(), new ByteArraySerializer(),
+                OutputSerializers.<ShadowReport>create(config.getEnum(OUTPUT_FORMAT, OutputFormat.class), registryConfig));
+        // a static member's id survives restarts, so its new reports replace its old ones in the trainer's sum
+        String instance = StreamsSettings.staticMember(config).orElse("dynamic-" + java.util.UUID.randomUUID());
+        shadow = new ShadowRunner(new ShadowSample(sample), config.getInt(SHADOW_QUEUE_BATCHES, 1), instance, reports,
+                topic, config.getLong(SHADOW_REPORT_MS, 100), config.getLong(SHADOW_MAX_MS, 1000));
+        worker.shadowTap(shadow);
+        return shadow;
     }
 
     private void startStreams(List<String> labels) throws Exception {
@@ -183,6 +206,9 @@ public final class TriageStreamApp implements AutoCloseable {
         }
         if (follower != null) {
             follower.close();
+        }
+        if (shadow != null) {
+            shadow.close(); // after the follower: no candidate can start any more
         }
         if (worker != null) {
             worker.close(); // after Streams: no task can submit a batch any more

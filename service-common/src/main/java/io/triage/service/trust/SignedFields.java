@@ -1,6 +1,7 @@
 package io.triage.service.trust;
 
 import io.triage.schemas.ModelUpdate;
+import io.triage.schemas.UpdateStage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -15,7 +16,8 @@ import java.util.TreeMap;
 /**
  * The bytes an update's signature covers: every field of a {@link ModelUpdate} but the signature itself, in a fixed
  * order, each length-prefixed, after a domain tag (so a signature over anything else can never pass as one over an
- * update). Not Avro's own encoding: it must not change when a reader's schema gains fields or the registry id changes.
+ * update). A serving update ({@code stage} SERVE or unset) covers the same bytes as before the stage existed.
+ * Not Avro's own encoding: it must not change when a reader's schema gains fields or the registry id changes.
  */
 final class SignedFields {
     static final String DOMAIN = "triage/model-update/v1";
@@ -48,6 +50,12 @@ final class SignedFields {
             string(out, u.getTrainingMode() == null ? null : u.getTrainingMode().name());
             instant(out, u.getCreatedAt());
             instant(out, u.getSignedAt());
+            // Added after v1: a serving update's bytes stay what they were (updates signed before the field
+            // existed still verify), any other stage adds a tagged tail, so no stage can pass for another.
+            if (u.getStage() != null && u.getStage() != UpdateStage.SERVE) {
+                string(out, "stage");
+                string(out, u.getStage().name());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }

@@ -2,6 +2,7 @@ package io.triage.service.trust;
 
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TrainingMode;
+import io.triage.schemas.UpdateStage;
 import io.triage.service.ModelUpdateRejected;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,23 @@ class UpdateSignatureTest {
             change.accept(signed);
             assertEquals(ModelUpdateRejected.Reason.BAD_SIGNATURE, rejection(signed, VERIFIER), signed.toString());
         }
+    }
+
+    @Test
+    void theStageIsSignedAndAServingUpdateCoversTheBytesItDidBeforeTheStageExisted() throws Exception {
+        ModelUpdate candidate = update();
+        candidate.setStage(UpdateStage.CANDIDATE);
+        ModelUpdate signed = SIGNER.sign(candidate);
+        VERIFIER.check(signed);
+        signed.setStage(UpdateStage.SERVE);
+        assertEquals(ModelUpdateRejected.Reason.BAD_SIGNATURE, rejection(signed, VERIFIER), "a candidate turned serving");
+
+        ModelUpdate serving = SIGNER.sign(update());
+        byte[] before = SignedFields.of(serving);
+        serving.setStage(null); // as unset: the bytes a signer before the stage existed covered
+        assertArrayEquals(before, SignedFields.of(serving));
+        serving.setStage(UpdateStage.CANDIDATE);
+        assertEquals(ModelUpdateRejected.Reason.BAD_SIGNATURE, rejection(serving, VERIFIER), "a serving update turned candidate");
     }
 
     @Test

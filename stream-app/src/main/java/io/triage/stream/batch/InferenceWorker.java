@@ -33,6 +33,8 @@ public final class InferenceWorker implements AutoCloseable {
     private final AtomicReference<BatchClassifier> serving;
     /** The {@link #generation()} of the serving model; written on the worker thread together with {@link #serving}. */
     private volatile long generation;
+    /** Where finished batches go for a shadow trial; set once at start-up. */
+    private volatile ShadowTap shadowTap = ShadowTap.NONE;
 
     private InferenceWorker(Executor executor, BatchClassifier initial) {
         this.executor = executor;
@@ -61,6 +63,15 @@ public final class InferenceWorker implements AutoCloseable {
     /** Runs every batch on the caller's thread, for tests that need processing to be synchronous. */
     public static InferenceWorker direct(BatchClassifier initial) {
         return new InferenceWorker(Runnable::run, initial);
+    }
+
+    /** Hands every finished batch to {@code tap} too (a shadow trial), off the model's thread. */
+    public void shadowTap(ShadowTap tap) {
+        this.shadowTap = tap;
+    }
+
+    public ShadowTap shadowTap() {
+        return shadowTap;
     }
 
     public boolean isLoaded() {

@@ -276,6 +276,12 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             generations.put(FLOOR, floor); // in the transaction of the results it was reached with
         }
         metrics.batch(size, outcome.modelNanos());
+        ShadowTap shadow = worker.shadowTap();
+        if (shadow != ShadowTap.NONE) {
+            shadow.offer(batch.events().stream().map(BufferedEvent::getId).toList(),
+                    batch.events().stream().map(e -> new TextInput(e.getText(), e.getTextPair())).toList(),
+                    outcome.results());
+        }
         // commit now rather than at the next commit interval: a read_committed reader sees results only then
         context.commit();
     }

@@ -49,6 +49,9 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String REVIEW_THRESHOLD = "review.threshold";
     public static final String REVIEW_MARGIN = "review.margin";
     public static final String REVIEW_SAMPLE = "review.sample";
+    public static final String SHADOW_SAMPLE = "shadow.sample", SHADOW_QUEUE_BATCHES = "shadow.queue.batches",
+            SHADOW_REPORT_MS = "shadow.report.ms", SHADOW_MAX_MS = "shadow.max.ms",
+            TOPIC_SHADOW_REPORTS = "topic.shadow.reports";
 
     /**
      * Every setting with its default and meaning, in the order docs/configuration.md lists them (generated from
@@ -138,7 +141,18 @@ public final class StreamAppSettings extends ConfigValues {
                     + "(`SMALL_MARGIN`); `0`: never."),
             new Setting(REVIEW_SAMPLE, "0.01", "Fraction of all results that go to review at random (`SAMPLE`), so "
                     + "that confident mistakes are found too; chosen by a hash of the event id, so a replay picks "
-                    + "the same events.")),
+                    + "the same events."),
+            new Setting(SHADOW_SAMPLE, "0.2", "Fraction of live events a candidate version (shadow trial, "
+                    + "`promotion.mode=shadow` on the trainer) classifies beside the serving one, after their results "
+                    + "are out; chosen by a hash of the event id. `0`: this instance runs no shadow trials."),
+            new Setting(SHADOW_QUEUE_BATCHES, "4", "Sampled batches waiting for the candidate at most; a full queue "
+                    + "drops the batch (counted in the report), so the live path never waits and memory stays bounded."),
+            new Setting(SHADOW_REPORT_MS, "5000", "How often this instance sends its shadow-trial figures to the "
+                    + "trainer."),
+            new Setting(SHADOW_MAX_MS, "1200000", "A candidate no verdict came for is dropped after this long; "
+                    + "twice the trainer's `shadow.window.ms`."),
+            new Setting(TOPIC_SHADOW_REPORTS, "triage.shadow-reports", "Compacted topic of the shadow-trial figures "
+                    + "(`ShadowReport`, key `version/instance`) that the trainer decides on.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win."),

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code setpriority(2)} through JNA (already on the class path with DJL). On Linux it applies to the calling
  * thread only. Elsewhere, or if it fails, the thread keeps its priority and swaps merely pause serving longer.
  */
-final class BackgroundPriority {
+public final class BackgroundPriority {
     /** The nice value of model loading: 0 is normal, 19 the lowest. */
     static final int NICE = 10;
 
@@ -35,7 +35,7 @@ final class BackgroundPriority {
     private BackgroundPriority() {}
 
     /** @return true when the calling thread now runs at {@link #NICE} */
-    static boolean lowerCurrentThread() {
+    public static boolean lowerCurrentThread() {
         if (!Platform.isLinux()) {
             LOG.info("model loading keeps normal CPU priority: lowering a thread's priority is implemented for Linux only");
             return false;

@@ -3,10 +3,12 @@ package io.triage.stream.swap;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.FailureStage;
 import io.triage.schemas.ModelUpdate;
+import io.triage.schemas.UpdateStage;
 import io.triage.service.DeadLetters;
 import io.triage.service.ModelUpdateLog;
 import io.triage.service.ModelUpdateRejected;
 import io.triage.stream.ops.StreamMetrics;
+import io.triage.stream.shadow.ShadowRunner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,11 +34,20 @@ public final class ModelFollower implements AutoCloseable {
     private final String deadLetterTopic;
     private final int deadLetterMaxBytes;
     private final StreamMetrics metrics;
+    /** Runs candidates' shadow trials; null: candidates are ignored (promotion.mode=direct). */
+    private final ShadowRunner shadow;
     private final Thread thread;
     private volatile boolean running = true;
 
     public ModelFollower(ModelUpdateLog log, ModelSwapper swapper, Producer<byte[], DeadLetter> deadLetters,
                          String deadLetterTopic, int deadLetterMaxBytes, StreamMetrics metrics) {
+        this(log, swapper, deadLetters, deadLetterTopic, deadLetterMaxBytes, metrics, null);
+    }
+
+    /** @param shadow runs the shadow trials of candidates; null: candidates are ignored */
+    public ModelFollower(ModelUpdateLog log, ModelSwapper swapper, Producer<byte[], DeadLetter> deadLetters,
+                         String deadLetterTopic, int deadLetterMaxBytes, StreamMetrics metrics, ShadowRunner shadow) {
+        this.shadow = shadow;
         this.log = log;
         this.swapper = swapper;
         this.deadLetters = deadLetters;
@@ -104,6 +115,18 @@ public final class ModelFollower implements AutoCloseable {
             reject(e.record(), e.error());
             return;
         }
+        if (e.update().getStage() == UpdateStage.CANDIDATE) {
+            // a shadow-trial candidate (docs/guard-rails.md) is never swapped to: only its promotion is
+            try {
+                trial(e.update());
+            } catch (ModelUpdateRejected rejected) {
+                reject(e.record(), rejected);
+            }
+            return;
+        }
+        if (shadow != null) {
+            shadow.end("version " + e.update().getVersion() + " is announced to serve");
+        }
         try {
             if (swapper.apply(e.update())) {
                 metrics.modelUpdate("swapped");
@@ -111,6 +134,17 @@ public final class ModelFollower implements AutoCloseable {
         } catch (ModelUpdateRejected rejected) {
             reject(e.record(), rejected);
         }
+    }
+
+    private void trial(ModelUpdate candidate) throws ModelUpdateRejected {
+        if (shadow == null) {
+            LOG.info("model version {} announced as a candidate; promotion.mode is direct here: ignored",
+                    candidate.getVersion());
+            metrics.modelUpdate("candidate_ignored");
+            return;
+        }
+        shadow.begin(swapper.prepare(candidate), candidate.getLabels(), swapper.servedVersion());
+        metrics.modelUpdate("candidate");
     }
 
     /** Logs, counts and dead-letters a refused update; a dead letter that cannot be sent is retried, never dropped. */

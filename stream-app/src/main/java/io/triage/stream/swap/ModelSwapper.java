@@ -36,7 +36,7 @@ public final class ModelSwapper {
     private final ArtifactFetcher fetcher;
     private final StreamMetrics metrics;
     private Set<String> servedLabels;
-    private String servedVersion;
+    private volatile String servedVersion;
 
     /** @param servedLabels the labels the app serves; empty: those of the first version from the update topic */
     public ModelSwapper(InferenceWorker worker, ServingModels models, ArtifactFetcher fetcher, StreamMetrics metrics,
@@ -76,18 +76,8 @@ public final class ModelSwapper {
         if (update.getVersion().equals(servedVersion)) {
             return false;
         }
-        if (servedLabels != null && !servedLabels.equals(new HashSet<>(update.getLabels()))) {
-            throw new ModelUpdateRejected(Reason.INCOMPATIBLE_LABELS, "version " + update.getVersion()
-                    + " has labels " + update.getLabels() + ", the app serves " + servedLabels, null);
-        }
         SwapSteps steps = new SwapSteps();
-        ModelBatchClassifier model;
-        try (FetchedArtifact artifact = fetch(update)) { // closing deletes a download once loaded
-            steps.done(SwapSteps.Step.FETCH);
-            verify(update, artifact);
-            steps.done(SwapSteps.Step.VERIFY);
-            model = load(update, artifact, steps);
-        }
+        ModelBatchClassifier model = prepare(update, steps);
         if (servedLabels == null) {
             servedLabels = Set.copyOf(update.getLabels()); // the first version from the topic fixes them
         }
@@ -98,6 +88,32 @@ public final class ModelSwapper {
         steps.record(metrics.registry());
         LOG.info("swapped to version {}: {}", update.getVersion(), steps);
         return true;
+    }
+
+    /**
+     * Fetches, verifies, loads and warms the update's artifact without serving it: a shadow trial's candidate
+     * (docs/guard-rails.md). Rejected as {@link #apply} would; closing the model is the caller's.
+     */
+    public ModelBatchClassifier prepare(ModelUpdate update) throws ModelUpdateRejected {
+        return prepare(update, new SwapSteps());
+    }
+
+    private ModelBatchClassifier prepare(ModelUpdate update, SwapSteps steps) throws ModelUpdateRejected {
+        if (servedLabels != null && !servedLabels.equals(new HashSet<>(update.getLabels()))) {
+            throw new ModelUpdateRejected(Reason.INCOMPATIBLE_LABELS, "version " + update.getVersion()
+                    + " has labels " + update.getLabels() + ", the app serves " + servedLabels, null);
+        }
+        try (FetchedArtifact artifact = fetch(update)) { // closing deletes a download once loaded
+            steps.done(SwapSteps.Step.FETCH);
+            verify(update, artifact);
+            steps.done(SwapSteps.Step.VERIFY);
+            return load(update, artifact, steps);
+        }
+    }
+
+    /** The version serving now (null before the first). */
+    public String servedVersion() {
+        return servedVersion;
     }
 
     private FetchedArtifact fetch(ModelUpdate update) throws ModelUpdateRejected {

@@ -6,6 +6,8 @@ import io.triage.model.drift.ReferenceProfile;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.train.TrainingMode;
 import io.triage.schemas.ModelUpdate;
+import io.triage.schemas.UpdateStage;
+import io.triage.service.ModelUpdateLog;
 import io.triage.service.trust.UpdateSigner;
 import io.triage.training.report.HtmlReport;
 import org.apache.kafka.clients.producer.Producer;
@@ -42,6 +44,10 @@ public final class ModelPublisher {
     private final String topic;
     private final Optional<UpdateSigner> signer;
     private final ModelStorePruner pruner;
+    /** promotion.mode=shadow: a new version is announced as a candidate first (docs/guard-rails.md). */
+    private boolean shadow;
+    /** The candidate announced last and not taken yet by the shadow trial. */
+    private ModelUpdate announcedCandidate;
 
     /**
      * @param storeUrl where stream apps download the store's folders from, or empty to announce {@code file:} URIs
@@ -57,6 +63,19 @@ public final class ModelPublisher {
         this.topic = topic;
         this.signer = signer;
         this.pruner = pruner;
+    }
+
+    /** Announces new versions as shadow-trial candidates (promotion.mode=shadow) rather than to serve. */
+    public ModelPublisher announcingCandidates() {
+        this.shadow = true;
+        return this;
+    }
+
+    /** The candidate the last publish announced, once (empty in direct mode or when taken already). */
+    public synchronized Optional<ModelUpdate> takeCandidate() {
+        Optional<ModelUpdate> c = Optional.ofNullable(announcedCandidate);
+        announcedCandidate = null;
+        return c;
     }
 
     /**
@@ -102,6 +121,9 @@ public final class ModelPublisher {
                 .setTrainingMode(mode == TrainingMode.HEAD ? io.triage.schemas.TrainingMode.HEAD
                         : io.triage.schemas.TrainingMode.FULL)
                 .setCreatedAt(Instant.now())
+                // with no version serving from the topic (parent null) there is nothing to compare against: the
+                // first version serves at once, as in direct mode
+                .setStage(shadow && parentVersion != null ? UpdateStage.CANDIDATE : UpdateStage.SERVE)
                 .build();
         try {
             update = send(update);
@@ -113,6 +135,11 @@ public final class ModelPublisher {
                     + (parentVersion == null ? "the base model" : parentVersion), e);
         }
         pruner.prune(version, parentVersion); // only once announced: until then the previous version is the latest
+        if (update.getStage() == UpdateStage.CANDIDATE) {
+            synchronized (this) {
+                announcedCandidate = update;
+            }
+        }
         return update;
     }
 
@@ -130,10 +157,24 @@ public final class ModelPublisher {
         return send(ModelUpdate.newBuilder(previous).setSignedAt(null).setKeyId(null).setSignature(null).build());
     }
 
+    /**
+     * Announces a candidate that passed its shadow trial to serve: the same version, artifact and hash, stage SERVE,
+     * under the model's key, signed anew: the one record every stream app acts on.
+     */
+    public ModelUpdate promote(ModelUpdate candidate) throws ExecutionException, InterruptedException {
+        return send(ModelUpdate.newBuilder(candidate).setStage(UpdateStage.SERVE).setSignedAt(null).setKeyId(null)
+                .setSignature(null).build());
+    }
+
+    /** Candidates go under a key of their own, so that compaction keeps the serving update (ModelUpdateLog). */
+    private String key(ModelUpdate update) {
+        return update.getStage() == UpdateStage.CANDIDATE ? ModelUpdateLog.candidateKey(modelName) : modelName;
+    }
+
     /** Signs (unless unsigned updates are configured) and sends {@code update}, waiting for all in-sync replicas. */
     private ModelUpdate send(ModelUpdate update) throws ExecutionException, InterruptedException {
         ModelUpdate signed = signer.isPresent() ? signer.get().sign(update) : update;
-        producer.send(new ProducerRecord<>(topic, modelName, signed)).get();
+        producer.send(new ProducerRecord<>(topic, key(signed), signed)).get();
         return signed;
     }
 }

@@ -77,4 +77,15 @@ public final class TrainerMetrics {
                         + "live accuracy").tags("model", model, "from_version", fromVersion, "to_version", toVersion)
                 .register(registry).increment();
     }
+
+    /** A shadow trial's verdict: {@code outcome} promoted or the rejection's reason. */
+    public void shadowVerdict(String model, String outcome) {
+        if ("promoted".equals(outcome)) {
+            Counter.builder("triage.trainer.shadow.promoted").description("Candidates that passed their shadow trial")
+                    .tags("model", model).register(registry).increment();
+            return;
+        }
+        Counter.builder("triage.trainer.shadow.rejected").description("Candidates rejected by their shadow trial, "
+                + "by reason").tags("model", model, "reason", outcome).register(registry).increment();
+    }
 }

@@ -43,6 +43,11 @@ public final class TrainerSettings extends ConfigValues {
     public static final String ROLLBACK_TOLERANCE = "rollback.tolerance";
     public static final String ROLLBACK_MIN_LABELS = "rollback.min.labels";
     public static final String ROLLBACK_TRACK_EVENTS = "rollback.track.events";
+    public static final String PROMOTION_MODE = "promotion.mode", SHADOW_WINDOW_EVENTS = "shadow.window.events",
+            SHADOW_WINDOW_MS = "shadow.window.ms", SHADOW_MIN_EVENTS = "shadow.min.events",
+            SHADOW_MIN_AGREEMENT = "shadow.min.agreement", SHADOW_MIN_LABEL_SHARE = "shadow.min.label.share",
+            SHADOW_MAX_LABEL_SHARE_CHANGE = "shadow.max.label.share.change",
+            TOPIC_SHADOW_REPORTS = "topic.shadow.reports";
 
     /** Every setting with its default and meaning, in the order docs/configuration.md lists them. */
     public static final DocumentedSettings SETTINGS = new DocumentedSettings("Trainer", ENV_PREFIX, List.of(
@@ -128,7 +133,23 @@ public final class TrainerSettings extends ConfigValues {
                     + "is decided."),
             new Setting(ROLLBACK_TRACK_EVENTS, "100000", "Served results remembered (input id, version, label; the "
                     + "newest, about 100 bytes each) for live labels to be scored against; a label for an older "
-                    + "event is not scored.")),
+                    + "event is not scored."),
+            new Setting(PROMOTION_MODE, "direct", "`direct`: a version that passes evaluation is announced to serve. "
+                    + "`shadow`: it is announced as a candidate, runs beside the serving one on the stream apps' "
+                    + "sampled events (their `shadow.sample`), and serves only if its shadow trial passes."),
+            new Setting(SHADOW_WINDOW_EVENTS, "500", "Events the fleet's shadow figures must cover before the trial "
+                    + "is decided."),
+            new Setting(SHADOW_WINDOW_MS, "600000", "A trial is decided after this long with at least "
+                    + "`shadow.min.events`; with fewer, after twice this long it is rejected (`TOO_FEW_EVENTS`)."),
+            new Setting(SHADOW_MIN_EVENTS, "100", "Fewest events a trial is decided on after `shadow.window.ms`."),
+            new Setting(SHADOW_MIN_AGREEMENT, "0.5", "Share of events on which the candidate must choose the serving "
+                    + "version's label (`LOW_AGREEMENT`)."),
+            new Setting(SHADOW_MIN_LABEL_SHARE, "0.05", "A label the serving version answers more often than this "
+                    + "must not vanish from the candidate's answers (`LABEL_COLLAPSED`)."),
+            new Setting(SHADOW_MAX_LABEL_SHARE_CHANGE, "0.3", "Most a label's share of the answers may move between "
+                    + "the serving version and the candidate (`LABEL_SHARE_MOVED`)."),
+            new Setting(TOPIC_SHADOW_REPORTS, "triage.shadow-reports", "Compacted topic the stream apps send their "
+                    + "shadow-trial figures to.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to the trainer's Kafka clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after its own settings, so they win."),
                     SharedSettings.REGISTRY_CLIENT));

@@ -12,6 +12,13 @@ import io.triage.schemas.ClassifiedEvent;
 import io.triage.schemas.DeadLetter;
 import io.triage.schemas.LabeledExample;
 import io.triage.schemas.ModelUpdate;
+import io.triage.schemas.ShadowReport;
+import io.triage.schemas.FailureStage;
+import io.triage.service.DeadLetters;
+import io.triage.trainer.shadow.ShadowBounds;
+import io.triage.trainer.shadow.ShadowFigures;
+import io.triage.trainer.shadow.ShadowJudge;
+import io.triage.trainer.shadow.ShadowReports;
 import io.triage.service.AvroRecordDecoder;
 import io.triage.service.BearerToken;
 import io.triage.service.ModelUpdateLog;
@@ -28,6 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,6 +47,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -89,6 +98,12 @@ public final class TriageTrainer implements AutoCloseable {
     private volatile List<String> knownLabels = List.of();
     private volatile RunOutcome lastOutcome;
     private volatile AutoRollback.Rollback lastRollback;
+    /** promotion.mode=shadow: the stream apps' reports; null in direct mode. Owned by the run thread. */
+    private ShadowReports shadowReports;
+    /** The candidate on trial and its judge; null when none. Owned by the run thread. */
+    private ModelUpdate onTrial;
+    private ShadowJudge judge;
+    private volatile ShadowJudge.Verdict lastVerdict;
     private volatile boolean running = true;
 
     private TriageTrainer(TrainerSettings config) {
@@ -135,6 +150,7 @@ public final class TriageTrainer implements AutoCloseable {
                 updateProducer, config.get(TrainerSettings.TOPIC_MODEL_UPDATES),
                 new ModelStorePruner(modelStore.resolve(config.get(TrainerSettings.MODEL_NAME)),
                         config.getInt(TrainerSettings.MODEL_STORE_KEEP, 1)), signer);
+        startShadow(registryConfig);
         retrainer = new Retrainer(config, store, updates, publisher, fetcher());
         manualRollback = new ManualRollback(publisher::publishAgain, ROLLBACK_WAIT, this::wakeRunThread);
         // before any run: what a trainer stopped mid-publish left in the store
@@ -186,6 +202,92 @@ public final class TriageTrainer implements AutoCloseable {
         servedResults = new ServedResults(servedResultsConsumer(), new AvroRecordDecoder<>(ClassifiedEvent.class,
                 registryConfig), config.get(TrainerSettings.MODEL_NAME), track, liveAccuracy);
         servedResults.start(config.get(TrainerSettings.TOPIC_OUTPUT));
+    }
+
+    /** promotion.mode=shadow (docs/guard-rails.md): new versions are candidates until their trial passes. */
+    private void startShadow(Map<String, Object> registryConfig) throws Exception {
+        String mode = config.get(TrainerSettings.PROMOTION_MODE);
+        if ("direct".equals(mode)) {
+            return;
+        }
+        if (!"shadow".equals(mode)) {
+            throw new IllegalArgumentException(TrainerSettings.PROMOTION_MODE + " is direct or shadow, not " + mode);
+        }
+        String topic = config.get(TrainerSettings.TOPIC_SHADOW_REPORTS);
+        new TopicProvisioner(config.clientConfig()).ensureCompacted(topic);
+        Map<String, Object> c = new HashMap<>(config.clientConfig());
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        shadowReports = new ShadowReports(new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                new AvroRecordDecoder<>(ShadowReport.class, registryConfig), topic, config.get(TrainerSettings.MODEL_NAME));
+        publisher.announcingCandidates();
+    }
+
+    private void beginTrial(ModelUpdate candidate) {
+        shadowReports.fromNow();
+        onTrial = candidate;
+        judge = new ShadowJudge(candidate.getVersion(), candidate.getLabels(), Instant.now(),
+                new ShadowBounds(config.getDouble(TrainerSettings.SHADOW_MIN_AGREEMENT, 0, 1),
+                        config.getDouble(TrainerSettings.SHADOW_MIN_LABEL_SHARE, 0, 1),
+                        config.getDouble(TrainerSettings.SHADOW_MAX_LABEL_SHARE_CHANGE, 0, 1)),
+                config.getLong(TrainerSettings.SHADOW_WINDOW_EVENTS, 1),
+                Duration.ofMillis(config.getLong(TrainerSettings.SHADOW_WINDOW_MS, 0)),
+                config.getLong(TrainerSettings.SHADOW_MIN_EVENTS, 0));
+        LOG.info("shadow trial of version {} started", candidate.getVersion());
+    }
+
+    /**
+     * Decides the trial once its window is complete: promoted, the same version is announced to serve (one signed
+     * record, so every instance acts alike); rejected, nothing is announced, and the reason is counted and
+     * dead-lettered. A promotion that fails to send is tried again at the next check.
+     */
+    private void checkShadow() {
+        if (judge == null) {
+            return;
+        }
+        shadowReports.poll(judge);
+        Optional<ShadowJudge.Verdict> verdict = judge.decide(Instant.now());
+        if (verdict.isEmpty()) {
+            return;
+        }
+        ShadowJudge.Verdict v = verdict.get();
+        String model = config.get(TrainerSettings.MODEL_NAME);
+        ShadowFigures f = v.figures();
+        String figures = String.format(java.util.Locale.ROOT, "%d events, agreement %.4f, mean confidence %.4f, "
+                + "%d failures, candidate labels %s, serving labels %s", f.events(), f.agreement(), f.meanConfidence(),
+                f.failures(), java.util.Arrays.toString(f.candidateLabels()), java.util.Arrays.toString(f.servingLabels()));
+        if (v.promoted()) {
+            try {
+                publisher.promote(onTrial);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.error("promoting version {} failed; tried again at the next check", v.version(), e);
+                return;
+            }
+            metrics.shadowVerdict(model, "promoted");
+            LOG.info("version {} passed its shadow trial and serves now: {}", v.version(), figures);
+        } else {
+            String reason = v.reason().orElseThrow();
+            metrics.shadowVerdict(model, reason);
+            LOG.warn("version {} rejected by its shadow trial, the serving version stays: {} ({})", v.version(),
+                    v.rejection().orElseThrow(), figures);
+            DeadLetter letter = DeadLetters.of(model.getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
+                    config.get(TrainerSettings.TOPIC_MODEL_UPDATES), -1, -1, FailureStage.MODEL_UPDATE,
+                    new IllegalStateException("version " + v.version() + ": " + v.rejection().orElseThrow() + "; "
+                            + figures), reason, System.currentTimeMillis(),
+                    config.getInt(TrainerSettings.DEAD_LETTER_MAX_VALUE_BYTES, 0));
+            deadLetters.send(new ProducerRecord<>(config.get(TrainerSettings.TOPIC_DEAD_LETTER), null, letter));
+        }
+        lastVerdict = v;
+        judge = null;
+        onTrial = null;
+    }
+
+    /** The last shadow trial's verdict, if any. */
+    public Optional<ShadowJudge.Verdict> lastShadowVerdict() {
+        return Optional.ofNullable(lastVerdict);
     }
 
     /** A label from the feedback: scored when it is for an event a version served, and tracked still. */
@@ -269,6 +371,7 @@ public final class TriageTrainer implements AutoCloseable {
                 }
                 handleManualRollback();
                 checkRollback();
+                checkShadow();
                 long changes = store.changes();
                 Optional<String> reason = trigger.due(changes, System.currentTimeMillis());
                 if (reason.isPresent() && running) {
@@ -348,6 +451,9 @@ public final class TriageTrainer implements AutoCloseable {
         metrics.run(outcome.status(), Duration.ofNanos(System.nanoTime() - start));
         if (outcome.status() == RunOutcome.Status.PROMOTED) {
             metrics.published(outcome.candidate());
+            if (shadowReports != null) {
+                publisher.takeCandidate().ifPresent(this::beginTrial);
+            }
         }
         knownLabels = retrainer.knownLabels();
         LOG.info("training run {}: {}", outcome.status(), outcome.message());
@@ -414,6 +520,9 @@ public final class TriageTrainer implements AutoCloseable {
             if (servedResults != null) {
                 servedResults.close();
             }
+            if (shadowReports != null) {
+                shadowReports.wakeup(); // closed below, once the run thread that owns it has stopped
+            }
             // a run in progress stops at its next batch; an artifact being written is atomic anyway
             runs.interrupt();
             runs.join(Duration.ofMinutes(1).toMillis());
@@ -422,6 +531,9 @@ public final class TriageTrainer implements AutoCloseable {
         }
         if (updates != null) {
             updates.close();
+        }
+        if (shadowReports != null) {
+            shadowReports.close();
         }
         if (updateProducer != null) {
             updateProducer.close();
