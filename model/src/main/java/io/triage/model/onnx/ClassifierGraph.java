@@ -50,12 +50,11 @@ public final class ClassifierGraph {
     }
 
     /**
-     * The serialized ONNX model of {@code model}'s current weights (read from wherever they live), its attention
-     * given each row's key count (the tokenizer pads on the right; as fast as or faster than the 2-D mask in the
-     * A/B of docs/benchmarks.md, same logits).
+     * The serialized ONNX model of {@code model}'s current weights (read from wherever they live), its fused
+     * attention given the 2-D mask (the other forms won no consistent A/B: docs/benchmarks.md).
      */
     public static byte[] export(ClassifierModel model) {
-        return export(model, AttentionForm.FUSED_KEY_LENGTHS);
+        return export(model, AttentionForm.FUSED_2D_MASK);
     }
 
     /** {@link #export(ClassifierModel)} with each layer's attention in the given form. */
