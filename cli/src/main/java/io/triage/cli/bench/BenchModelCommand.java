@@ -262,9 +262,10 @@ final class BenchModelCommand implements Callable<Integer> {
             try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
                 onnx = in.readAllBytes();
             }
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(threads);
-            session = env.createSession(onnx, options);
+            // the same options as Triage's own sessions (threads, optimization level, no spinning): like with like
+            try (OrtSession.SessionOptions options = InferenceEngine.onnxRuntimeSessionOptions(threads)) {
+                session = env.createSession(onnx, options);
+            }
         }
 
         void encode(TextTokenizer tokenizer, List<TextInput> texts) throws OrtException {

@@ -2,6 +2,8 @@ package io.triage.model.infer;
 
 import ai.djl.Device;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.triage.model.config.ModelType;
 
 import java.util.Locale;
@@ -70,6 +72,14 @@ public enum InferenceEngine {
      */
     public static OrtEnvironment onnxRuntimeEnvironment() {
         return OnnxRuntimeForward.environment();
+    }
+
+    /**
+     * The session options Triage's own ONNX Runtime sessions use with {@code threads} intra-op threads, for code
+     * that runs ONNX Runtime directly and must compare like with like (the benchmark's peer); the caller closes them.
+     */
+    public static OrtSession.SessionOptions onnxRuntimeSessionOptions(int threads) throws OrtException {
+        return OnnxRuntimeForward.sessionOptions(threads);
     }
 
     /** As the setting spells it. */

@@ -56,10 +56,7 @@ final class OnnxRuntimeForward implements ForwardPass {
     static OnnxRuntimeForward load(ClassifierModel classifier, int cpuThreads) {
         byte[] onnx = ClassifierGraph.export(classifier);
         Model model = Model.newInstance(classifier.config().name(), Device.cpu(), ENGINE_NAME);
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(cpuThreads);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions options = sessionOptions(cpuThreads)) {
             model.load(new ByteArrayInputStream(onnx), Map.of("sessionOptions", options));
             deleteEmptyFolder(model.getModelPath()); // DJL makes a temporary folder for in-memory models
             return new OnnxRuntimeForward(model, classifier.config().numLabels());
@@ -71,6 +68,22 @@ final class OnnxRuntimeForward implements ForwardPass {
             model.close();
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The options of Triage's sessions: {@code cpuThreads} intra-op threads, no inter-op pool, every graph
+     * optimization, and pool threads that sleep between calls instead of spinning. ONNX Runtime's spinning default
+     * keeps idle threads busy-waiting for the next operator; on a few cores shared with Kafka clients, the JVM and
+     * other sessions they take the CPU the pass needs (measured 1.6–2.1× faster at batches 1 and 8 without it, on 2
+     * loaded cores: docs/benchmarks.md).
+     */
+    static OrtSession.SessionOptions sessionOptions(int cpuThreads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(cpuThreads);
+        options.setInterOpNumThreads(1);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
     }
 
     private static void deleteEmptyFolder(Path folder) {

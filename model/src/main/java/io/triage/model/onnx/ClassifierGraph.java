@@ -25,21 +25,41 @@ public final class ClassifierGraph {
     public static final String ATTENTION_MASK = "attention_mask";
     public static final String LOGITS = "logits";
 
+    /** How each layer's self-attention is expressed. */
+    public enum AttentionForm {
+        /** ONNX Runtime's fused {@code Attention}, given the raw [batch, sequence] 0/1 mask as int32. */
+        FUSED_2D_MASK,
+        /** The fused {@code Attention}, given each row's key count, [batch] int32 (right padding). */
+        FUSED_KEY_LENGTHS,
+        /** Standard operators: Q, K, V MatMuls, scaled scores plus a mask bias, Softmax, MatMul with V. */
+        UNFUSED
+    }
+
     private final ClassifierConfig config;
     private final EncoderConfig encoder;
     private final Map<String, Parameter> weights;
     private final OnnxGraph graph;
+    private final AttentionForm attention;
 
-    private ClassifierGraph(ClassifierModel model) {
+    private ClassifierGraph(ClassifierModel model, AttentionForm attention) {
+        this.attention = attention;
         this.config = model.config();
         this.encoder = config.encoder();
         this.weights = model.namedParameters();
         this.graph = new OnnxGraph(config.name());
     }
 
-    /** The serialized ONNX model of {@code model}'s current weights (read from wherever they live). */
+    /**
+     * The serialized ONNX model of {@code model}'s current weights (read from wherever they live), its fused
+     * attention given the 2-D mask (the other forms won no consistent A/B: docs/benchmarks.md).
+     */
     public static byte[] export(ClassifierModel model) {
-        ClassifierGraph g = new ClassifierGraph(model);
+        return export(model, AttentionForm.FUSED_2D_MASK);
+    }
+
+    /** {@link #export(ClassifierModel)} with each layer's attention in the given form. */
+    public static byte[] export(ClassifierModel model, AttentionForm attention) {
+        ClassifierGraph g = new ClassifierGraph(model, attention);
         g.build();
         return g.graph.toModelBytes();
     }
@@ -50,7 +70,12 @@ public final class ClassifierGraph {
         String mask = graph.input(ATTENTION_MASK, DataType.INT64, "batch", "sequence");
 
         String x = embeddings(ids, types);
-        String maskIndex = graph.node("", "Cast", mask).attr("to", DataType.INT32_VALUE).output();
+        String maskIndex = attention == AttentionForm.UNFUSED ? maskBias(mask)
+                : graph.node("", "Cast", mask).attr("to", DataType.INT32_VALUE).output();
+        if (attention == AttentionForm.FUSED_KEY_LENGTHS) { // the tokenizer pads on the right, so a row's count is its end
+            maskIndex = graph.node("", "ReduceSum", maskIndex, graph.longs("mask_axis1_1d", new long[] {1}, 1))
+                    .attr("keepdims", 0L).output();
+        }
         for (int l = 0; l < encoder.numLayers(); l++) {
             x = layer("encoder.layer." + l + ".", x, maskIndex);
         }
@@ -91,6 +116,49 @@ public final class ClassifierGraph {
 
     /** One post-LN layer on ONNX Runtime's fused kernels. */
     private String layer(String p, String x, String maskIndex) {
+        String attended = attention == AttentionForm.UNFUSED ? unfusedAttention(p, x, maskIndex)
+                : fusedAttention(p, x, maskIndex);
+        String projected = graph.op("MatMul", attended, transposed(p + "attention.output.dense.weight"));
+        String norm1 = skipNorm(projected, x, p + "attention.output.LayerNorm", p + "attention.output.dense.bias");
+        String up = graph.op("MatMul", norm1, transposed(p + "intermediate.dense.weight"));
+        String gelu = graph.node(OnnxGraph.MICROSOFT, "BiasGelu", up, vector(p + "intermediate.dense.bias")).output();
+        String down = graph.op("MatMul", gelu, transposed(p + "output.dense.weight"));
+        return skipNorm(down, norm1, p + "output.LayerNorm", p + "output.dense.bias");
+    }
+
+    /** [B,1,1,S] float: 0 where the key is a token, -10000 where it is padding. */
+    private String maskBias(String mask) {
+        String keep = graph.node("", "Cast", mask).attr("to", DataType.FLOAT_VALUE).output();
+        String padding = graph.op("Sub", graph.floats("one", new float[] {1f}), keep);
+        String bias = graph.op("Mul", padding, graph.floats("mask_penalty", new float[] {-10000f}));
+        return graph.op("Unsqueeze", bias, graph.longs("axes_1_2", new long[] {1, 2}, 2));
+    }
+
+    /** Self-attention on standard operators: softmax(Q·Kᵀ/√d + mask bias)·V per head, heads merged: [B,S,H]. */
+    private String unfusedAttention(String p, String x, String maskBias) {
+        int h = encoder.hiddenSize();
+        long heads = encoder.numHeads();
+        String split = graph.longs(p + "attention.heads_shape", new long[] {0, 0, heads, h / heads}, 4);
+        String q = heads(p, "query", x, split, new long[] {0, 2, 1, 3});
+        String k = heads(p, "key", x, split, new long[] {0, 2, 3, 1});
+        String v = heads(p, "value", x, split, new long[] {0, 2, 1, 3});
+        String scores = graph.op("Mul", graph.op("MatMul", q, k),
+                graph.floats(p + "attention.scale", new float[] {(float) (1 / Math.sqrt((double) h / heads))}));
+        String probs = graph.node("", "Softmax", graph.op("Add", scores, maskBias)).attr("axis", -1L).output();
+        String merged = graph.node("", "Transpose", graph.op("MatMul", probs, v))
+                .attr("perm", new long[] {0, 2, 1, 3}).output();
+        return graph.op("Reshape", merged, graph.longs(p + "attention.merged_shape", new long[] {0, 0, h}, 3));
+    }
+
+    /** One projection split into heads and laid out by {@code perm}: [B,heads,S,d] (or [B,heads,d,S] for K). */
+    private String heads(String p, String part, String x, String split, long[] perm) {
+        String w = p + "attention.self." + part;
+        String projected = graph.op("Add", graph.op("MatMul", x, transposed(w + ".weight")), vector(w + ".bias"));
+        return graph.node("", "Transpose", graph.op("Reshape", projected, split)).attr("perm", perm).output();
+    }
+
+    /** ONNX Runtime's fused {@code Attention}: one packed Q·K·V projection and the masked softmax in one kernel. */
+    private String fusedAttention(String p, String x, String maskIndex) {
         int h = encoder.hiddenSize();
         float[] qkv = new float[h * 3 * h];
         float[] qkvBias = new float[3 * h];
@@ -104,15 +172,9 @@ public final class ClassifierGraph {
             }
             System.arraycopy(values(p + "attention.self." + parts[part] + ".bias"), 0, qkvBias, part * h, h);
         }
-        String attended = graph.node(OnnxGraph.MICROSOFT, "Attention", x, graph.floats(p + "attention.qkv.weight", qkv, h, 3L * h),
+        return graph.node(OnnxGraph.MICROSOFT, "Attention", x, graph.floats(p + "attention.qkv.weight", qkv, h, 3L * h),
                         graph.floats(p + "attention.qkv.bias", qkvBias, 3L * h), maskIndex)
                 .attr("num_heads", (long) encoder.numHeads()).output();
-        String projected = graph.op("MatMul", attended, transposed(p + "attention.output.dense.weight"));
-        String norm1 = skipNorm(projected, x, p + "attention.output.LayerNorm", p + "attention.output.dense.bias");
-        String up = graph.op("MatMul", norm1, transposed(p + "intermediate.dense.weight"));
-        String gelu = graph.node(OnnxGraph.MICROSOFT, "BiasGelu", up, vector(p + "intermediate.dense.bias")).output();
-        String down = graph.op("MatMul", gelu, transposed(p + "output.dense.weight"));
-        return skipNorm(down, norm1, p + "output.LayerNorm", p + "output.dense.bias");
     }
 
     /** {@code LayerNorm(input + bias + skip)} in one kernel. */

@@ -121,6 +121,12 @@ final class OnnxGraph {
             return this;
         }
 
+        Node attr(String name, long[] values) {
+            node.addAttribute(AttributeProto.newBuilder().setName(name)
+                    .setType(AttributeProto.AttributeType.INTS).addAllInts(boxed(values)));
+            return this;
+        }
+
         Node attr(String name, float value) {
             node.addAttribute(AttributeProto.newBuilder().setName(name)
                     .setType(AttributeProto.AttributeType.FLOAT).setF(value));
