@@ -2,17 +2,24 @@ package io.triage.trainer.service;
 
 import io.triage.embedded.EmbeddedKafka;
 import io.triage.embedded.EmbeddedRegistry;
+import io.triage.schemas.ClassifiedEvent;
+import io.triage.service.KafkaClients;
 import io.triage.service.trust.SigningKeys;
+import io.triage.stream.TriageStreamApp;
 import io.triage.stream.config.StreamAppSettings;
 import io.triage.training.train.PhraseData;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import static io.triage.trainer.service.Feedback.awaitUntil;
 
 /** A stream app beside the trainer, on the shared broker and registry: its settings, and plain-text inputs for it. */
 final class LoopFixture {
@@ -43,6 +50,45 @@ final class LoopFixture {
             for (int i = 0; i < texts.size(); i++) {
                 producer.send(new ProducerRecord<>(topic, keyPrefix + i, texts.get(i)));
             }
+        }
+    }
+
+    /**
+     * A stream app and the trainer, started with these settings, and a read_committed reader of the outputs: returned
+     * once the trainer's first version, trained on 200 feedback phrases, serves.
+     */
+    record ServingV1(TriageStreamApp streamApp, TriageTrainer trainer, KafkaConsumer<byte[], ClassifiedEvent> outputs)
+            implements AutoCloseable {
+
+        static ServingV1 start(String prefix, EmbeddedKafka kafka, EmbeddedRegistry registry, Map<String, String> app,
+                               Map<String, String> trainer) throws Exception {
+            TriageStreamApp streamApp = TriageStreamApp.start(StreamAppSettings.of(app));
+            ServingV1 loop = null;
+            try {
+                TriageTrainer trainerService = TriageTrainer.start(TrainerSettings.of(trainer));
+                loop = new ServingV1(streamApp, trainerService, KafkaClients.committedReader(kafka.bootstrapServers(),
+                        prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url())));
+                awaitUntil(streamApp::isReady, Duration.ofSeconds(60), "the stream app serves its bootstrap model");
+                awaitUntil(trainerService::isReady, Duration.ofSeconds(60), "the trainer reads feedback");
+                Feedback.sendPhrases(kafka.bootstrapServers(), registry.apiV2Url(), prefix + "feedback", "f", 200, 7);
+                awaitUntil(() -> streamApp.metrics().modelUpdateCount("swapped") == 1, Duration.ofSeconds(300),
+                        "the stream app swaps to v1");
+                return loop;
+            } catch (Exception | Error e) {
+                if (loop != null) {
+                    loop.close();
+                } else {
+                    streamApp.close();
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            outputs.close();
+            trainer.close();
+            streamApp.close();
         }
     }
 }

@@ -52,15 +52,10 @@ class ManualRollbackIntegrationTest {
         trainer.put(TrainerSettings.RETRAIN_TOKEN, TOKEN);
         trainer.put(TrainerSettings.ROLLBACK_ENABLED, "false"); // only the requested rollback happens
 
-        try (TriageStreamApp streamApp = TriageStreamApp.start(StreamAppSettings.of(app));
-             TriageTrainer trainerService = TriageTrainer.start(TrainerSettings.of(trainer));
-             KafkaConsumer<byte[], ClassifiedEvent> outputs = KafkaClients.committedReader(kafka.bootstrapServers(),
-                     prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
-            awaitUntil(streamApp::isReady, Duration.ofSeconds(60), "the stream app serves its bootstrap model");
-            awaitUntil(trainerService::isReady, Duration.ofSeconds(60), "the trainer reads feedback");
-            Feedback.sendPhrases(kafka.bootstrapServers(), registry.apiV2Url(), prefix + "feedback", "f", 200, 7);
-            awaitUntil(() -> streamApp.metrics().modelUpdateCount("swapped") == 1, Duration.ofSeconds(300),
-                    "the stream app swaps to v1");
+        try (LoopFixture.ServingV1 loop = LoopFixture.ServingV1.start(prefix, kafka, registry, app, trainer)) {
+            TriageStreamApp streamApp = loop.streamApp();
+            TriageTrainer trainerService = loop.trainer();
+            KafkaConsumer<byte[], ClassifiedEvent> outputs = loop.outputs();
             assertEquals(409, rollback(trainerService, "?version=v1", TOKEN).statusCode(), "v1 serves");
             trainerService.requestRetrain();
             awaitUntil(() -> streamApp.metrics().modelUpdateCount("swapped") == 2, Duration.ofSeconds(300),

@@ -51,15 +51,10 @@ class RollbackIntegrationTest {
         trainer.put(TrainerSettings.ROLLBACK_MIN_LABELS, String.valueOf(LIVE_LABELS));
         trainer.put(TrainerSettings.ROLLBACK_TOLERANCE, "0.2");
 
-        try (TriageStreamApp streamApp = TriageStreamApp.start(StreamAppSettings.of(app));
-             TriageTrainer trainerService = TriageTrainer.start(TrainerSettings.of(trainer));
-             KafkaConsumer<byte[], ClassifiedEvent> outputs = KafkaClients.committedReader(kafka.bootstrapServers(),
-                     prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
-            awaitUntil(streamApp::isReady, Duration.ofSeconds(60), "the stream app serves its bootstrap model");
-            awaitUntil(trainerService::isReady, Duration.ofSeconds(60), "the trainer reads feedback");
-            Feedback.sendPhrases(kafka.bootstrapServers(), registry.apiV2Url(), prefix + "feedback", "f", 200, 7);
-            awaitUntil(() -> streamApp.metrics().modelUpdateCount("swapped") == 1, Duration.ofSeconds(300),
-                    "the stream app swaps to v1");
+        try (LoopFixture.ServingV1 loop = LoopFixture.ServingV1.start(prefix, kafka, registry, app, trainer)) {
+            TriageStreamApp streamApp = loop.streamApp();
+            TriageTrainer trainerService = loop.trainer();
+            KafkaConsumer<byte[], ClassifiedEvent> outputs = loop.outputs();
             List<ConsumerRecord<byte[], ClassifiedEvent>> seen = new ArrayList<>();
 
             List<ClassifiedEvent> servedByV1 = serve(kafka, prefix, outputs, seen, "a", 11);

@@ -54,15 +54,10 @@ class ShadowTrialIntegrationTest {
         trainer.put(TrainerSettings.SHADOW_MIN_AGREEMENT, "0.3");
         trainer.put(TrainerSettings.SHADOW_MAX_LABEL_SHARE_CHANGE, "0.6");
 
-        try (TriageStreamApp streamApp = TriageStreamApp.start(StreamAppSettings.of(app));
-             TriageTrainer trainerService = TriageTrainer.start(TrainerSettings.of(trainer));
-             KafkaConsumer<byte[], ClassifiedEvent> outputs = KafkaClients.committedReader(kafka.bootstrapServers(),
-                     prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url()))) {
-            awaitUntil(streamApp::isReady, Duration.ofSeconds(60), "the stream app serves its bootstrap model");
-            awaitUntil(trainerService::isReady, Duration.ofSeconds(60), "the trainer reads feedback");
-            Feedback.sendPhrases(kafka.bootstrapServers(), registry.apiV2Url(), prefix + "feedback", "f", 200, 7);
-            awaitUntil(() -> streamApp.metrics().modelUpdateCount("swapped") == 1, Duration.ofSeconds(300),
-                    "v1 serves at once: nothing from the topic served before it");
+        try (LoopFixture.ServingV1 loop = LoopFixture.ServingV1.start(prefix, kafka, registry, app, trainer)) {
+            TriageStreamApp streamApp = loop.streamApp();
+            TriageTrainer trainerService = loop.trainer();
+            KafkaConsumer<byte[], ClassifiedEvent> outputs = loop.outputs();
 
             trainerService.requestRetrain();
             awaitUntil(() -> streamApp.metrics().modelUpdateCount("candidate") == 1, Duration.ofSeconds(300),
