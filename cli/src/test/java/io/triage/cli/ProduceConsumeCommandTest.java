@@ -21,7 +21,7 @@ class ProduceConsumeCommandTest {
     private static Run triage(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(new TriageCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int exit = TriageCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
 
