@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static io.triage.stream.config.StreamAppSettings.*;
@@ -210,12 +212,33 @@ final class ChaosRun implements AutoCloseable {
         while (load.outputs().size() < wanted) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no progress after: " + step + " (" + (load.outputs().size() - before)
-                        + " results in " + PROGRESS_TIMEOUT.toSeconds() + " s); see " + fleet.logs());
+                        + " results in " + PROGRESS_TIMEOUT.toSeconds() + " s); " + diagnosis(before)
+                        + "; see " + fleet.logs());
             }
             Thread.sleep(50);
         }
         LOG.info("{}: {} more results in {} ms", step, load.outputs().size() - before,
                 Duration.ofNanos(System.nanoTime() - t0).toMillis());
+    }
+
+    /**
+     * What a stalled run looked like, on one line (CI shows the failure's message, not the instances' log files):
+     * results per output partition since the step began, each instance alive or not with its last warnings.
+     */
+    private String diagnosis(int from) {
+        List<Output> all = load.outputs();
+        Map<Integer, Long> byPartition = new TreeMap<>(all.subList(from, all.size()).stream()
+                .collect(Collectors.groupingBy(Output::partition,
+                        Collectors.counting())));
+        StringBuilder d = new StringBuilder("results by partition since the step " + byPartition
+                + ", events sent " + load.sentSoFar());
+        for (int i = 0; i <= INSTANCES; i++) {
+            d.append(" | instance ").append(i).append(fleet.isRunning(i) ? " up" : " down");
+            if (fleet.isRunning(i)) {
+                d.append(", last warnings: ").append(fleet.lastProblems(i, 3, 220));
+            }
+        }
+        return d.toString();
     }
 
     /**

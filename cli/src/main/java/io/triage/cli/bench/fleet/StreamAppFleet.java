@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,6 +172,20 @@ public final class StreamAppFleet implements AutoCloseable {
 
     private Path log(int id, int incarnation) {
         return dir.resolve("instance-" + id + "-" + incarnation + ".log");
+    }
+
+    /**
+     * The last {@code n} WARN or ERROR lines of instance {@code id}'s latest log, each cut to {@code width}
+     * characters: what a failure message shows of an instance, for a run whose log files are gone with its machine.
+     */
+    public List<String> lastProblems(int id, int n, int width) {
+        try (var lines = Files.lines(log(id), StandardCharsets.UTF_8)) {
+            List<String> problems = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+            return problems.subList(Math.max(0, problems.size() - n), problems.size()).stream()
+                    .map(l -> l.length() > width ? l.substring(0, width) : l).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(no log: " + e.getMessage() + ")");
+        }
     }
 
     /** Every log file, for a failure message. */
