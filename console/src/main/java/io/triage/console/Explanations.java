@@ -146,6 +146,8 @@ final class Explanations implements AutoCloseable {
         List<Neighbour> nearest = searched.isEmpty() ? List.of()
                 : new NearestExamples(model).find(input, searched.iterator(), limits.nearest(), loaded.features());
         boolean truncated = model.tokenizer().windows(input, 0).size() > 1;
+        LOG.info("explained {} tokens under version {} in {} ms, {} examples searched", tokens, version,
+                (System.nanoTime() - started) / 1_000_000, searched.size());
         return ExplanationJson.of(model, attribution, Baseline.PAD, truncated, nearest, searched.size(),
                 (System.nanoTime() - started) / 1_000_000);
     }
@@ -154,10 +156,11 @@ final class Explanations implements AutoCloseable {
     private Loaded load(String version) throws Exception {
         ModelUpdate update = versions.find(version).orElseThrow(() -> new Refused(404, "no version '" + version
                 + "' on the update topic"));
+        long started = System.nanoTime();
         try (FetchedArtifact artifact = fetcher.orElseThrow().fetchVerified(update.getArtifactUri(), update.getSha256())) {
             ClassifierModel model = ModelLoader.loadFolder(artifact.folder(), ModelOverrides.NONE.withVersion(version),
                     Device.cpu());
-            LOG.info("loaded version {} for explanations", version);
+            LOG.info("loaded version {} for explanations in {} ms", version, (System.nanoTime() - started) / 1_000_000);
             return new Loaded(model, new HashMap<>());
         }
     }

@@ -110,6 +110,7 @@ final class ConsoleFixture implements AutoCloseable {
                 + trainer.port() + ",http://127.0.0.1:" + hostile.getAddress().getPort());
         settings.put(ConsoleSettings.TRAINER_TOKEN, TRAINER_TOKEN);
         settings.put(ConsoleSettings.ARTIFACT_ALLOWED_URIS, STORE.toString());
+        settings.put(ConsoleSettings.EXPLAIN_TIMEOUT_MS, "300000"); // loading a version takes long on a busy test machine
         kafka.createTopic(prefix + ".review", 2);
         kafka.createTopic(prefix + ".feedback", 1);
         records = KafkaClients.producer(kafka.bootstrapServers(), KafkaClients.avroSerializer(registry.apiV2Url()));

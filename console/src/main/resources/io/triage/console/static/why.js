@@ -80,7 +80,9 @@ window.triageWhy = (function () {
     });
     $('why-scores').textContent = 'Score of ' + l.label + ': ' + l.score.toFixed(4) + ' for this text, '
       + l.baselineScore.toFixed(4) + ' for the baseline (every token replaced by padding).'
-      + (shown.truncated ? ' The text is longer than the model reads: only what it read is shown.' : '');
+      + (shown.truncated ? ' The text is longer than the model reads: only what it read is shown.' : '')
+      + (shown.model.headTrained ? '' : ' This version\'s classification head was never trained: its scores, and '
+        + 'so these attributions, mean nothing yet.');
     const gap = $('why-gap');
     gap.dataset.gap = String(shown.maxAbsGap);
     gap.textContent = 'Completeness check: the attributions add up to ' + l.sum.toFixed(5) + ', the score moved '
