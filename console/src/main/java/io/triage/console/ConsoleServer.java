@@ -55,7 +55,7 @@ final class ConsoleServer implements AutoCloseable {
             "/login", "login.html", "/review", "review.html", "/models", "models.html", "/live", "live.html");
     private static final Map<String, String> ASSETS = Map.of("/static/console.css", "console.css",
             "/static/api.js", "api.js", "/static/review.js", "review.js", "/static/login.js", "login.js",
-            "/static/models.js", "models.js", "/static/live.js", "live.js");
+            "/static/models.js", "models.js", "/static/live.js", "live.js", "/static/why.js", "why.js");
     /** A version's report: no script may run, and as a sandbox it is of no origin, so it can reach nothing here. */
     private static final String REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
     private static final String REPORT_PREFIX = "/models/", REPORT_SUFFIX = "/report.html";
@@ -69,15 +69,18 @@ final class ConsoleServer implements AutoCloseable {
     private final ReviewDesk desk;
     private final ModelsPage models;
     private final LiveStats live;
+    private final Explanations explanations;
     private final BooleanSupplier ready;
     private final SignInLimiter signInLimiter;
     private final ConsoleMetrics metrics;
 
     ConsoleServer(String bindAddress, int port, Sessions sessions, SignInLimiter signInLimiter, ReviewDesk desk,
-                  ModelsPage models, LiveStats live, BooleanSupplier ready) throws IOException {
+                  ModelsPage models, LiveStats live, Explanations explanations, BooleanSupplier ready)
+            throws IOException {
         this.signInLimiter = signInLimiter;
         this.metrics = new ConsoleMetrics(desk);
         this.live = live;
+        this.explanations = explanations;
         this.sessions = sessions;
         this.desk = desk;
         this.models = models;
@@ -227,6 +230,11 @@ final class ConsoleServer implements AutoCloseable {
                 json(response, callback, 200, act(action, s, in == null ? JSON.createObjectNode() : in, request));
             } catch (ReviewDesk.Refused e) {
                 json(response, callback, 409, error(e.getMessage()));
+            } catch (Explanations.Refused e) {
+                if (e.status == 429) {
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, 5);
+                }
+                json(response, callback, e.status, error(e.getMessage()));
             } catch (IllegalArgumentException e) {
                 json(response, callback, 400, error(e.getMessage()));
             } catch (KafkaException e) {
@@ -243,7 +251,12 @@ final class ConsoleServer implements AutoCloseable {
     }
 
     private ObjectNode act(String action, Sessions.Session s, JsonNode in, Request request)
-            throws ReviewDesk.Refused, IOException, InterruptedException {
+            throws ReviewDesk.Refused, Explanations.Refused, IOException, InterruptedException {
+        if (action.equals("explain")) { // a POST, not a GET: the text travels in the body, with the CSRF token
+            JsonNode pair = in.get("textPair");
+            return explanations.explain(field(in, "version"), field(in, "text"),
+                    pair != null && pair.isTextual() ? pair.asText() : null);
+        }
         if (action.equals("retrain")) {
             return models.retrain();
         }

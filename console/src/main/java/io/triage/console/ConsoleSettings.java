@@ -29,6 +29,12 @@ public final class ConsoleSettings extends ConfigValues {
     public static final String STREAM_APPS = "console.stream.apps";
     public static final String RESULTS_TOPIC = "topic.output";
     public static final String LIVE_WINDOW_S = "console.live.window.s";
+    public static final String EXPLAIN_QUEUE = "console.explain.queue";
+    public static final String EXPLAIN_TIMEOUT_MS = "console.explain.timeout.ms";
+    public static final String EXPLAIN_MAX_TOKENS = "console.explain.max.tokens";
+    public static final String EXPLAIN_STEPS = "console.explain.steps";
+    public static final String EXPLAIN_MODELS = "console.explain.models";
+    public static final String EXPLAIN_EXAMPLES = "console.explain.examples";
 
     public static final DocumentedSettings SETTINGS = new DocumentedSettings("Console", ENV_PREFIX, List.of(
             SharedSettings.BOOTSTRAP,
@@ -70,7 +76,24 @@ public final class ConsoleSettings extends ConfigValues {
             new Setting(RESULTS_TOPIC, "triage.classified", "The results topic the Live page reads (`ClassifiedEvent`, "
                     + "Avro), as the stream app's `topic.output`."),
             SharedSettings.DEAD_LETTER_TOPIC,
-            new Setting(LIVE_WINDOW_S, "300", "The Live page's figures cover this many seconds.")),
+            new Setting(LIVE_WINDOW_S, "300", "The Live page's figures cover this many seconds."),
+            SharedSettings.ALLOWED_URIS,
+            SharedSettings.DOWNLOAD_DIR,
+            SharedSettings.ARTIFACT_BYTES,
+            SharedSettings.ARTIFACT_TIMEOUT,
+            new Setting(EXPLAIN_QUEUE, "4", "*Why?* explanations that may wait behind the one being computed (one "
+                    + "at a time, on the CPU); beyond them a request is answered 429 at once."),
+            new Setting(EXPLAIN_TIMEOUT_MS, "60000", "How long a *Why?* request waits for its explanation (queue "
+                    + "and computation) before it is answered 503."),
+            new Setting(EXPLAIN_MAX_TOKENS, "256", "The most tokens (as the version reads the text, after its own "
+                    + "truncation) an explanation covers; a longer text is refused (413). The cost grows with "
+                    + "tokens × steps."),
+            new Setting(EXPLAIN_STEPS, "64", "Steps of the integrated-gradients path: more, a smaller completeness "
+                    + "gap and a slower explanation."),
+            new Setting(EXPLAIN_MODELS, "1", "Versions kept loaded for explanations (1 or 2); the least recently "
+                    + "used one is closed, its memory freed, before another is loaded."),
+            new Setting(EXPLAIN_EXAMPLES, "2000", "Labeled examples from `topic.feedback` kept in memory (the most "
+                    + "recently labeled, one per id) and searched for the nearest ones to an explained text.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to the console's Kafka clients without the prefix."),
                     SharedSettings.REGISTRY_CLIENT));
 

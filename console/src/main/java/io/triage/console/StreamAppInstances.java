@@ -36,7 +36,10 @@ public final class StreamAppInstances {
     static final int MAX_LABEL_CHARS = 128;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    /** One instance: its configured name, the address asked, and the version it serves or why that is unknown. */
+    /**
+     * One instance: the address it is reached at ({@code host:port}, the configured host when it does not resolve),
+     * the URL asked, and the version it serves or why that is unknown.
+     */
     record Instance(String name, String url, String version, String problem) {}
 
     private record Asked(String name, URI url, CompletableFuture<Instance> answer) {}
@@ -87,18 +90,19 @@ public final class StreamAppInstances {
             try {
                 addresses = InetAddress.getAllByName(base.getHost());
             } catch (UnknownHostException e) {
-                out.add(new Instance(base.getHost(), base.toString(), null, "the name does not resolve"));
+                out.add(new Instance(hostPort(base.getHost(), base), base.toString(), null, "the name does not resolve"));
                 continue;
             }
             for (InetAddress address : addresses) {
                 if (asked.size() >= MAX_INSTANCES) {
-                    out.add(new Instance(base.getHost(), base.toString(), null,
+                    out.add(new Instance(hostPort(base.getHost(), base), base.toString(), null,
                             "more than " + MAX_INSTANCES + " instances: the rest are not asked"));
                     break;
                 }
                 URI url = URI.create(base.getScheme() + "://" + literal(address)
                         + (base.getPort() < 0 ? "" : ":" + base.getPort()) + "/metrics");
-                asked.add(new Asked(base.getHost(), url, ask(base.getHost(), url)));
+                String name = hostPort(literal(address), base); // pods behind one name told apart
+                asked.add(new Asked(name, url, ask(name, url)));
             }
         }
         long deadline = System.nanoTime() + 2 * TIMEOUT.toNanos();
@@ -140,6 +144,12 @@ public final class StreamAppInstances {
                 return new Instance(name, url.toString(), null, "reading its metrics failed: " + e.getClass().getSimpleName());
             }
         });
+    }
+
+    /** {@code host:port} as the instance is reached, the scheme's port when the URL names none. */
+    private static String hostPort(String host, URI base) {
+        int port = base.getPort() >= 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
+        return host + ":" + port;
     }
 
     private static String literal(InetAddress address) {

@@ -1,5 +1,8 @@
 package io.triage.console;
 
+import io.triage.model.explain.NearestExamples;
+import io.triage.model.io.AllowedLocations;
+import io.triage.model.io.ArtifactFetcher;
 import io.triage.schemas.LabeledExample;
 import io.triage.service.RegistrySettings;
 import io.triage.service.ModelUpdateLog;
@@ -10,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +33,8 @@ public final class TriageConsole implements AutoCloseable {
     private final ReviewFeed feed;
     private final ModelVersions versions;
     private final LiveFeed liveFeed;
+    private final LabeledFeedback labeled;
+    private final Explanations explanations;
     private final ConsoleServer server;
 
     private TriageConsole(ConsoleSettings config) throws Exception {
@@ -53,10 +59,16 @@ public final class TriageConsole implements AutoCloseable {
                 INSTANCES_CACHE_MS, System::currentTimeMillis);
         ModelsPage models = new ModelsPage(versions, new TrainerClient(config.get(TRAINER_URL), config.get(TRAINER_TOKEN)),
                 instances);
+        labeled = new LabeledFeedback(clients, registry, config.get(FEEDBACK_TOPIC), config.getInt(EXPLAIN_EXAMPLES, 1));
+        explanations = new Explanations(versions, fetcher(config), labeled::snapshot,
+                new Explanations.Limits(config.getInt(EXPLAIN_MAX_TOKENS, 3), config.getInt(EXPLAIN_STEPS, 1),
+                        NearestExamples.DEFAULT_COUNT, config.getInt(EXPLAIN_EXAMPLES, 1)),
+                new ExplainWorker(config.getInt(EXPLAIN_QUEUE, 0), Duration.ofMillis(config.getLong(EXPLAIN_TIMEOUT_MS, 1))),
+                config.getInt(EXPLAIN_MODELS, 1));
         SignInLimiter limiter = new SignInLimiter(config.getInt(SIGN_IN_MAX_FAILURES, 1),
                 config.getLong(SIGN_IN_WINDOW_MS, 1), System::currentTimeMillis);
         server = new ConsoleServer(config.get(HTTP_BIND_ADDRESS), config.getInt(HTTP_PORT, 0), sessions, limiter, desk,
-                models, live, () -> feed.caughtUp() && !feed.failed());
+                models, live, explanations, () -> feed.caughtUp() && !feed.failed());
         LOG.info("the review console listens on port {}", server.port());
     }
 
@@ -71,6 +83,18 @@ public final class TriageConsole implements AutoCloseable {
         return new ModelVersions(new ModelUpdateLog(clients, registry, config.get(TOPIC_MODEL_UPDATES),
                 config.get(MODEL_NAME), UpdateTrust.verifier(config.getList(UPDATE_TRUSTED_KEYS), Optional.empty(),
                 config.getBoolean(UPDATE_ALLOW_UNSIGNED), UPDATE_TRUSTED_KEYS, UPDATE_ALLOW_UNSIGNED)));
+    }
+
+    /** Artifacts for explanations only from the allowed locations, within the download caps; none allowed: off. */
+    private static Optional<ArtifactFetcher> fetcher(ConsoleSettings config) {
+        AllowedLocations allowed = new AllowedLocations(config.getList(ARTIFACT_ALLOWED_URIS));
+        if (allowed.isEmpty()) {
+            LOG.info("no {}: \"Why?\" explanations are off", ARTIFACT_ALLOWED_URIS);
+            return Optional.empty();
+        }
+        return Optional.of(new ArtifactFetcher(config.getFolderOrTemp(MODEL_DOWNLOAD_DIR, "triage-console-models"),
+                allowed, config.getLong(ARTIFACT_MAX_BYTES, 1),
+                Duration.ofMillis(config.getLong(ARTIFACT_FETCH_TIMEOUT_MS, 1))));
     }
 
     public static TriageConsole start(ConsoleSettings config) throws Exception {
@@ -89,6 +113,8 @@ public final class TriageConsole implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.close();
+        explanations.close();
+        labeled.close();
         feed.close();
         liveFeed.close();
         versions.close();

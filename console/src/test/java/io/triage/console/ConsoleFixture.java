@@ -72,6 +72,10 @@ final class ConsoleFixture implements AutoCloseable {
     final List<String> rollbacks = new CopyOnWriteArrayList<>();
     private final Map<String, ModelUpdate> published = new ConcurrentHashMap<>();
     private TriageConsole console;
+    /** The model store explanations may load from ({@code model.artifact.allowed.uris}), under target/. */
+    static final Path STORE = Path.of("target", "explain-store").toAbsolutePath();
+    private static Path minilm;
+    private static String minilmSha256;
 
     ConsoleFixture(String name) {
         String prefix = name + "-" + System.nanoTime();
@@ -105,6 +109,8 @@ final class ConsoleFixture implements AutoCloseable {
         settings.put(ConsoleSettings.STREAM_APPS, "http://127.0.0.1:" + streamApp.port() + ",http://127.0.0.1:"
                 + trainer.port() + ",http://127.0.0.1:" + hostile.getAddress().getPort());
         settings.put(ConsoleSettings.TRAINER_TOKEN, TRAINER_TOKEN);
+        settings.put(ConsoleSettings.ARTIFACT_ALLOWED_URIS, STORE.toString());
+        settings.put(ConsoleSettings.EXPLAIN_TIMEOUT_MS, "300000"); // loading a version takes long on a busy test machine
         kafka.createTopic(prefix + ".review", 2);
         kafka.createTopic(prefix + ".feedback", 1);
         records = KafkaClients.producer(kafka.bootstrapServers(), KafkaClients.avroSerializer(registry.apiV2Url()));
@@ -175,8 +181,36 @@ final class ConsoleFixture implements AutoCloseable {
 
     /** A version as the trainer publishes it, signed, its artifact (only a report here) in {@code folder}. */
     void publish(String version, String parent, float accuracy, Path folder) throws Exception {
+        publish(version, parent, accuracy, folder, "0".repeat(64));
+    }
+
+    /**
+     * {@code version} published with a real artifact: the bundled all-MiniLM-L6-v2 with labels {@code a} and
+     * {@code b} (its head untrained), saved into {@link #STORE} once per test run.
+     */
+    void publishModel(String version) throws Exception {
+        publish(version, null, 0.5f, minilmArtifact(), minilmSha256);
+    }
+
+    private static synchronized Path minilmArtifact() throws IOException {
+        if (minilm == null) {
+            Path folder = STORE.resolve("minilm-ab");
+            if (!java.nio.file.Files.isDirectory(folder)) { // saved by an earlier run: saving renames atomically
+                try (io.triage.model.ClassifierModel model = io.triage.model.io.ModelLoader.loadBundled(
+                        io.triage.model.config.ModelOverrides.NONE.withLabels(List.of("a", "b")), ai.djl.Device.cpu())) {
+                    io.triage.model.io.ModelArtifact.save(model, folder, null);
+                }
+            }
+            minilmSha256 = io.triage.model.io.ModelArtifact.sha256(folder);
+            minilm = folder;
+        }
+        return minilm;
+    }
+
+    /** A version whose artifact folder holds {@code sha256}'s files, published signed. */
+    void publish(String version, String parent, float accuracy, Path folder, String sha256) throws Exception {
         ModelUpdate update = ModelUpdate.newBuilder().setModelName("triage").setVersion(version)
-                .setArtifactUri(folder.toUri().toString()).setSha256("0".repeat(64)).setLabels(List.of("a", "b"))
+                .setArtifactUri(folder.toUri().toString()).setSha256(sha256).setLabels(List.of("a", "b"))
                 .setMetrics(Map.of("accuracy", (double) accuracy, "macro_f1", accuracy - 0.05)).setParentVersion(parent)
                 .setTrainingMode(TrainingMode.HEAD).setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L)).build();
         published.put(version, update);
@@ -195,6 +229,12 @@ final class ConsoleFixture implements AutoCloseable {
             return new OpsServer.Answer(503, "publishing failed: " + e);
         }
         return new OpsServer.Answer(202, "rolled back to " + version);
+    }
+
+    /** A labeled example on the feedback topic, as any source sends it. */
+    void labeled(String id, String text, String label) throws Exception {
+        send(ConsoleSettings.FEEDBACK_TOPIC, id, LabeledExample.newBuilder().setId(id).setText(text).setLabel(label)
+                .setSource("import").build());
     }
 
     /** A result of {@code version} classified now, as the stream app writes it. */

@@ -16,6 +16,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -113,6 +114,68 @@ class ReviewPageBrowserTest {
         wait(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("empty")));
         assertEquals("2", browser.findElement(By.id("done")).getText());
         screenshot(browser, "review-empty");
+    }
+
+    /**
+     * "Why?" on the review item with a {@code <script>} text: the console loads its version (v3, a real artifact in
+     * the allowed store) and the page shows the tokens coloured by how they pushed the chosen label, as text, with a
+     * completeness gap under 1e-3, and the nearest labeled examples from the feedback topic, as text too.
+     */
+    @Test
+    void whyShowsTheTokensThatPushedEachLabelAndTheNearestExamplesAsText() throws Exception {
+        fixture.publishModel("v3");
+        fixture.labeled("l1", "<img src=x onerror=\"window.pwned=true\"> my parcel is late", "b");
+        fixture.labeled("l2", "the invoice is wrong", "a");
+        WebDriver browser = browser();
+        browser.manage().window().setSize(new Dimension(1100, 1500));
+        signIn(browser, "ana", ConsoleFixture.TOKEN);
+        wait(browser).until(ExpectedConditions.textToBe(By.id("text"),
+                "<script>window.pwned = true</script><b>not bold</b>"));
+        WebDriverWait slow = new WebDriverWait(browser, Duration.ofSeconds(300)); // loading the version, on a busy CPU
+        List<WebElement> nearest = List.of();
+        for (int attempt = 0; attempt < 20 && nearest.size() < 2; attempt++) { // until the console has read both
+            browser.findElement(By.id("why-button")).click();
+            slow.until(ExpectedConditions.or(ExpectedConditions.visibilityOfElementLocated(By.id("why-result")),
+                    ExpectedConditions.visibilityOfElementLocated(By.id("why-error"))));
+            assertFalse(browser.findElement(By.id("why-error")).isDisplayed(),
+                    browser.findElement(By.id("why-error")).getText());
+            nearest = browser.findElements(By.cssSelector("#why-nearest li"));
+        }
+        assertEquals(2, nearest.size());
+        assertEquals("triage v3", browser.findElement(By.id("why-version")).getText());
+        List<String> tokens = browser.findElements(By.cssSelector("#why-tokens span.token")).stream()
+                .map(WebElement::getText).toList();
+        assertEquals("[CLS]", tokens.get(0));
+        assertTrue(String.join(" ", tokens).contains("< script > window . p"), "the script as tokens: " + tokens);
+        assertTrue(browser.findElements(By.cssSelector("#why script, #why b, #why img")).isEmpty(), "never markup");
+        assertEquals(Boolean.FALSE, ((ChromeDriver) browser).executeScript("return window.pwned === true"));
+        double gap = Double.parseDouble(browser.findElement(By.id("why-gap")).getAttribute("data-gap"));
+        assertTrue(gap < 1e-3, "completeness gap " + gap);
+        assertTrue(browser.findElement(By.id("why-gap")).getText().startsWith("Completeness check"));
+
+        WebElement script = browser.findElements(By.cssSelector("#why-tokens span.token")).get(2);
+        assertEquals("script", script.getText());
+        double forA = Double.parseDouble(script.getAttribute("data-attribution"));
+        String colour = script.getCssValue("background-color");
+        assertTrue(colour.startsWith(forA >= 0 ? "rgba(22, 163, 74" : "rgba(220, 38, 38"), colour);
+        assertEquals("a", new Select(browser.findElement(By.id("why-label"))).getFirstSelectedOption()
+                .getAttribute("value"), "the model's label first");
+        assertTrue(nearest.get(0).getText().contains("my parcel is late")
+                || nearest.get(1).getText().contains("my parcel is late"));
+        assertTrue(String.join(" ", nearest.stream().map(WebElement::getText).toList())
+                .contains("<img src=x onerror=\"window.pwned=true\">"), "an example shown as text");
+        screenshot(browser, "review-why");
+
+        new Select(browser.findElement(By.id("why-label"))).selectByValue("b");
+        script = browser.findElements(By.cssSelector("#why-tokens span.token")).get(2);
+        double forB = Double.parseDouble(script.getAttribute("data-attribution"));
+        assertEquals(-forA, forB, 1e-4 + Math.abs(forA) * 1e-2, "two labels' probabilities add up to 1: "
+                + "what pushed a up pushed b down");
+        screenshot(browser, "review-why-label-b");
+
+        new Actions(browser).sendKeys("1").perform();
+        wait(browser).until(ExpectedConditions.textToBe(By.id("text"), "the app crashes when I log in"));
+        assertFalse(browser.findElement(By.id("why")).isDisplayed(), "an explanation belongs to its event");
     }
 
     @Test

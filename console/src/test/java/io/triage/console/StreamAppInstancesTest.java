@@ -30,7 +30,7 @@ class StreamAppInstancesTest {
             StreamAppInstances.Instance i = only("http://127.0.0.1:" + app.port());
             assertEquals("7", i.version());
             assertNull(i.problem());
-            assertEquals("127.0.0.1", i.name());
+            assertEquals("127.0.0.1:" + app.port(), i.name(), "named by the address it is reached at");
             assertEquals("http://127.0.0.1:" + app.port() + "/metrics", i.url());
         }
     }

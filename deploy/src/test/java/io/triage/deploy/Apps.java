@@ -13,12 +13,14 @@ import java.util.Map;
 /**
  * What the deployment files are checked against, per app: its settings catalogue and main class, and the names of
  * its Maven module, Dockerfile, compose service and Kubernetes workload (Deployment or StatefulSet) and ConfigMap,
- * and whether it runs models (PyTorch natives, a model store) or, like the review console, none.
+ * and whether it runs models (PyTorch natives) and keeps a model store volume (the review console runs models for its
+ * explanations, but only reads the store: over http, or a read-only mount in compose).
  */
 enum Apps {
-    STREAM_APP(StreamAppSettings.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app", true),
-    TRAINER(TrainerSettings.SETTINGS, TriageTrainer.class.getName(), "trainer", "triage-trainer", true),
-    CONSOLE(ConsoleSettings.SETTINGS, TriageConsole.class.getName(), "console", "triage-console", false);
+    STREAM_APP(StreamAppSettings.SETTINGS, TriageStreamApp.class.getName(), "stream-app", "triage-stream-app", true,
+            true),
+    TRAINER(TrainerSettings.SETTINGS, TriageTrainer.class.getName(), "trainer", "triage-trainer", true, true),
+    CONSOLE(ConsoleSettings.SETTINGS, TriageConsole.class.getName(), "console", "triage-console", true, false);
 
     /** Keys both apps read under these names. */
     static final String BOOTSTRAP_SERVERS = "bootstrap.servers", REGISTRY_URL = "registry.url",
@@ -30,15 +32,19 @@ enum Apps {
     final String module;
     /** The Kubernetes workload's name; also its ConfigMap's and Service's. */
     final String k8sName;
-    /** Loads models: PyTorch natives in the image, the model store mounted. */
+    /** Loads models: PyTorch natives in the image, DJL offline. */
     final boolean runsModels;
+    /** The model store is a volume of its image and is mounted writable in Kubernetes. */
+    final boolean storeVolume;
 
-    Apps(DocumentedSettings settings, String mainClass, String module, String k8sName, boolean runsModels) {
+    Apps(DocumentedSettings settings, String mainClass, String module, String k8sName, boolean runsModels,
+         boolean storeVolume) {
         this.settings = settings;
         this.mainClass = mainClass;
         this.module = module;
         this.k8sName = k8sName;
         this.runsModels = runsModels;
+        this.storeVolume = storeVolume;
     }
 
     String dockerfile() {

@@ -71,7 +71,7 @@ class DockerfilesTest {
         assertNotEquals(0, runtimeUid(app), "non-root");
         String setup = String.join("\n", runtime.arguments("RUN"));
         assertTrue(setup.contains("--uid " + runtimeUid(app)), "the user exists: " + setup);
-        if (!app.runsModels) {
+        if (!app.storeVolume) {
             assertEquals(List.of(), runtime.arguments("VOLUME"), "keeps nothing on disk: its state is in Kafka");
             return;
         }

@@ -150,7 +150,7 @@ class KubernetesManifestsTest {
         Set<String> mounted = new TreeSet<>();
         Manifests.container(d).getVolumeMounts().forEach(m -> mounted.add(m.getMountPath()));
         List<String> writes = new ArrayList<>(List.of("/tmp"));
-        if (app.runsModels) {
+        if (app.storeVolume) {
             writes.add(DockerfilesTest.MODEL_STORE);
         }
         if (app == Apps.STREAM_APP) {

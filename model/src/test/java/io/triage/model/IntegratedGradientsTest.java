@@ -144,6 +144,20 @@ class IntegratedGradientsTest {
             assertEquals("neg", nearest.get(0).example().label());
             assertEquals(1.0, nearest.get(0).similarity(), 1e-5);
             assertTrue(nearest.get(1).similarity() >= nearest.get(2).similarity());
+
+            // with a memo: the same answer, each text's features computed once and then taken from it
+            java.util.Map<TextInput, float[]> known = new java.util.HashMap<>();
+            NearestExamples search = new NearestExamples(model);
+            assertEquals(nearest, search.find(TEXT, examples.iterator(), 3, known));
+            assertEquals(examples.size(), known.size());
+            float[] memo = known.get(TEXT);
+            known.put(TextInput.of("filler example number 7"), memo.clone()); // a memo entry wins over computing
+            List<Neighbour> again = search.find(TEXT, examples.iterator(), 3, known);
+            // the same features as the query now: a tie at 1, and a tie goes to the one read first
+            assertEquals(TextInput.of("filler example number 7"), again.get(0).example().input());
+            assertEquals(TEXT, again.get(1).example().input());
+            assertEquals(1.0, again.get(0).similarity(), 1e-5);
+            assertEquals(examples.size(), known.size());
         }
     }
 

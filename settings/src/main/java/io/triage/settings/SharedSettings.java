@@ -45,7 +45,7 @@ public final class SharedSettings {
     public static final Setting ALLOWED_URIS = new Setting(ARTIFACT_ALLOWED_URIS, "", "Comma-separated locations "
             + "announced artifacts may lie in: model store folders (path or `file:`) and `http(s)://host[:port]/path/` "
             + "prefixes. Stream apps: empty refuses every update; the trainer also allows `model.store` and "
-            + "`model.store.url`.");
+            + "`model.store.url`; the console: empty turns *Why?* off.");
     public static final Setting ARTIFACT_BYTES = new Setting(ARTIFACT_MAX_BYTES, "4294967296",
             "The most one artifact download may bring, all files together.");
     public static final Setting ARTIFACT_TIMEOUT = new Setting(ARTIFACT_FETCH_TIMEOUT_MS, "600000",

@@ -135,6 +135,8 @@ final class DemoStack implements AutoCloseable {
                 // the Models page: the versions the stream app would load, and the one it says it serves
                 ConsoleSettings.UPDATE_TRUSTED_KEYS, SigningKeys.inline(updateKeys.getPublic()),
                 ConsoleSettings.STREAM_APPS, "http://" + LOCAL_ONLY + ":" + app.httpPort(),
+                // "Why?" loads the version that classified an event from the demo's store
+                ConsoleSettings.ARTIFACT_ALLOWED_URIS, models.toString(),
                 ConsoleSettings.HTTP_PORT, "0",
                 ConsoleSettings.HTTP_BIND_ADDRESS, LOCAL_ONLY))));
         progress.accept(String.format(Locale.ROOT, "review console at http://%s:%d/ (sign in with any name and the "

@@ -19,6 +19,9 @@
 
   function show(data) {
     showCounts(data.counts);
+    if (!current || !data.item || current.eventId !== data.item.eventId) {
+      window.triageWhy.hide(); // an explanation belongs to the event it was asked for
+    }
     current = data.item;
     $('item').hidden = !current;
     $('empty').hidden = !!current;
@@ -99,10 +102,13 @@
       act('/api/skip', { eventId: current.eventId });
     } else if (event.key === 'u' || event.key === 'U') {
       act('/api/undo');
+    } else if ((event.key === 'w' || event.key === 'W') && current) {
+      window.triageWhy.explain(current);
     }
   });
   $('skip').addEventListener('click', () => current && act('/api/skip', { eventId: current.eventId }));
   $('undo').addEventListener('click', () => act('/api/undo'));
+  $('why-button').addEventListener('click', () => current && window.triageWhy.explain(current));
   $('logout').addEventListener('click', async () => {
     try {
       await call('POST', '/api/logout');

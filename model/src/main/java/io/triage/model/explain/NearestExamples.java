@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -27,6 +28,15 @@ public final class NearestExamples {
 
     /** The {@code k} examples most similar to {@code query}, most similar first (ties: the one read first). */
     public List<Neighbour> find(TextInput query, Iterator<LabeledText> examples, int k) {
+        return find(query, examples, k, null);
+    }
+
+    /**
+     * As {@link #find(TextInput, Iterator, int)}, taking the features of texts already in {@code known} from it and
+     * putting those it computes there: a caller that searches the same examples again under this model computes
+     * each text's features once. The caller bounds the map; {@code null}: nothing is kept.
+     */
+    public List<Neighbour> find(TextInput query, Iterator<LabeledText> examples, int k, Map<TextInput, float[]> known) {
         if (k < 1) {
             throw new IllegalArgumentException("the number of nearest examples must be at least 1, not " + k);
         }
@@ -40,7 +50,7 @@ public final class NearestExamples {
             while (examples.hasNext()) {
                 batch.add(examples.next());
                 if (batch.size() == BATCH || !examples.hasNext()) {
-                    float[][] features = features(pass, batch.stream().map(LabeledText::input).toList());
+                    float[][] features = features(pass, batch.stream().map(LabeledText::input).toList(), known);
                     for (int i = 0; i < batch.size(); i++) {
                         best.add(new Ranked(batch.get(i), cosine(target, features[i]), read++));
                         if (best.size() > k) {
@@ -58,6 +68,21 @@ public final class NearestExamples {
 
     private float[][] features(EvaluationPass pass, List<TextInput> inputs) {
         return pass.features(model.tokenizer().encodeBatch(inputs));
+    }
+
+    /** The inputs' features, those in {@code known} taken from it, the others computed in one batch and kept. */
+    private float[][] features(EvaluationPass pass, List<TextInput> inputs, Map<TextInput, float[]> known) {
+        if (known == null) {
+            return features(pass, inputs);
+        }
+        List<TextInput> missing = inputs.stream().filter(i -> !known.containsKey(i)).distinct().toList();
+        if (!missing.isEmpty()) {
+            float[][] computed = features(pass, missing);
+            for (int i = 0; i < missing.size(); i++) {
+                known.put(missing.get(i), computed[i]);
+            }
+        }
+        return inputs.stream().map(known::get).toArray(float[][]::new);
     }
 
     /** Cosine similarity; 0 when either vector is all zeros. */
