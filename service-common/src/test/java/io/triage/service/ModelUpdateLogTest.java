@@ -146,6 +146,12 @@ class ModelUpdateLogTest {
             assertEquals(Optional.of("v2"), pending(kafka, registry, topic), "v2's trial runs");
             p.send(new ProducerRecord<>(topic, 1, candidateKey, null)).get();
             assertEquals(Optional.empty(), pending(kafka, registry, topic), "v2 was rejected: a tombstone");
+            try (ModelUpdateLog log = new ModelUpdateLog(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    RegistrySettings.confluentWireFormat(registry.apiV2Url()), topic, "triage",
+                    new UpdateVerifier(List.of(TRAINER.publicKey()), false))) {
+                assertEquals(1, log.readToEnd().stream().filter(ModelUpdateLog.Entry::withdrawnCandidate).count(),
+                        "the tombstone is handed to readers: stream apps end the trial at once");
+            }
             p.send(new ProducerRecord<>(topic, 1, candidateKey, update("v3", UpdateStage.CANDIDATE))).get();
             assertEquals(Optional.of("v3"), pending(kafka, registry, topic), "v3's trial runs");
             p.send(new ProducerRecord<>(topic, 0, key("triage"), update("v3"))).get();
