@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.triage.model.drift.DriftCounts;
 import io.triage.model.drift.ReferenceProfile;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.triage.stream.ops.ShadowMeters;
 import io.triage.stream.ops.StreamMetrics;
 import io.triage.trainer.rollback.LiveAccuracy;
 import io.triage.trainer.service.FeedbackStore;
@@ -39,6 +40,7 @@ final class ExportedMetrics {
         metrics.deadLetter("INPUT", "UNDECODABLE");
         metrics.modelUpdate("swapped");
         metrics.servingModel("triage", "v1");
+        metrics.shadow().begin("triage", "v2", () -> new ShadowMeters.Counts(10, 9, 0, 0));
         DriftCounts reference = new DriftCounts(2);
         reference.add(0, 0, 0, 1);
         metrics.drift().serving("triage", "v1", List.of("a", "b"),
@@ -69,6 +71,7 @@ final class ExportedMetrics {
             live.labeled("e1", "praise");
             metrics.liveLabel("triage", "v1", live);
             metrics.rolledBack("triage", "v2", "v1");
+            metrics.shadowVerdict("triage", false, "LABEL_COLLAPSED");
             return names(registry.scrape());
         } finally {
             registry.close();

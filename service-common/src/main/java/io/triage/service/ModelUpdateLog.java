@@ -57,9 +57,18 @@ public final class ModelUpdateLog implements AutoCloseable {
      * a candidate cannot be replayed as a serving update.
      */
     private final Map<Boolean, Instant> newestSignedAt = new HashMap<>();
+    /** The last accepted candidate, until a tombstone under the candidate key withdraws it; see {@link #pendingCandidate}. */
+    private ModelUpdate lastCandidate;
 
-    /** One record of the topic: the accepted update, or why it was refused. */
-    public record Entry(ConsumerRecord<byte[], byte[]> record, ModelUpdate update, ModelUpdateRejected error) {}
+    /**
+     * One record of the topic: the accepted update, or why it was refused, or neither: a tombstone under the
+     * candidate key, the trainer withdrawing the candidate on trial (its rejection).
+     */
+    public record Entry(ConsumerRecord<byte[], byte[]> record, ModelUpdate update, ModelUpdateRejected error) {
+        public boolean withdrawnCandidate() {
+            return update == null && error == null;
+        }
+    }
 
     /**
      * @param clientConfig bootstrap servers plus any security settings
@@ -117,6 +126,29 @@ public final class ModelUpdateLog implements AutoCloseable {
     }
 
     /**
+     * The candidate whose shadow trial has no verdict yet, after reading up to the current end: the last accepted
+     * candidate, unless a tombstone under the candidate key came after it (the trainer's rejection) or a serving
+     * update settled it: its promotion (the same version), or any serving update signed after it (a newer version or
+     * a rollback, which ends every trial). The serving update may sit on another partition, read before or after the
+     * candidate, so this is decided here, when asked, not while reading. A trainer that restarts resumes this trial.
+     */
+    public Optional<ModelUpdate> pendingCandidate() {
+        readToEnd();
+        ModelUpdate c = lastCandidate;
+        if (c == null) {
+            return Optional.empty();
+        }
+        for (ModelUpdate serving : accepted) {
+            boolean signedLater = c.getSignedAt() != null && serving.getSignedAt() != null
+                    && serving.getSignedAt().isAfter(c.getSignedAt());
+            if (serving.getVersion().equals(c.getVersion()) || signedLater) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(c);
+    }
+
+    /**
      * New records for this model name, waiting at most {@code timeout}.
      *
      * @throws RuntimeException only for a transient failure (e.g. the registry unreachable) before any record of
@@ -153,7 +185,13 @@ public final class ModelUpdateLog implements AutoCloseable {
             return Optional.empty();
         }
         if (r.value() == null) {
-            return Optional.empty(); // a tombstone: compaction's way of deleting a model name, not an update
+            // a tombstone: compaction's way of deleting a key, not an update; under the candidate key it is the
+            // trainer's rejection, which ends the trial (unsigned: it can only withdraw a candidate, never serve one)
+            if (candidateKey) {
+                lastCandidate = null;
+                return Optional.of(new Entry(r, null, null));
+            }
+            return Optional.empty();
         }
         ModelUpdate update;
         try {
@@ -172,6 +210,7 @@ public final class ModelUpdateLog implements AutoCloseable {
             newestSignedAt.put(candidateKey, update.getSignedAt());
         }
         if (candidateKey) {
+            lastCandidate = update;
             return Optional.of(new Entry(r, update, null));
         }
         accepted.addLast(update);

@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -124,6 +125,48 @@ class ModelUpdateLogTest {
                 }
             }
             assertEquals(List.of("v1"), log.acceptedNewestFirst().stream().map(ModelUpdate::getVersion).toList());
+        }
+    }
+
+    /**
+     * The trial in progress, as a restarted trainer finds it: the last candidate, until a tombstone under its key (a
+     * rejection), its promotion or a later serving update ends it; serving updates sit on the partition read first.
+     */
+    @Test
+    void theCandidateWithoutAVerdictIsPendingUntilRejectedPromotedOrOvertaken() throws Exception {
+        EmbeddedKafka kafka = SharedInfrastructure.kafka();
+        EmbeddedRegistry registry = SharedInfrastructure.registry();
+        String topic = "mul3.updates";
+        kafka.createTopic(topic, 2);
+        byte[] candidateKey = key(ModelUpdateLog.candidateKey("triage"));
+        try (KafkaProducer<byte[], ModelUpdate> p = KafkaClients.producer(kafka.bootstrapServers(),
+                KafkaClients.avroSerializer(registry.apiV2Url()))) {
+            p.send(new ProducerRecord<>(topic, 0, key("triage"), update("v1"))).get();
+            p.send(new ProducerRecord<>(topic, 1, candidateKey, update("v2", UpdateStage.CANDIDATE))).get();
+            assertEquals(Optional.of("v2"), pending(kafka, registry, topic), "v2's trial runs");
+            p.send(new ProducerRecord<>(topic, 1, candidateKey, null)).get();
+            assertEquals(Optional.empty(), pending(kafka, registry, topic), "v2 was rejected: a tombstone");
+            try (ModelUpdateLog log = new ModelUpdateLog(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    RegistrySettings.confluentWireFormat(registry.apiV2Url()), topic, "triage",
+                    new UpdateVerifier(List.of(TRAINER.publicKey()), false))) {
+                assertEquals(1, log.readToEnd().stream().filter(ModelUpdateLog.Entry::withdrawnCandidate).count(),
+                        "the tombstone is handed to readers: stream apps end the trial at once");
+            }
+            p.send(new ProducerRecord<>(topic, 1, candidateKey, update("v3", UpdateStage.CANDIDATE))).get();
+            assertEquals(Optional.of("v3"), pending(kafka, registry, topic), "v3's trial runs");
+            p.send(new ProducerRecord<>(topic, 0, key("triage"), update("v3"))).get();
+            assertEquals(Optional.empty(), pending(kafka, registry, topic), "v3 was promoted");
+            p.send(new ProducerRecord<>(topic, 1, candidateKey, update("v4", UpdateStage.CANDIDATE))).get();
+            p.send(new ProducerRecord<>(topic, 0, key("triage"), update("v1"))).get();
+            assertEquals(Optional.empty(), pending(kafka, registry, topic), "v1 published again ends v4's trial");
+        }
+    }
+
+    private static Optional<String> pending(EmbeddedKafka kafka, EmbeddedRegistry registry, String topic) {
+        try (ModelUpdateLog log = new ModelUpdateLog(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                RegistrySettings.confluentWireFormat(registry.apiV2Url()), topic, "triage",
+                new UpdateVerifier(List.of(TRAINER.publicKey()), false))) {
+            return log.pendingCandidate().map(ModelUpdate::getVersion);
         }
     }
 

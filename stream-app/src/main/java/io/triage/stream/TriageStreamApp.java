@@ -46,6 +46,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 import static io.triage.stream.config.StreamAppSettings.*;
 
@@ -123,20 +125,33 @@ public final class TriageStreamApp implements AutoCloseable {
         return swapper.servedLabels().isEmpty() ? bootstrap.labels() : swapper.servedLabels();
     }
 
-    /** Runs candidates' shadow trials beside the serving model; null when {@code shadow.sample} is 0. */
-    private ShadowRunner shadowRunner(Map<String, Object> registryConfig) throws Exception {
+    /**
+     * Runs candidates' shadow trials beside the serving model; null when {@code shadow.sample} is 0. The reports'
+     * topic and producer are opened when the first candidate arrives: with {@code promotion.mode=direct} none does.
+     */
+    private ShadowRunner shadowRunner(Map<String, Object> registryConfig) {
         double sample = config.getDouble(SHADOW_SAMPLE, 0, 1);
         if (sample == 0) {
             return null;
         }
         String topic = config.get(TOPIC_SHADOW_REPORTS);
-        new TopicProvisioner(config.clientConfig()).ensureCompacted(topic);
-        Producer<byte[], ShadowReport> reports = new KafkaProducer<>(config.clientConfig(), new ByteArraySerializer(),
-                OutputSerializers.<ShadowReport>create(config.getEnum(OUTPUT_FORMAT, OutputFormat.class), registryConfig));
+        Supplier<Producer<byte[], ShadowReport>> openReports = () -> {
+            try {
+                new TopicProvisioner(config.clientConfig()).ensureCompacted(topic);
+            } catch (ExecutionException | RuntimeException e) {
+                // created by whoever provisions topics, or auto-created; the reports' sends say if it is missing
+                LOG.warn("cannot make sure the shadow-reports topic {} exists: {}", topic, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new KafkaProducer<>(config.clientConfig(), new ByteArraySerializer(),
+                    OutputSerializers.<ShadowReport>create(config.getEnum(OUTPUT_FORMAT, OutputFormat.class), registryConfig));
+        };
         // a static member's id survives restarts, so its new reports replace its old ones in the trainer's sum
         String instance = StreamsSettings.staticMember(config).orElse("dynamic-" + java.util.UUID.randomUUID());
-        shadow = new ShadowRunner(new ShadowSample(sample), config.getInt(SHADOW_QUEUE_BATCHES, 1), instance, reports,
-                topic, config.getLong(SHADOW_REPORT_MS, 100), config.getLong(SHADOW_MAX_MS, 1000));
+        shadow = new ShadowRunner(new ShadowSample(sample), config.getInt(SHADOW_QUEUE_BATCHES, 1), instance,
+                openReports, topic, config.getLong(SHADOW_REPORT_MS, 100), config.getLong(SHADOW_MAX_MS, 1000),
+                metrics.shadow());
         worker.shadowTap(shadow);
         return shadow;
     }

@@ -10,6 +10,7 @@ import io.triage.schemas.DeadLetter;
 import io.triage.schemas.ModelUpdate;
 import io.triage.schemas.TextEvent;
 import io.triage.stream.config.StreamAppSettings;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,6 +41,7 @@ import io.triage.stream.TestArtifacts.Artifact;
 import static io.triage.stream.StreamAppIntegrationTest.assertEventually;
 import static io.triage.stream.config.StreamAppSettings.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Model updates on the real broker and registry: the swap under load, rejected updates, restart on the latest. */
@@ -71,6 +73,7 @@ class HotSwapIntegrationTest {
                 TOPIC_MODEL_UPDATES, prefix + "updates", TOPIC_PARTITIONS, "2", MODEL_LABELS, String.join(",", LABELS),
                 BATCH_MAX_SIZE, "16", HTTP_PORT, "-1", "kafka.state.dir", stateDir.toString()));
         s.put(ARTIFACT_ALLOWED_URIS, models.toString());
+        s.put(TOPIC_SHADOW_REPORTS, prefix + "shadow-reports"); // shadow.sample keeps its default
         return s;
     }
 
@@ -120,6 +123,10 @@ class HotSwapIntegrationTest {
                 KafkaClients.readUntil(reader, r -> false, Duration.ofSeconds(2), results); // anything more: a duplicate
             }
             assertEquals(2, app.metrics().modelUpdateCount("swapped"));
+            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                assertFalse(admin.listTopics().names().get().contains(prefix + "shadow-reports"),
+                        "promotion.mode=direct (no candidate ever arrives): the shadow-reports topic is not created");
+            }
         }
         assertEquals(n, results.size(), "exactly one result per event");
         assertEquals(n, results.stream().map(r -> r.value().getInputId()).distinct().count());

@@ -152,7 +152,8 @@ public final class StreamAppSettings extends ConfigValues {
             new Setting(SHADOW_MAX_MS, "1200000", "A candidate no verdict came for is dropped after this long; "
                     + "twice the trainer's `shadow.window.ms`."),
             new Setting(TOPIC_SHADOW_REPORTS, "triage.shadow-reports", "Compacted topic of the shadow-trial figures "
-                    + "(`ShadowReport`, key `version/instance`) that the trainer decides on.")),
+                    + "(`ShadowReport`, key `version/instance`) that the trainer decides on; created if missing when "
+                    + "the first candidate arrives, so never with `promotion.mode=direct`.")),
             List.of(new PassThrough(KAFKA_PREFIX, "Given to Kafka Streams and its clients without the prefix "
                     + "(`kafka.security.protocol` sets `security.protocol`), after the app's own Kafka settings, so "
                     + "they win."),

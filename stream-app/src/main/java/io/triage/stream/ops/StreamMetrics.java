@@ -41,6 +41,7 @@ public final class StreamMetrics {
     private final Timer endToEnd;
     private final Map<String, AtomicInteger> modelInfo = new ConcurrentHashMap<>();
     private final DriftMonitor drift;
+    private final ShadowMeters shadow;
 
     public StreamMetrics(MeterRegistry registry) {
         this(registry, DriftSettings.DEFAULTS);
@@ -49,6 +50,7 @@ public final class StreamMetrics {
     public StreamMetrics(MeterRegistry registry, DriftSettings driftSettings) {
         this.registry = registry;
         this.drift = new DriftMonitor(registry, driftSettings);
+        this.shadow = new ShadowMeters(registry);
         this.classified = Counter.builder(CLASSIFIED)
                 .description("Events classified and written").register(registry);
         this.batchSize = DistributionSummary.builder(BATCH_SIZE)
@@ -71,6 +73,11 @@ public final class StreamMetrics {
     /** The serving version's live drift against its reference. */
     public DriftMonitor drift() {
         return drift;
+    }
+
+    /** The shadow trials' figures on this instance. */
+    public ShadowMeters shadow() {
+        return shadow;
     }
 
     /** Adds Kafka Streams' client metrics (consumer lag among them), the JVM's memory and the CPU's. */

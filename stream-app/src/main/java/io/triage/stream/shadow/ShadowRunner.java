@@ -5,6 +5,7 @@ import io.triage.model.text.TextInput;
 import io.triage.schemas.ShadowReport;
 import io.triage.stream.batch.BatchClassifier;
 import io.triage.stream.batch.ShadowTap;
+import io.triage.stream.ops.ShadowMeters;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -19,11 +20,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * This instance's side of shadow trials (docs/guard-rails.md): at most one candidate at a time, fed the sampled
  * events of every finished batch, and its running figures sent every {@code reportMs} to the shadow-reports topic
- * (key {@code version/instance}), where the trainer adds up every instance's and decides.
+ * (key {@code version/instance}), where the trainer adds up every instance's and decides, and shown as
+ * {@code triage_shadow_*} ({@link ShadowMeters}). The report producer (and the topic) is opened when the first
+ * candidate arrives, so an app in a fleet whose trainer promotes directly never touches the topic.
  */
 public final class ShadowRunner implements ShadowTap, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowRunner.class);
@@ -33,21 +37,27 @@ public final class ShadowRunner implements ShadowTap, AutoCloseable {
     private final ShadowSample sample;
     private final int queueBatches;
     private final String instance;
-    private final Producer<byte[], ShadowReport> reports;
+    private final Supplier<Producer<byte[], ShadowReport>> openReports;
+    private final ShadowMeters meters;
+    /** Opened with the first candidate; null before. */
+    private Producer<byte[], ShadowReport> reports;
     private final String topic;
     private final long maxTrialMs;
     private final AtomicReference<Running> running = new AtomicReference<>();
     private final ScheduledExecutorService reporter;
 
     /**
-     * @param maxTrialMs a candidate no verdict came for is dropped after this long (twice the trainer's window)
+     * @param openReports opens the producer of the reports (and makes sure their topic exists), at the first candidate
+     * @param maxTrialMs  a candidate no verdict came for is dropped after this long (twice the trainer's window)
      */
-    public ShadowRunner(ShadowSample sample, int queueBatches, String instance, Producer<byte[], ShadowReport> reports,
-                        String topic, long reportMs, long maxTrialMs) {
+    public ShadowRunner(ShadowSample sample, int queueBatches, String instance,
+                        Supplier<Producer<byte[], ShadowReport>> openReports, String topic, long reportMs,
+                        long maxTrialMs, ShadowMeters meters) {
         this.sample = sample;
         this.queueBatches = queueBatches;
         this.instance = instance;
-        this.reports = reports;
+        this.openReports = openReports;
+        this.meters = meters;
         this.topic = topic;
         this.maxTrialMs = maxTrialMs;
         this.reporter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -60,9 +70,19 @@ public final class ShadowRunner implements ShadowTap, AutoCloseable {
 
     /** Starts the trial of a loaded and warmed candidate; one running before is ended. */
     public void begin(BatchClassifier candidate, List<String> labels, String servingVersion) {
-        Running next = new Running(new ShadowTrial(candidate, labels, queueBatches), candidate.modelName(),
-                servingVersion, System.currentTimeMillis());
+        try {
+            reports(); // opened before the trial starts: a trial this instance cannot report on is no trial
+        } catch (RuntimeException e) {
+            candidate.close();
+            throw e;
+        }
+        ShadowTrial trial = new ShadowTrial(candidate, labels, queueBatches);
+        Running next = new Running(trial, candidate.modelName(), servingVersion, System.currentTimeMillis());
         stop(running.getAndSet(next), "a newer candidate");
+        meters.begin(candidate.modelName(), candidate.modelVersion(), () -> {
+            ShadowTally.Snapshot f = trial.figures();
+            return new ShadowMeters.Counts(f.events(), f.agreed(), f.failures(), trial.dropped());
+        });
         LOG.info("shadow trial of version {} beside {} started", candidate.modelVersion(), servingVersion);
     }
 
@@ -123,16 +143,24 @@ public final class ShadowRunner implements ShadowTap, AutoCloseable {
                 .setCandidateConfidenceSum(f.candidateConfidenceSum()).setDropped(r.trial().dropped())
                 .setReportedAt(Instant.now()).build();
         byte[] key = (r.trial().version() + "/" + instance).getBytes(StandardCharsets.UTF_8);
-        reports.send(new ProducerRecord<>(topic, key, report));
+        reports().send(new ProducerRecord<>(topic, key, report));
+    }
+
+    private synchronized Producer<byte[], ShadowReport> reports() {
+        if (reports == null) {
+            reports = openReports.get();
+        }
+        return reports;
     }
 
     private static List<Long> longs(long[] counts) {
         return Arrays.stream(counts).boxed().toList();
     }
 
-    private static void stop(Running r, String why) {
+    private void stop(Running r, String why) {
         if (r != null) {
             LOG.info("shadow trial of version {} ended: {}", r.trial().version(), why);
+            meters.end(r.modelName(), r.trial().version());
             r.trial().close();
         }
     }
@@ -141,6 +169,10 @@ public final class ShadowRunner implements ShadowTap, AutoCloseable {
     public void close() {
         reporter.shutdownNow();
         stop(running.getAndSet(null), "the app stops");
-        reports.close();
+        synchronized (this) {
+            if (reports != null) {
+                reports.close();
+            }
+        }
     }
 }

@@ -111,6 +111,12 @@ public final class ModelFollower implements AutoCloseable {
     }
 
     private void handle(ModelUpdateLog.Entry e) throws InterruptedException {
+        if (e.withdrawnCandidate()) {
+            if (shadow != null) {
+                shadow.end("the trainer rejected the candidate"); // it frees the candidate now, not at shadow.max.ms
+            }
+            return;
+        }
         if (e.error() != null) {
             reject(e.record(), e.error());
             return;

@@ -8,6 +8,8 @@ import io.triage.schemas.ShadowReport;
 import io.triage.service.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.triage.stream.ops.StreamMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -30,8 +32,10 @@ class ShadowRunnerTest {
         List<String> ids = IntStream.range(0, 200).mapToObj(i -> "event-" + i).toList();
         long sampled = ids.stream().filter(half::includes).count();
         List<TextInput> inputs = ShadowTrialTest.texts(ids.size());
-        try (ShadowRunner runner = new ShadowRunner(half, 8, "app-1", KafkaClients.producer(kafka.bootstrapServers(),
-                KafkaClients.avroSerializer(registry.apiV2Url())), topic, 200, 60_000);
+        StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
+        try (ShadowRunner runner = new ShadowRunner(half, 8, "app-1", () -> KafkaClients.producer(
+                kafka.bootstrapServers(), KafkaClients.avroSerializer(registry.apiV2Url())), topic, 200, 60_000,
+                metrics.shadow());
              KafkaConsumer<byte[], ShadowReport> reports = KafkaClients.committedReader(kafka.bootstrapServers(), topic,
                      KafkaClients.avroDeserializer(registry.apiV2Url()))) {
             runner.offer(ids, inputs, ShadowTrialTest.served(inputs)); // no candidate yet: nothing happens
@@ -49,8 +53,10 @@ class ShadowRunnerTest {
             assertEquals(List.of(0L, sampled), r.getCandidateLabelCounts(), "the candidate answered pos for all");
             assertEquals(r.getServingLabelCounts().get(1), r.getAgreed());
             assertEquals("v1", r.getServingVersion());
+            assertEquals(sampled, metrics.shadow().events("v2"), "triage_shadow_events_total{version=v2}");
             runner.end("test over");
             assertNull(runner.candidateVersion());
+            assertEquals(sampled, metrics.shadow().events("v2"), "the ended trial's counts stay");
         }
     }
 }

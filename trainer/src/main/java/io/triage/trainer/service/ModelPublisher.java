@@ -46,8 +46,6 @@ public final class ModelPublisher {
     private final ModelStorePruner pruner;
     /** promotion.mode=shadow: a new version is announced as a candidate first (docs/guard-rails.md). */
     private boolean shadow;
-    /** The candidate announced last and not taken yet by the shadow trial. */
-    private ModelUpdate announcedCandidate;
 
     /**
      * @param storeUrl where stream apps download the store's folders from, or empty to announce {@code file:} URIs
@@ -69,13 +67,6 @@ public final class ModelPublisher {
     public ModelPublisher announcingCandidates() {
         this.shadow = true;
         return this;
-    }
-
-    /** The candidate the last publish announced, once (empty in direct mode or when taken already). */
-    public synchronized Optional<ModelUpdate> takeCandidate() {
-        Optional<ModelUpdate> c = Optional.ofNullable(announcedCandidate);
-        announcedCandidate = null;
-        return c;
     }
 
     /**
@@ -135,11 +126,6 @@ public final class ModelPublisher {
                     + (parentVersion == null ? "the base model" : parentVersion), e);
         }
         pruner.prune(version, parentVersion); // only once announced: until then the previous version is the latest
-        if (update.getStage() == UpdateStage.CANDIDATE) {
-            synchronized (this) {
-                announcedCandidate = update;
-            }
-        }
         return update;
     }
 
@@ -164,6 +150,14 @@ public final class ModelPublisher {
     public ModelUpdate promote(ModelUpdate candidate) throws ExecutionException, InterruptedException {
         return send(ModelUpdate.newBuilder(candidate).setStage(UpdateStage.SERVE).setSignedAt(null).setKeyId(null)
                 .setSignature(null).build());
+    }
+
+    /**
+     * Ends a rejected candidate's trial on the update topic: a tombstone under the candidate key, so that a restarted
+     * trainer does not judge it again ({@link ModelUpdateLog#pendingCandidate}) and compaction drops the candidate.
+     */
+    public void withdrawCandidate() throws ExecutionException, InterruptedException {
+        producer.send(new ProducerRecord<>(topic, ModelUpdateLog.candidateKey(modelName), null)).get();
     }
 
     /** Candidates go under a key of their own, so that compaction keeps the serving update (ModelUpdateLog). */

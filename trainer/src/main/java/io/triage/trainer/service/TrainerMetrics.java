@@ -78,14 +78,13 @@ public final class TrainerMetrics {
                 .register(registry).increment();
     }
 
-    /** A shadow trial's verdict: {@code outcome} promoted or the rejection's reason. */
-    public void shadowVerdict(String model, String outcome) {
-        if ("promoted".equals(outcome)) {
-            Counter.builder("triage.trainer.shadow.promoted").description("Candidates that passed their shadow trial")
-                    .tags("model", model).register(registry).increment();
-            return;
-        }
-        Counter.builder("triage.trainer.shadow.rejected").description("Candidates rejected by their shadow trial, "
-                + "by reason").tags("model", model, "reason", outcome).register(registry).increment();
+    /**
+     * Counts a shadow trial's verdict (alert TriageShadowCandidateRejected): {@code outcome} promoted or rejected,
+     * {@code reason} the rejection's ({@code LABEL_COLLAPSED}, ...) or {@code none}.
+     */
+    public void shadowVerdict(String model, boolean promoted, String reason) {
+        Counter.builder("triage.trainer.shadow.verdicts").description("Shadow trials decided, by outcome and the "
+                        + "rejection's reason").tags("model", model, "outcome", promoted ? "promoted" : "rejected",
+                        "reason", promoted ? "none" : reason).register(registry).increment();
     }
 }

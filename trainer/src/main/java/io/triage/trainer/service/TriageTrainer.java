@@ -16,7 +16,6 @@ import io.triage.schemas.ShadowReport;
 import io.triage.schemas.FailureStage;
 import io.triage.service.DeadLetters;
 import io.triage.trainer.shadow.ShadowBounds;
-import io.triage.trainer.shadow.ShadowFigures;
 import io.triage.trainer.shadow.ShadowJudge;
 import io.triage.trainer.shadow.ShadowReports;
 import io.triage.service.AvroRecordDecoder;
@@ -103,6 +102,8 @@ public final class TriageTrainer implements AutoCloseable {
     /** The candidate on trial and its judge; null when none. Owned by the run thread. */
     private ModelUpdate onTrial;
     private ShadowJudge judge;
+    /** The candidate judged last: not taken up again while its verdict reaches the topic. Owned by the run thread. */
+    private ModelUpdate lastJudged;
     private volatile ShadowJudge.Verdict lastVerdict;
     private volatile boolean running = true;
 
@@ -223,27 +224,55 @@ public final class TriageTrainer implements AutoCloseable {
         publisher.announcingCandidates();
     }
 
+    /**
+     * The trial of the candidate on the update topic that has no verdict yet ({@link ModelUpdateLog#pendingCandidate}):
+     * the one this trainer's run just announced, or one announced before a restart, which is resumed with the reports
+     * sent so far, or one another holder of the signing key published. The window counts from its announcement.
+     */
     private void beginTrial(ModelUpdate candidate) {
-        shadowReports.fromNow();
+        shadowReports.fromStart();
         onTrial = candidate;
-        judge = new ShadowJudge(candidate.getVersion(), candidate.getLabels(), Instant.now(),
+        Instant announcedAt = candidate.getSignedAt() != null ? candidate.getSignedAt() : candidate.getCreatedAt();
+        judge = new ShadowJudge(candidate.getVersion(), candidate.getLabels(), announcedAt,
                 new ShadowBounds(config.getDouble(TrainerSettings.SHADOW_MIN_AGREEMENT, 0, 1),
                         config.getDouble(TrainerSettings.SHADOW_MIN_LABEL_SHARE, 0, 1),
                         config.getDouble(TrainerSettings.SHADOW_MAX_LABEL_SHARE_CHANGE, 0, 1)),
                 config.getLong(TrainerSettings.SHADOW_WINDOW_EVENTS, 1),
                 Duration.ofMillis(config.getLong(TrainerSettings.SHADOW_WINDOW_MS, 0)),
                 config.getLong(TrainerSettings.SHADOW_MIN_EVENTS, 0));
-        LOG.info("shadow trial of version {} started", candidate.getVersion());
+        LOG.info("shadow trial of version {} (announced at {}) started", candidate.getVersion(), announcedAt);
     }
 
     /**
-     * Decides the trial once its window is complete: promoted, the same version is announced to serve (one signed
-     * record, so every instance acts alike); rejected, nothing is announced, and the reason is counted and
-     * dead-lettered. A promotion that fails to send is tried again at the next check.
+     * Takes up the pending candidate when no trial runs, and decides the trial once its window is complete: promoted,
+     * the same version is announced to serve (one signed record, so every instance acts alike); rejected, the
+     * candidate is withdrawn from the topic, and the reason is counted and dead-lettered. A promotion that fails to
+     * send is tried again at the next check.
      */
     private void checkShadow() {
-        if (judge == null) {
+        if (shadowReports == null) {
             return;
+        }
+        Optional<ModelUpdate> pending;
+        try {
+            pending = updates.pendingCandidate();
+        } catch (RuntimeException e) { // e.g. the registry unreachable: the records are read again next time
+            LOG.warn("cannot read the update topic for the shadow trial; trying again at the next check: {}",
+                    e.toString());
+            return;
+        }
+        if (judge != null && !pending.equals(Optional.of(onTrial))) {
+            // the stream apps moved on too: a newer candidate replaces the trial, a newer serving update ends it
+            LOG.info("shadow trial of version {} ends without a verdict: {}", onTrial.getVersion(), pending
+                    .map(c -> "candidate " + c.getVersion() + " replaces it").orElse("a newer version serves"));
+            judge = null;
+            onTrial = null;
+        }
+        if (judge == null) {
+            if (pending.isEmpty() || pending.get().equals(lastJudged)) {
+                return; // lastJudged: a rejection whose withdrawal failed is not judged twice by this trainer
+            }
+            beginTrial(pending.get());
         }
         shadowReports.poll(judge);
         Optional<ShadowJudge.Verdict> verdict = judge.decide(Instant.now());
@@ -252,10 +281,6 @@ public final class TriageTrainer implements AutoCloseable {
         }
         ShadowJudge.Verdict v = verdict.get();
         String model = config.get(TrainerSettings.MODEL_NAME);
-        ShadowFigures f = v.figures();
-        String figures = String.format(java.util.Locale.ROOT, "%d events, agreement %.4f, mean confidence %.4f, "
-                + "%d failures, candidate labels %s, serving labels %s", f.events(), f.agreement(), f.meanConfidence(),
-                f.failures(), java.util.Arrays.toString(f.candidateLabels()), java.util.Arrays.toString(f.servingLabels()));
         if (v.promoted()) {
             try {
                 publisher.promote(onTrial);
@@ -266,23 +291,37 @@ public final class TriageTrainer implements AutoCloseable {
                 LOG.error("promoting version {} failed; tried again at the next check", v.version(), e);
                 return;
             }
-            metrics.shadowVerdict(model, "promoted");
-            LOG.info("version {} passed its shadow trial and serves now: {}", v.version(), figures);
+            metrics.shadowVerdict(model, true, null);
+            LOG.info("version {} passed its shadow trial and serves now:\n{}", v.version(), v.summary());
         } else {
-            String reason = v.reason().orElseThrow();
-            metrics.shadowVerdict(model, reason);
-            LOG.warn("version {} rejected by its shadow trial, the serving version stays: {} ({})", v.version(),
-                    v.rejection().orElseThrow(), figures);
-            DeadLetter letter = DeadLetters.of(model.getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
-                    config.get(TrainerSettings.TOPIC_MODEL_UPDATES), -1, -1, FailureStage.MODEL_UPDATE,
-                    new IllegalStateException("version " + v.version() + ": " + v.rejection().orElseThrow() + "; "
-                            + figures), reason, System.currentTimeMillis(),
-                    config.getInt(TrainerSettings.DEAD_LETTER_MAX_VALUE_BYTES, 0));
-            deadLetters.send(new ProducerRecord<>(config.get(TrainerSettings.TOPIC_DEAD_LETTER), null, letter));
+            reject(v, model);
         }
         lastVerdict = v;
+        lastJudged = onTrial;
         judge = null;
         onTrial = null;
+    }
+
+    /** Counts, logs and dead-letters a rejection, and withdraws the candidate: the serving version stays. */
+    private void reject(ShadowJudge.Verdict v, String model) {
+        String reason = v.reason().orElseThrow();
+        metrics.shadowVerdict(model, false, reason);
+        LOG.warn("version {} rejected by its shadow trial, the serving version stays:\n{}", v.version(), v.summary());
+        DeadLetter letter = DeadLetters.of(model.getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
+                config.get(TrainerSettings.TOPIC_MODEL_UPDATES), -1, -1, FailureStage.MODEL_UPDATE,
+                new IllegalStateException("version " + v.version() + ": " + v.rejection().orElseThrow() + "; "
+                        + v.summary()), reason, System.currentTimeMillis(),
+                config.getInt(TrainerSettings.DEAD_LETTER_MAX_VALUE_BYTES, 0));
+        deadLetters.send(new ProducerRecord<>(config.get(TrainerSettings.TOPIC_DEAD_LETTER), null, letter));
+        try {
+            publisher.withdrawCandidate();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // the rejection stands; only a restarted trainer would judge the candidate once more
+            LOG.error("withdrawing the rejected candidate {} from the update topic failed", v.version(), e);
+        }
     }
 
     /** The last shadow trial's verdict, if any. */
@@ -450,10 +489,7 @@ public final class TriageTrainer implements AutoCloseable {
         trigger.ran(changes, System.currentTimeMillis());
         metrics.run(outcome.status(), Duration.ofNanos(System.nanoTime() - start));
         if (outcome.status() == RunOutcome.Status.PROMOTED) {
-            metrics.published(outcome.candidate());
-            if (shadowReports != null) {
-                publisher.takeCandidate().ifPresent(this::beginTrial);
-            }
+            metrics.published(outcome.candidate()); // a candidate's trial is taken up from the topic: checkShadow
         }
         knownLabels = retrainer.knownLabels();
         LOG.info("training run {}: {}", outcome.status(), outcome.message());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,10 +25,25 @@ public final class ShadowJudge {
     private final long minEvents;
     private final Map<String, ShadowFigures> latestByInstance = new LinkedHashMap<>();
 
-    /** The outcome: promoted when {@code rejection} is empty. */
-    public record Verdict(String version, ShadowFigures figures, Optional<String> rejection) {
+    /** The outcome: promoted when {@code rejection} is empty; {@code took} is the time since the announcement. */
+    public record Verdict(String version, ShadowFigures figures, Optional<String> rejection, Duration took) {
         public boolean promoted() {
             return rejection.isEmpty();
+        }
+
+        /** The trial's figures and verdict as one readable block (the trainer's log, docs/guard-rails.md). */
+        public String summary() {
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "shadow trial of %s: %s%n", version,
+                    rejection.map(r -> "REJECTED, " + r).orElse("PROMOTED")));
+            s.append(String.format(Locale.ROOT, "  events compared      %d%n  agreement            %.4f%n"
+                    + "  mean confidence      %.4f%n  failures             %d%n  announcement→verdict %d ms%n"
+                    + "  label shares         candidate  serving%n", figures.events(), figures.agreement(),
+                    figures.meanConfidence(), figures.failures(), took.toMillis()));
+            for (int i = 0; i < figures.labels().size(); i++) {
+                s.append(String.format(Locale.ROOT, "    %-18s %9.4f  %7.4f%n", figures.labels().get(i),
+                        ShadowFigures.share(figures.candidateLabels(), i), ShadowFigures.share(figures.servingLabels(), i)));
+            }
+            return s.toString();
         }
 
         /** The reason's name, as a metric label: {@code LABEL_COLLAPSED}, {@code FAILURES}, ... */
@@ -89,11 +105,11 @@ public final class ShadowJudge {
         boolean full = sum.events() >= windowEvents;
         boolean timedOut = elapsed.compareTo(window) >= 0 && sum.events() >= Math.max(1, minEvents);
         if (full || timedOut) {
-            return Optional.of(new Verdict(version, sum, bounds.rejection(sum)));
+            return Optional.of(new Verdict(version, sum, bounds.rejection(sum), elapsed));
         }
         if (elapsed.compareTo(window.multipliedBy(2)) >= 0) {
             return Optional.of(new Verdict(version, sum, Optional.of("TOO_FEW_EVENTS: " + sum.events()
-                    + " events compared in " + elapsed.toMillis() + " ms, fewer than " + Math.max(1, minEvents))));
+                    + " events compared in " + elapsed.toMillis() + " ms, fewer than " + Math.max(1, minEvents)), elapsed));
         }
         return Optional.empty();
     }

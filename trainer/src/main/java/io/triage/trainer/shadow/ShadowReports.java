@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * Reads the stream apps' shadow-trial reports into the {@link ShadowJudge} of the candidate on trial. Every
- * partition is assigned (no group), and read from the end as of the candidate's announcement: older reports are of
- * older candidates. A record that does not decode or holds inconsistent counts is skipped with a warning: it can
+ * partition is assigned (no group), and read from its beginning when a trial begins: the topic is compacted (one
+ * report per version and instance), version numbers are never reused, and the judge ignores other versions' reports,
+ * so a trial resumed by a restarted trainer counts what the instances reported before the restart. A record that does not decode or holds inconsistent counts is skipped with a warning: it can
  * only weaken a trial's figures, never crash the trainer. Not thread-safe: the trainer's run thread owns it.
  */
 public final class ShadowReports implements AutoCloseable {
@@ -36,15 +37,14 @@ public final class ShadowReports implements AutoCloseable {
         this.modelName = modelName;
     }
 
-    /** Reads from now on: called when a candidate is announced, before any instance can have reported on it. */
-    public void fromNow() {
+    /** Reads every report again: called when a trial begins or is resumed. */
+    public void fromStart() {
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(topic, p.partition()));
         }
         consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // resolve the end now, not at the first poll
+        consumer.seekToBeginning(partitions);
     }
 
     /** Hands every new report to {@code judge}. */

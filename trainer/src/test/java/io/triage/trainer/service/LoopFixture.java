@@ -55,19 +55,30 @@ final class LoopFixture {
 
     /**
      * A stream app and the trainer, started with these settings, and a read_committed reader of the outputs: returned
-     * once the trainer's first version, trained on 200 feedback phrases, serves.
+     * once the trainer's first version, trained on 200 feedback phrases, serves. The trainer can be stopped and
+     * started again with the same settings (its snapshot and model store stay).
      */
-    record ServingV1(TriageStreamApp streamApp, TriageTrainer trainer, KafkaConsumer<byte[], ClassifiedEvent> outputs)
-            implements AutoCloseable {
+    static final class ServingV1 implements AutoCloseable {
+        private final TriageStreamApp streamApp;
+        private final Map<String, String> trainerSettings;
+        private final KafkaConsumer<byte[], ClassifiedEvent> outputs;
+        private TriageTrainer trainer;
+
+        private ServingV1(TriageStreamApp streamApp, Map<String, String> trainerSettings,
+                          KafkaConsumer<byte[], ClassifiedEvent> outputs) {
+            this.streamApp = streamApp;
+            this.trainerSettings = Map.copyOf(trainerSettings);
+            this.outputs = outputs;
+        }
 
         static ServingV1 start(String prefix, EmbeddedKafka kafka, EmbeddedRegistry registry, Map<String, String> app,
                                Map<String, String> trainer) throws Exception {
             TriageStreamApp streamApp = TriageStreamApp.start(StreamAppSettings.of(app));
             ServingV1 loop = null;
             try {
-                TriageTrainer trainerService = TriageTrainer.start(TrainerSettings.of(trainer));
-                loop = new ServingV1(streamApp, trainerService, KafkaClients.committedReader(kafka.bootstrapServers(),
+                loop = new ServingV1(streamApp, trainer, KafkaClients.committedReader(kafka.bootstrapServers(),
                         prefix + "out", KafkaClients.avroDeserializer(registry.apiV2Url())));
+                TriageTrainer trainerService = loop.startTrainer();
                 awaitUntil(streamApp::isReady, Duration.ofSeconds(60), "the stream app serves its bootstrap model");
                 awaitUntil(trainerService::isReady, Duration.ofSeconds(60), "the trainer reads feedback");
                 Feedback.sendPhrases(kafka.bootstrapServers(), registry.apiV2Url(), prefix + "feedback", "f", 200, 7);
@@ -84,10 +95,37 @@ final class LoopFixture {
             }
         }
 
+        TriageStreamApp streamApp() {
+            return streamApp;
+        }
+
+        /** The running trainer; null while stopped. */
+        TriageTrainer trainer() {
+            return trainer;
+        }
+
+        KafkaConsumer<byte[], ClassifiedEvent> outputs() {
+            return outputs;
+        }
+
+        void stopTrainer() {
+            if (trainer != null) {
+                trainer.close();
+                trainer = null;
+            }
+        }
+
+        /** Starts the trainer (again) with its settings. */
+        TriageTrainer startTrainer() throws Exception {
+            stopTrainer();
+            trainer = TriageTrainer.start(TrainerSettings.of(trainerSettings));
+            return trainer;
+        }
+
         @Override
         public void close() {
             outputs.close();
-            trainer.close();
+            stopTrainer();
             streamApp.close();
         }
     }

@@ -46,6 +46,14 @@ class ShadowJudgeTest {
         ShadowJudge.Verdict v = judge.decide(T0.plusSeconds(1)).orElseThrow();
         assertFalse(v.promoted());
         assertEquals(Optional.of("LABEL_COLLAPSED"), v.reason(), v.rejection().toString());
+        assertEquals(Duration.ofSeconds(1), v.took(), "from the announcement to the verdict");
+        String summary = v.summary();
+        for (String line : List.of("shadow trial of v2: REJECTED, LABEL_COLLAPSED: the candidate never answers neg",
+                "events compared      100", "agreement            0.5000", "mean confidence      0.8000",
+                "failures             0", "announcement→verdict 1000 ms", "neg                   0.0000   0.5000",
+                "pos                   1.0000   0.5000")) {
+            assertTrue(summary.contains(line), line + " in\n" + summary);
+        }
     }
 
     @Test
