@@ -1,7 +1,6 @@
 package io.triage.model;
 
 import ai.djl.Device;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,10 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A/B of ONNX Runtime graph forms and ways to run a batch, in one process so the machine's load falls on all of
- * them alike (rows take turns pass by pass, each pass starting one row later). Every session has Triage's options
- * (intra-op threads = cores unless the row says 1, no spinning); the first row, the peer as {@code bench model}
- * runs it, is 1.00x. "split" rows cut each batch into one sub-batch per core ({@link BatchSplit}) run at the same
- * time, each on its own thread. Manual: {@code mvn -B -o -q -pl model test -Dtest=OrtSmallBatchAb -Dtriage.ab=true
+ * them alike: the rows take turns batch by batch, each batch starting one row later. Every session has Triage's
+ * options (intra-op threads = cores unless it is a "split" row's single-threaded one; no spinning); the first row,
+ * the peer as {@code bench model} runs it, is 1.00x. "split" rows cut each batch into sub-batches of similar length
+ * ({@link BatchSplit}) that the calling thread and cores - 1 pool threads take in turn, as the serving path does.
+ * Besides sentences/s each row prints the process's CPU time per sentence: on a machine busy with other work that
+ * is what a row costs. Manual: {@code mvn -B -o -q -pl model test -Dtest=OrtSmallBatchAb -Dtriage.ab=true
  * [-Dtriage.ab.count=128 -Dtriage.ab.runs=3 -Dtriage.ab.batches=8,32,64]}; texts sorted by length, as grouped.
  */
 class OrtSmallBatchAb {
@@ -206,23 +205,7 @@ class OrtSmallBatchAb {
     }
 
     private static float[] run(OrtEnvironment env, OrtSession session, EncodedBatch batch) throws OrtException {
-        long[] shape = {batch.size(), batch.seqLen()};
-        Map<String, long[]> feeds = Map.of(ClassifierGraph.INPUT_IDS, batch.ids(),
-                ClassifierGraph.TOKEN_TYPE_IDS, batch.typeIds(), ClassifierGraph.ATTENTION_MASK, batch.mask());
-        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
-        try {
-            for (Map.Entry<String, long[]> feed : feeds.entrySet()) {
-                inputs.put(feed.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(feed.getValue()), shape));
-            }
-            try (OrtSession.Result result = session.run(inputs)) {
-                FloatBuffer buffer = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                float[] out = new float[buffer.remaining()];
-                buffer.get(out);
-                return out;
-            }
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
-        }
+        return OrtRuns.run(env, session, batch);
     }
 
     private static double median(double[] v) {
