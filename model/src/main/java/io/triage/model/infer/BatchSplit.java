@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
 
 /**
  * A padded batch cut into at most {@code parts} sub-batches of rows of similar token length, each padded only to
- * its own longest row, of about the same cost each: what single-threaded passes run side by side. {@link #merge} puts their rows of scores back in the batch's order.
+ * its own longest row, of about the same cost each: what single-threaded passes run side by side. {@link #merge}
+ * puts their rows of scores back in the batch's order.
  *
  * <p>Exact: the tokenizer pads on the right, so dropping a sub-batch's trailing padding columns removes only
  * masked positions.

@@ -58,7 +58,8 @@ final class OnnxRuntimeForward implements ForwardPass {
         this.model = model;
         this.partModel = partModel;
         this.cpuThreads = cpuThreads;
-        this.helpers = partModel == null ? null : Executors.newFixedThreadPool(cpuThreads - 1, OnnxRuntimeForward::helper);
+        this.helpers = partModel == null ? null
+                : Executors.newFixedThreadPool(cpuThreads - 1, OnnxRuntimeForward::helper);
         this.parameters = new ParameterStore(model.getNDManager(), false);
         this.labels = labels;
     }
@@ -201,20 +202,28 @@ final class OnnxRuntimeForward implements ForwardPass {
             failure = e;
         }
         for (Future<?> f : started) { // every part is over before the call returns, even a failed one
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : new IllegalStateException("a sub-batch failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted while sub-batches ran", e);
-            }
+            RuntimeException e = awaitPart(f);
+            failure = failure != null ? failure : e;
         }
         if (failure != null) {
             throw failure;
         }
         timer.lap(InferenceStage.FORWARD);
         return split.merge(Arrays.asList(scores));
+    }
+
+    /** Waits for a helper's sub-batches; what went wrong there, or null. */
+    private static RuntimeException awaitPart(Future<?> part) {
+        try {
+            part.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException("a sub-batch failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new IllegalStateException("interrupted while the sub-batches ran", e);
+        }
     }
 
     private static NDArray named(NDArray array, String name) {
