@@ -179,16 +179,18 @@ final class OnnxRuntimeForward implements ForwardPass {
      * The batch as sub-batches ({@link BatchSplit#partsFor}: one per CPU thread, more for a wide batch) on the
      * single-threaded session: the calling thread and the helpers each take the next sub-batch nobody has taken,
      * so a helper that is slow to start costs no more than running its part here. Charged to the timer as one
-     * forward step.
+     * forward step, with the arrays of every part.
      */
     private float[][] split(EncodedBatch batch, StageTimer timer) {
         BatchSplit split = BatchSplit.of(batch, BatchSplit.partsFor(batch.size(), cpuThreads));
         List<EncodedBatch> parts = split.parts();
         float[][][] scores = new float[parts.size()][][];
+        StageTimer[] partTimers = new StageTimer[parts.size()]; // each on its own thread; only counts arrays here
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int p = next.getAndIncrement(); p < parts.size(); p = next.getAndIncrement()) {
-                scores[p] = logits(partModel, parts.get(p), StageTimer.OFF);
+                partTimers[p] = timer.on() ? StageTimer.start() : StageTimer.OFF;
+                scores[p] = logits(partModel, parts.get(p), partTimers[p]);
             }
         };
         List<Future<?>> started = new ArrayList<>(cpuThreads - 1);
@@ -207,6 +209,11 @@ final class OnnxRuntimeForward implements ForwardPass {
         }
         if (failure != null) {
             throw failure;
+        }
+        if (timer.on()) {
+            for (StageTimer part : partTimers) {
+                timer.addLiveArrays(part.liveArrays());
+            }
         }
         timer.lap(InferenceStage.FORWARD);
         return split.merge(Arrays.asList(scores));
