@@ -7,6 +7,7 @@ import io.triage.model.config.Pooling;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.InferenceEngine;
 import io.triage.model.infer.Precision;
+import io.triage.model.infer.StageTimer;
 import io.triage.model.infer.TextClassifier;
 import io.triage.model.io.ModelArtifact;
 import io.triage.model.io.ModelLoader;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,7 +60,7 @@ class OnnxEngineParityTest {
         try (TextClassifier torch = TextClassifier.of(ModelLoader.loadFolder(dir, overrides, Device.cpu()),
                 Precision.FP32, LongInputs.TRUNCATE, InferenceEngine.PYTORCH, 1);
                 TextClassifier ort = TextClassifier.of(ModelLoader.loadFolder(dir, overrides, Device.cpu()),
-                        Precision.FP32, LongInputs.TRUNCATE, InferenceEngine.ONNXRUNTIME, 1)) {
+                        Precision.FP32, LongInputs.TRUNCATE, InferenceEngine.ONNXRUNTIME, 2)) {
             assertEquals(head, ort.model().config().head());
             assertEquals(InferenceEngine.ONNXRUNTIME, ort.engine());
             assertParity(torch, ort, ModelTypesTest.INPUTS);
@@ -98,11 +100,15 @@ class OnnxEngineParityTest {
         model.close();
     }
 
-    @Test
-    void onnxRuntimeCallsLeaveNoArraysBehind() throws Exception {
+    /** With 2 threads the batch runs as 2 sub-batches: a profiled call counts both parts' arrays. */
+    @ParameterizedTest(name = "{0} CPU threads")
+    @ValueSource(ints = {1, 2})
+    void onnxRuntimeCallsLeaveNoArraysBehind(int threads) throws Exception {
         try (TextClassifier ort = TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()),
-                Precision.FP32, LongInputs.TRUNCATE, InferenceEngine.ONNXRUNTIME, 1)) {
-            ort.classify(ModelTypesTest.INPUTS);
+                Precision.FP32, LongInputs.TRUNCATE, InferenceEngine.ONNXRUNTIME, threads)) {
+            StageTimer timer = StageTimer.start();
+            ort.classify(ModelTypesTest.INPUTS, timer);
+            assertTrue(timer.liveArrays() >= 4 * threads, "3 inputs and the logits per pass: " + timer.liveArrays());
             int before = ort.liveArrays();
             for (int i = 0; i < 200; i++) {
                 ort.classify(ModelTypesTest.INPUTS);
@@ -113,8 +119,15 @@ class OnnxEngineParityTest {
         }
     }
 
+    /**
+     * With 2 threads ONNX Runtime runs a batch in sub-batches on a single-threaded session, and one input on the
+     * two-threaded one: both are checked.
+     */
     private static void assertParity(TextClassifier torch, TextClassifier ort, List<TextInput> inputs) {
         assertClose(torch.classify(inputs), ort.classify(inputs));
+        for (TextInput input : inputs) {
+            assertClose(torch.classify(List.of(input)), ort.classify(List.of(input)));
+        }
         EncodedBatch batch = torch.model().tokenizer().encodeBatch(inputs.subList(0, ModelTypesTest.INPUTS.size()));
         float[][] expected = torch.logits(batch);
         float[][] actual = ort.logits(batch);

@@ -21,25 +21,53 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The forward pass on DJL's ONNX Runtime engine: the classifier's ONNX graph ({@link ClassifierGraph}) is built
- * from its weights when the model is loaded, and runs in one ONNX Runtime session on the CPU in fp32. Every call's
- * input tensors live in their own {@link NDManager} scope; closing the pass closes the DJL model, which closes the
- * session and its weights.
+ * from its weights when the model is loaded, and runs on the CPU in fp32. Every call's input tensors live in their
+ * own {@link NDManager} scope; closing the pass closes the DJL models, which close the sessions and their weights.
+ *
+ * <p>With more than one CPU thread a batch of one runs on a session with all of them; a larger batch is cut into
+ * sub-batches of similar lengths ({@link BatchSplit}) run side by side on a second, single-threaded session:
+ * independent passes keep every core busy, where one pass's small matrix products meet at a barrier after every
+ * operator, and each sub-batch is padded only to its own longest text. The second session holds its own copy of
+ * the weights.
  */
 final class OnnxRuntimeForward implements ForwardPass {
     static final String ENGINE_NAME = "OnnxRuntime";
 
     private final Model model;
+    /** single-threaded, for the sub-batches; null with one CPU thread */
+    private final Model partModel;
+    /** the threads that run sub-batches beside the calling thread; null with one CPU thread */
+    private final ExecutorService helpers;
+    private final int cpuThreads;
     private final ParameterStore parameters;
     private final int labels;
 
-    private OnnxRuntimeForward(Model model, int labels) {
+    private OnnxRuntimeForward(Model model, Model partModel, int cpuThreads, int labels) {
         this.model = model;
+        this.partModel = partModel;
+        this.cpuThreads = cpuThreads;
+        this.helpers = partModel == null ? null
+                : Executors.newFixedThreadPool(cpuThreads - 1, OnnxRuntimeForward::helper);
         this.parameters = new ParameterStore(model.getNDManager(), false);
         this.labels = labels;
+    }
+
+    private static Thread helper(Runnable task) {
+        Thread t = new Thread(task, "triage-onnx-part");
+        t.setDaemon(true);
+        return t;
     }
 
     /**
@@ -52,18 +80,32 @@ final class OnnxRuntimeForward implements ForwardPass {
         return OrtEnvironment.getEnvironment();
     }
 
-    /** Builds {@code classifier}'s graph and opens a session on it with {@code cpuThreads} intra-op threads. */
+    /**
+     * Builds {@code classifier}'s graph and opens a session on it with {@code cpuThreads} intra-op threads (and,
+     * with more than one, a single-threaded session for sub-batches).
+     */
     static OnnxRuntimeForward load(ClassifierModel classifier, int cpuThreads) {
         byte[] onnx = ClassifierGraph.export(classifier);
-        Model model = Model.newInstance(classifier.config().name(), Device.cpu(), ENGINE_NAME);
-        try (OrtSession.SessionOptions options = sessionOptions(cpuThreads)) {
+        String name = classifier.config().name();
+        Model whole = session(name, onnx, cpuThreads);
+        try {
+            Model parts = cpuThreads > 1 ? session(name, onnx, 1) : null;
+            return new OnnxRuntimeForward(whole, parts, cpuThreads, classifier.config().numLabels());
+        } catch (RuntimeException e) {
+            whole.close();
+            throw e;
+        }
+    }
+
+    private static Model session(String name, byte[] onnx, int threads) {
+        Model model = Model.newInstance(name, Device.cpu(), ENGINE_NAME);
+        try (OrtSession.SessionOptions options = sessionOptions(threads)) {
             model.load(new ByteArrayInputStream(onnx), Map.of("sessionOptions", options));
             deleteEmptyFolder(model.getModelPath()); // DJL makes a temporary folder for in-memory models
-            return new OnnxRuntimeForward(model, classifier.config().numLabels());
+            return model;
         } catch (OrtException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw new IllegalStateException("ONNX Runtime refused the graph of model " + classifier.config().name()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime refused the graph of model " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             model.close();
             throw new UncheckedIOException(e);
@@ -98,7 +140,19 @@ final class OnnxRuntimeForward implements ForwardPass {
 
     @Override
     public float[][] run(EncodedBatch batch, boolean probabilities, StageTimer timer) {
-        NDManager scope = model.getNDManager().newSubManager();
+        float[][] out = partModel == null || batch.size() < 2 ? logits(model, batch, timer) : split(batch, timer);
+        if (probabilities) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = TextClassifier.softmax(out[i]);
+            }
+        }
+        timer.lap(InferenceStage.SOFTMAX);
+        return out;
+    }
+
+    /** One run of {@code session} over the whole batch, its input tensors in their own scope. */
+    private float[][] logits(Model session, EncodedBatch batch, StageTimer timer) {
+        NDManager scope = session.getNDManager().newSubManager();
         timer.lap(InferenceStage.MANAGER);
         try {
             Shape shape = new Shape(batch.size(), batch.seqLen());
@@ -106,16 +160,10 @@ final class OnnxRuntimeForward implements ForwardPass {
                     named(scope.create(batch.typeIds(), shape), ClassifierGraph.TOKEN_TYPE_IDS),
                     named(scope.create(batch.mask(), shape), ClassifierGraph.ATTENTION_MASK));
             timer.lap(InferenceStage.TENSORS);
-            NDArray logits = model.getBlock().forward(parameters, inputs, false).head();
+            NDArray logits = session.getBlock().forward(parameters, inputs, false).head();
             timer.lap(InferenceStage.FORWARD);
             float[][] out = ForwardPass.rows(logits.toFloatArray(), batch.size(), labels);
             timer.lap(InferenceStage.COPY_OUT);
-            if (probabilities) {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = TextClassifier.softmax(out[i]);
-                }
-            }
-            timer.lap(InferenceStage.SOFTMAX);
             if (timer.on()) {
                 timer.addLiveArrays(scope.getManagedArrays().size());
                 timer.skip();
@@ -124,6 +172,64 @@ final class OnnxRuntimeForward implements ForwardPass {
         } finally {
             scope.close();
             timer.lap(InferenceStage.MANAGER);
+        }
+    }
+
+    /**
+     * The batch as sub-batches ({@link BatchSplit#partsFor}: one per CPU thread, more for a wide batch) on the
+     * single-threaded session: the calling thread and the helpers each take the next sub-batch nobody has taken,
+     * so a helper that is slow to start costs no more than running its part here. Charged to the timer as one
+     * forward step, with the arrays of every part.
+     */
+    private float[][] split(EncodedBatch batch, StageTimer timer) {
+        BatchSplit split = BatchSplit.of(batch, BatchSplit.partsFor(batch.size(), cpuThreads));
+        List<EncodedBatch> parts = split.parts();
+        float[][][] scores = new float[parts.size()][][];
+        StageTimer[] partTimers = new StageTimer[parts.size()]; // each on its own thread; only counts arrays here
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int p = next.getAndIncrement(); p < parts.size(); p = next.getAndIncrement()) {
+                partTimers[p] = timer.on() ? StageTimer.start() : StageTimer.OFF;
+                scores[p] = logits(partModel, parts.get(p), partTimers[p]);
+            }
+        };
+        List<Future<?>> started = new ArrayList<>(cpuThreads - 1);
+        for (int p = 1; p < Math.min(cpuThreads, parts.size()); p++) {
+            started.add(helpers.submit(worker));
+        }
+        RuntimeException failure = null;
+        try {
+            worker.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> f : started) { // every part is over before the call returns, even a failed one
+            RuntimeException e = awaitPart(f);
+            failure = failure != null ? failure : e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (timer.on()) {
+            for (StageTimer part : partTimers) {
+                timer.addLiveArrays(part.liveArrays());
+            }
+        }
+        timer.lap(InferenceStage.FORWARD);
+        return split.merge(Arrays.asList(scores));
+    }
+
+    /** Waits for a helper's sub-batches; what went wrong there, or null. */
+    private static RuntimeException awaitPart(Future<?> part) {
+        try {
+            part.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException("a sub-batch failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new IllegalStateException("interrupted while the sub-batches ran", e);
         }
     }
 
@@ -139,7 +245,8 @@ final class OnnxRuntimeForward implements ForwardPass {
 
     @Override
     public int liveArrays() {
-        return model.getNDManager().getManagedArrays().size();
+        int parts = partModel == null ? 0 : partModel.getNDManager().getManagedArrays().size();
+        return model.getNDManager().getManagedArrays().size() + parts;
     }
 
     @Override
@@ -149,6 +256,13 @@ final class OnnxRuntimeForward implements ForwardPass {
 
     @Override
     public void close() {
-        model.close();
+        try {
+            if (helpers != null) {
+                helpers.shutdownNow(); // idle: calls are serialized and each waits for its parts
+                partModel.close();
+            }
+        } finally {
+            model.close();
+        }
     }
 }

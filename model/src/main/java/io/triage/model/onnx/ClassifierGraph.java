@@ -35,14 +35,24 @@ public final class ClassifierGraph {
         UNFUSED
     }
 
+    /** How the embeddings are looked up, summed and normalized. */
+    public enum EmbeddingForm {
+        /** Gathers, Adds and a {@code LayerNormalization}. */
+        STANDARD,
+        /** ONNX Runtime's {@code EmbedLayerNormalization}: the lookups, the sum and the LayerNorm in one kernel. */
+        FUSED
+    }
+
     private final ClassifierConfig config;
     private final EncoderConfig encoder;
     private final Map<String, Parameter> weights;
     private final OnnxGraph graph;
     private final AttentionForm attention;
+    private final EmbeddingForm embedding;
 
-    private ClassifierGraph(ClassifierModel model, AttentionForm attention) {
+    private ClassifierGraph(ClassifierModel model, AttentionForm attention, EmbeddingForm embedding) {
         this.attention = attention;
+        this.embedding = embedding;
         this.config = model.config();
         this.encoder = config.encoder();
         this.weights = model.namedParameters();
@@ -59,7 +69,12 @@ public final class ClassifierGraph {
 
     /** {@link #export(ClassifierModel)} with each layer's attention in the given form. */
     public static byte[] export(ClassifierModel model, AttentionForm attention) {
-        ClassifierGraph g = new ClassifierGraph(model, attention);
+        return export(model, attention, EmbeddingForm.STANDARD);
+    }
+
+    /** {@link #export(ClassifierModel)} with each layer's attention and the embeddings in the given forms. */
+    public static byte[] export(ClassifierModel model, AttentionForm attention, EmbeddingForm embedding) {
+        ClassifierGraph g = new ClassifierGraph(model, attention, embedding);
         g.build();
         return g.graph.toModelBytes();
     }
@@ -69,7 +84,7 @@ public final class ClassifierGraph {
         String types = graph.input(TOKEN_TYPE_IDS, DataType.INT64, "batch", "sequence");
         String mask = graph.input(ATTENTION_MASK, DataType.INT64, "batch", "sequence");
 
-        String x = embeddings(ids, types);
+        String x = embedding == EmbeddingForm.FUSED ? fusedEmbeddings(ids, types) : embeddings(ids, types);
         String maskIndex = attention == AttentionForm.UNFUSED ? maskBias(mask)
                 : graph.node("", "Cast", mask).attr("to", DataType.INT32_VALUE).output();
         if (attention == AttentionForm.FUSED_KEY_LENGTHS) { // the tokenizer pads on the right, so a row's count is its end
@@ -99,7 +114,42 @@ public final class ClassifierGraph {
                 .attr("axis", -1L).attr("epsilon", encoder.layerNormEps()).output();
     }
 
-    /** BERT: rows 0..S-1 of the position table, [S,H]; RoBERTa: {@code pad + cumsum(not pad)} over non-padding. */
+    /**
+     * The same as {@link #embeddings} in ONNX Runtime's {@code EmbedLayerNormalization}. RoBERTa's single token-type
+     * row is folded into its position table, since every token adds both; BERT's positions are the kernel's own
+     * 0..S-1.
+     */
+    private String fusedEmbeddings(String ids, String types) {
+        String positionTable = "embeddings.position_embeddings.weight";
+        long[] positionShape = weights.get(positionTable).getArray().getShape().getShape();
+        float[] positions = values(positionTable);
+        String segmentIds = "";
+        String segmentTable = "";
+        if (encoder.usesTokenTypes()) {
+            segmentIds = int32(types);
+            segmentTable = matrix("embeddings.token_type_embeddings.weight");
+        } else if (encoder.typeVocabSize() > 0) {
+            float[] row0 = values("embeddings.token_type_embeddings.weight");
+            for (int i = 0; i < positions.length; i++) {
+                positions[i] += row0[i % encoder.hiddenSize()];
+            }
+        }
+        String positionIds = encoder.modelType().positionsAfterPadding() ? int32(positionIdsAfterPadding(ids)) : "";
+        String[] inputs = {int32(ids), segmentIds, matrix("embeddings.word_embeddings.weight"),
+            graph.floats(positionTable + ".fused", positions, positionShape), segmentTable,
+            vector("embeddings.LayerNorm.weight"), vector("embeddings.LayerNorm.bias"), "", positionIds};
+        int used = positionIds.isEmpty() ? 7 : inputs.length; // absent optional inputs at the end are left off
+        return graph.node(OnnxGraph.MICROSOFT, "EmbedLayerNormalization", java.util.Arrays.copyOf(inputs, used))
+                .attr("epsilon", encoder.layerNormEps())
+                .attr("mask_index_type", 0L) // no mask index output: the layers take the 2-D mask
+                .output();
+    }
+
+    private String int32(String int64) {
+        return graph.node("", "Cast", int64).attr("to", DataType.INT32_VALUE).output();
+    }
+
+    /** BERT: rows 0..S-1 of the position table, [S,H]; RoBERTa: the rows of {@link #positionIdsAfterPadding}. */
     private String positions(String ids) {
         String table = matrix("embeddings.position_embeddings.weight");
         if (!encoder.modelType().positionsAfterPadding()) {
@@ -107,11 +157,16 @@ public final class ClassifierGraph {
             return graph.op("Slice", table, graph.longs("zero_1d", new long[] {0}, 1), seqLen,
                     graph.longs("axis0_1d", new long[] {0}, 1));
         }
+        return graph.op("Gather", table, positionIdsAfterPadding(ids));
+    }
+
+    /** RoBERTa's position ids, [B,S] int64: {@code pad + cumsum(not pad)} over non-padding, {@code pad} on padding. */
+    private String positionIdsAfterPadding(String ids) {
         String pad = graph.longs("pad_id", new long[] {encoder.padTokenId()});
         String notPad = graph.node("", "Cast", graph.op("Not", graph.op("Equal", ids, pad)))
                 .attr("to", DataType.INT64_VALUE).output();
         String counted = graph.op("CumSum", notPad, graph.longs("axis1", new long[] {1}));
-        return graph.op("Gather", table, graph.op("Add", graph.op("Mul", counted, notPad), pad));
+        return graph.op("Add", graph.op("Mul", counted, notPad), pad);
     }
 
     /** One post-LN layer on ONNX Runtime's fused kernels. */
