@@ -1,0 +1,67 @@
+package io.triage.model;
+
+import ai.djl.Device;
+import io.triage.model.config.ModelOverrides;
+import io.triage.model.explain.Attribution;
+import io.triage.model.explain.Baseline;
+import io.triage.model.explain.IntegratedGradients;
+import io.triage.model.infer.CpuThreads;
+import io.triage.model.io.ModelLoader;
+import io.triage.model.text.TextInput;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * Milliseconds per explanation on the bundled MiniLM (3 labels, 64 steps as the console runs it), for a short
+ * text and one of about 100 tokens, with the machine's load average. Manual: {@code mvn -B -o -q -pl model test
+ * -Dtest=IntegratedGradientsBench -Dtriage.bench=true [-Dtriage.bench.runs=3 -Dtriage.bench.steps=64
+ * -Dtriage.bench.perPass=64 -Dtriage.bench.threads=1
+ * -Dtriage.bench.shortOnly=true]}; process CPU time too, as other builds share the cores.
+ */
+class IntegratedGradientsBench {
+    static final TextInput SHORT = TextInput.of("the parcel arrived broken and late");
+    static final TextInput LONG = TextInput.of(("the parcel arrived two weeks late, the box was crushed on one side "
+            + "and the charger inside did not work at all, so I called support twice and nobody answered; ").repeat(3));
+
+    @Test
+    void millisecondsPerExplanation() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("triage.bench"), "manual benchmark: -Dtriage.bench=true");
+        int runs = Integer.getInteger("triage.bench.runs", 3);
+        int steps = Integer.getInteger("triage.bench.steps", 64);
+        String[] perPasses = System.getProperty("triage.bench.perPass", "" + IntegratedGradients.DEFAULT_STEPS_PER_PASS)
+                .split(",");
+        String[] threadCounts = System.getProperty("triage.bench.threads", "0").split(",");
+        List<TextInput> inputs = Boolean.getBoolean("triage.bench.shortOnly") ? List.of(SHORT) : List.of(SHORT, LONG);
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ModelOverrides labels = ModelOverrides.NONE.withLabels(List.of("complaint", "praise", "question"));
+        try (ClassifierModel model = ModelLoader.loadBundled(labels, Device.cpu())) {
+            new IntegratedGradients(model, steps, 8, Baseline.PAD).explain(SHORT); // warm-up
+            for (TextInput input : inputs) {
+                for (int r = 0; r < runs; r++) {
+                    // configurations take turns, so the machine's load falls on all of them alike
+                    for (String threadCount : threadCounts) {
+                        int threads = Integer.parseInt(threadCount);
+                        CpuThreads.useOnThisThread(CpuThreads.resolve(threads));
+                        for (String perPassText : perPasses) {
+                            int perPass = Integer.parseInt(perPassText);
+                            IntegratedGradients ig = new IntegratedGradients(model, steps, perPass, Baseline.PAD);
+                            double load = os.getSystemLoadAverage();
+                            long cpu = os.getProcessCpuTime();
+                            long start = System.nanoTime();
+                            Attribution a = ig.explain(input);
+                            long ms = (System.nanoTime() - start) / 1_000_000;
+                            long cpuMs = (os.getProcessCpuTime() - cpu) / 1_000_000;
+                            System.out.printf("IG-BENCH tokens=%d steps=%d perPass=%d threads=%d ms=%d cpuMs=%d "
+                                    + "gap=%.2e load=%.1f%n", a.tokens().size(), steps, perPass, threads, ms, cpuMs,
+                                    a.maxAbsoluteGap(), load);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
