@@ -16,15 +16,16 @@ import java.util.List;
 
 /**
  * Milliseconds per explanation on the bundled MiniLM (3 labels, 64 steps as the console runs it), for a short
- * text and one of about 100 tokens, with the machine's load average. Manual: {@code mvn -B -o -q -pl model test
+ * text and one of about 100 tokens (or {@code 34 × repeats + 2}), with the machine's load average. Manual: {@code mvn -B -o -q -pl model test
  * -Dtest=IntegratedGradientsBench -Dtriage.bench=true [-Dtriage.bench.runs=3 -Dtriage.bench.steps=64
  * -Dtriage.bench.perPass=64 -Dtriage.bench.threads=1
- * -Dtriage.bench.shortOnly=true]}; process CPU time too, as other builds share the cores.
+ * -Dtriage.bench.shortOnly=true -Dtriage.bench.repeats=7]}; process CPU time too, as other builds share the cores.
  */
 class IntegratedGradientsBench {
     static final TextInput SHORT = TextInput.of("the parcel arrived broken and late");
-    static final TextInput LONG = TextInput.of(("the parcel arrived two weeks late, the box was crushed on one side "
-            + "and the charger inside did not work at all, so I called support twice and nobody answered; ").repeat(3));
+    /** 34 tokens a repeat: 3 repeats make 104 with [CLS] and [SEP] */
+    static final String CLAUSE = "the parcel arrived two weeks late, the box was crushed on one side "
+            + "and the charger inside did not work at all, so I called support twice and nobody answered; ";
 
     @Test
     void millisecondsPerExplanation() throws Exception {
@@ -34,7 +35,8 @@ class IntegratedGradientsBench {
         String[] perPasses = System.getProperty("triage.bench.perPass", "" + IntegratedGradients.DEFAULT_STEPS_PER_PASS)
                 .split(",");
         String[] threadCounts = System.getProperty("triage.bench.threads", "0").split(",");
-        List<TextInput> inputs = Boolean.getBoolean("triage.bench.shortOnly") ? List.of(SHORT) : List.of(SHORT, LONG);
+        TextInput longer = TextInput.of(CLAUSE.repeat(Integer.getInteger("triage.bench.repeats", 3)));
+        List<TextInput> inputs = Boolean.getBoolean("triage.bench.shortOnly") ? List.of(SHORT) : List.of(SHORT, longer);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ModelOverrides labels = ModelOverrides.NONE.withLabels(List.of("complaint", "praise", "question"));
