@@ -5,6 +5,8 @@ import io.triage.model.config.ModelOverrides;
 import io.triage.model.explain.Attribution;
 import io.triage.model.explain.Baseline;
 import io.triage.model.explain.IntegratedGradients;
+import io.triage.model.explain.LabeledText;
+import io.triage.model.explain.NearestExamples;
 import io.triage.model.infer.CpuThreads;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.text.TextInput;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,7 +22,8 @@ import java.util.List;
  * text and one of about 100 tokens (or {@code 34 × repeats + 2}), with the machine's load average. Manual: {@code mvn -B -o -q -pl model test
  * -Dtest=IntegratedGradientsBench -Dtriage.bench=true [-Dtriage.bench.runs=3 -Dtriage.bench.steps=64
  * -Dtriage.bench.perPass=64 -Dtriage.bench.threads=1
- * -Dtriage.bench.shortOnly=true -Dtriage.bench.repeats=7]}; process CPU time too, as other builds share the cores.
+ * -Dtriage.bench.shortOnly=true -Dtriage.bench.repeats=7
+ * -Dtriage.bench.nearest=500]} (the last: also the nearest of that many examples, as the console's first <i>Why?</i>); process CPU time too, as other builds share the cores.
  */
 class IntegratedGradientsBench {
     static final TextInput SHORT = TextInput.of("the parcel arrived broken and late");
@@ -42,6 +46,23 @@ class IntegratedGradientsBench {
         ModelOverrides labels = ModelOverrides.NONE.withLabels(List.of("complaint", "praise", "question"));
         try (ClassifierModel model = ModelLoader.loadBundled(labels, Device.cpu())) {
             new IntegratedGradients(model, steps, 8, Baseline.PAD).explain(SHORT); // warm-up
+            int examples = Integer.getInteger("triage.bench.nearest", 0);
+            for (int r = 0; r < (examples > 0 ? runs : 0); r++) {
+                for (String threadCount : threadCounts) {
+                    CpuThreads.useOnThisThread(CpuThreads.resolve(Integer.parseInt(threadCount)));
+                    List<LabeledText> labeled = new ArrayList<>();
+                    for (int i = 0; i < examples; i++) {
+                        labeled.add(new LabeledText(TextInput.of(CLAUSE.substring(i % 40) + " number " + i), "praise"));
+                    }
+                    double load = os.getSystemLoadAverage();
+                    long cpu = os.getProcessCpuTime();
+                    long start = System.nanoTime();
+                    new NearestExamples(model).find(SHORT, labeled.iterator(), 5);
+                    System.out.printf("IG-BENCH nearest examples=%d threads=%s ms=%d cpuMs=%d load=%.1f%n", examples,
+                            threadCount, (System.nanoTime() - start) / 1_000_000,
+                            (os.getProcessCpuTime() - cpu) / 1_000_000, load);
+                }
+            }
             for (TextInput input : inputs) {
                 for (int r = 0; r < runs; r++) {
                     // configurations take turns, so the machine's load falls on all of them alike

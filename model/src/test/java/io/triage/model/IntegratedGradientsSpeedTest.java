@@ -11,6 +11,8 @@ import io.triage.model.config.ModelOverrides;
 import io.triage.model.explain.Attribution;
 import io.triage.model.explain.Baseline;
 import io.triage.model.explain.IntegratedGradients;
+import io.triage.model.explain.LabeledText;
+import io.triage.model.explain.NearestExamples;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.text.TextInput;
 import org.junit.jupiter.api.Test;
@@ -91,8 +93,10 @@ class IntegratedGradientsSpeedTest {
             int arrays = root.getManagedArrays().size();
             int threads = JniUtils.getNumThreads() == 1 ? 2 : JniUtils.getNumThreads();
             JniUtils.setNumThreads(threads);
+            List<LabeledText> examples = INPUTS.stream().map(input -> new LabeledText(input, "neg")).toList();
             for (int n = 0; n < 10; n++) {
                 ig.explain(INPUTS.get(n % INPUTS.size()));
+                new NearestExamples(model).find(INPUTS.get(0), examples.iterator(), 2);
             }
             assertEquals(arrays, root.getManagedArrays().size(), "arrays left alive by 10 explanations");
             assertEquals(threads, JniUtils.getNumThreads(), "the caller's intra-op threads are restored");

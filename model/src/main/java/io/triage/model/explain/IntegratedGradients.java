@@ -33,12 +33,8 @@ import java.util.List;
  *
  * <p>Off the inference path: it runs on the model's PyTorch blocks in fp32 with gradients on and one intra-op
  * thread (both on this thread only, restored after), and every tensor it makes is freed before it returns. Not
- * thread-safe, as the blocks are not.
- *
- * <p>Why one thread: PyTorch's OpenMP threads meet at a barrier after every operator, and a forward and backward
- * pass is thousands of operators. On a loaded machine the thread that finishes first spins while the other waits
- * for a core, so with two threads on two busy cores an explanation took 45-60 s and 11 s of CPU, with one 3-4 s
- * and 1 s of CPU ({@code IntegratedGradientsBench}, docs/console.md).
+ * thread-safe, as the blocks are not. One thread ({@link OneIntraOpThread}): with two on two busy cores an
+ * explanation took 45-60 s and 11 s of CPU, with one 3-4 s and 1 s of CPU.
  */
 public final class IntegratedGradients {
     public static final int DEFAULT_STEPS = 32;
@@ -49,8 +45,6 @@ public final class IntegratedGradients {
      * few hundred MB for MiniLM at 256 tokens), so a long text takes more passes; a short one runs 64 steps in one.
      */
     public static final int MAX_PATH_TOKENS_PER_PASS = 1024;
-    /** intra-op threads of an explanation; see the class comment */
-    static final int THREADS = 1;
     /** more steps than this cost minutes on a CPU for no visible gain */
     public static final int MAX_STEPS = 1024;
 
@@ -92,11 +86,10 @@ public final class IntegratedGradients {
         SequenceClassifier block = model.block();
         int labels = model.config().numLabels();
         boolean gradMode = JniUtils.isGradMode();
-        int threads = JniUtils.getNumThreads();
-        try (NDManager scope = model.djlModel().getNDManager().newSubManager();
+        try (OneIntraOpThread oneThread = new OneIntraOpThread();
+             NDManager scope = model.djlModel().getNDManager().newSubManager();
              DetachedWeights weights = new DetachedWeights(scope)) {
             JniUtils.setGradMode(true);
-            JniUtils.setNumThreads(THREADS);
             NDList inputs = one.toNDList(scope);
             NDArray words = block.encoder().wordEmbeddings(weights, inputs.get(0), false).toType(DataType.FLOAT32, false);
             NDArray start = baselineOf(words, one, weights);
@@ -124,7 +117,6 @@ public final class IntegratedGradients {
             return new Attribution(tokens, model.config().labels(), attributions, ends[0], ends[1], steps);
         } finally {
             JniUtils.setGradMode(gradMode);
-            JniUtils.setNumThreads(threads);
         }
     }
 
