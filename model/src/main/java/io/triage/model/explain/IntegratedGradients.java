@@ -22,19 +22,29 @@ import java.util.List;
  * gradient averaged along the straight path from a {@link Baseline} to the input, times the input's distance from
  * the baseline, summed over the embedding dimensions: one attribution per token and label.
  *
- * <p>The path integral is a midpoint Riemann sum over {@code steps} points, run {@code stepsPerPass} points to a
- * forward pass, with one backward pass per label (the graph kept between them). The score is the label's
- * probability (softmax; a sigmoid per label for a multi-label model), so by completeness the attributions of a
- * label sum to its probability for the input minus its probability for the baseline; {@link Attribution#gap} is
- * how far the sum misses. Positions, token types and the attention mask stay the input's, so a masked token gets
- * no attribution.
+ * <p>The path integral is a midpoint Riemann sum over {@code steps} points, run as one batch to a forward pass
+ * (at most {@code stepsPerPass} points and {@link #MAX_PATH_TOKENS_PER_PASS} tokens, which bound its memory), with
+ * one backward pass per label (the graph kept between them). The score is the label's probability (softmax; a
+ * sigmoid per label for a multi-label model), so by completeness the attributions of a label sum to its
+ * probability for the input minus its probability for the baseline; {@link Attribution#gap} is how far the sum
+ * misses. Softmax probabilities sum to 1, so their gradients sum to 0: the last label's gradient is minus the
+ * others', with no backward pass of its own. Positions, token types and the attention mask stay the input's, so a
+ * masked token gets no attribution.
  *
- * <p>Off the inference path: it runs on the model's PyTorch blocks in fp32 with gradients on (on this thread only,
- * restored after), and every tensor it makes is freed before it returns. Not thread-safe, as the blocks are not.
+ * <p>Off the inference path: it runs on the model's PyTorch blocks in fp32 with gradients on and one intra-op
+ * thread (both on this thread only, restored after), and every tensor it makes is freed before it returns. Not
+ * thread-safe, as the blocks are not. One thread ({@link OneIntraOpThread}): with two on two busy cores an
+ * explanation took 45-60 s and 11 s of CPU, with one 3-4 s and 1 s of CPU.
  */
 public final class IntegratedGradients {
     public static final int DEFAULT_STEPS = 32;
-    public static final int DEFAULT_STEPS_PER_PASS = 8;
+    /** all default steps in one pass where {@link #MAX_PATH_TOKENS_PER_PASS} allows it */
+    public static final int DEFAULT_STEPS_PER_PASS = 64;
+    /**
+     * Path points × tokens in one forward pass: the activations a backward pass keeps grow with it (estimated at a
+     * few hundred MB for MiniLM at 256 tokens), so a long text takes more passes; a short one runs 64 steps in one.
+     */
+    public static final int MAX_PATH_TOKENS_PER_PASS = 1024;
     /** more steps than this cost minutes on a CPU for no visible gain */
     public static final int MAX_STEPS = 1024;
 
@@ -76,7 +86,8 @@ public final class IntegratedGradients {
         SequenceClassifier block = model.block();
         int labels = model.config().numLabels();
         boolean gradMode = JniUtils.isGradMode();
-        try (NDManager scope = model.djlModel().getNDManager().newSubManager();
+        try (OneIntraOpThread oneThread = new OneIntraOpThread();
+             NDManager scope = model.djlModel().getNDManager().newSubManager();
              DetachedWeights weights = new DetachedWeights(scope)) {
             JniUtils.setGradMode(true);
             NDList inputs = one.toNDList(scope);
@@ -85,8 +96,9 @@ public final class IntegratedGradients {
             NDArray delta = words.sub(start);
             int width = (int) words.size();
             float[][] gradientSums = new float[labels][width];
-            for (int first = 0; first < steps; first += stepsPerPass) {
-                int n = Math.min(stepsPerPass, steps - first);
+            int perPass = Math.min(stepsPerPass, Math.max(1, MAX_PATH_TOKENS_PER_PASS / one.seqLen()));
+            for (int first = 0; first < steps; first += perPass) {
+                int n = Math.min(perPass, steps - first);
                 try (NDManager pass = scope.newSubManager()) {
                     addGradients(pass, weights, one, start, delta, first, n, gradientSums);
                 }
@@ -96,6 +108,9 @@ public final class IntegratedGradients {
                 NDArray both = NDArrays.concat(new NDList(words, start));
                 both.attach(pass);
                 ends = rows(scores(block.logitsFromEmbeddings(weights, both, repeated(one, 2).toNDList(pass))), labels);
+            }
+            if (!model.config().multiLabel() && labels > 1) {
+                deriveLast(gradientSums);
             }
             float[][] attributions = integrate(delta.toFloatArray(), gradientSums, one.seqLen());
             List<String> tokens = model.tokenizer().tokens(Arrays.copyOf(one.ids(), one.seqLen()));
@@ -116,7 +131,9 @@ public final class IntegratedGradients {
         NDArray path = pass.create(alphas, new Shape(n, 1, 1)).mul(delta).addi(start);
         path.setRequiresGradient(true);
         NDArray scores = scores(model.block().logitsFromEmbeddings(weights, path, repeated(one, n).toNDList(pass)));
-        int labels = gradientSums.length;
+        // softmax: the last label's gradient is derived from the others' (deriveLast), so it needs no pass
+        int labels = model.config().multiLabel() || gradientSums.length == 1
+                ? gradientSums.length : gradientSums.length - 1;
         for (int label = 0; label < labels; label++) {
             NDArray target = scores.get(":, " + label).sum();
             JniUtils.backward((PtNDArray) target, (PtNDArray) target.onesLike(), label < labels - 1, false);
@@ -128,6 +145,18 @@ public final class IntegratedGradients {
                 sums[i] += summed[i];
             }
             JniUtils.zeroGrad((PtNDArray) path); // PyTorch adds gradients up: the next label starts from zero
+        }
+    }
+
+    /** Softmax probabilities sum to 1, so the last label's gradient is minus the sum of the others'. */
+    private static void deriveLast(float[][] gradientSums) {
+        float[] last = gradientSums[gradientSums.length - 1];
+        for (int i = 0; i < last.length; i++) {
+            double sum = 0;
+            for (int label = 0; label < gradientSums.length - 1; label++) {
+                sum += gradientSums[label][i];
+            }
+            last[i] = (float) -sum;
         }
     }
 
