@@ -51,9 +51,6 @@ final class Explanations implements AutoCloseable {
     record Limits(int maxTokens, int steps, int nearest, int maxExamples) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(Explanations.class);
-    /** Path steps per forward pass: a batch of 8 copies of the text keeps a CPU pass short and its memory small. */
-    private static final int STEPS_PER_PASS = 8;
-
     private final ModelVersions versions;
     private final Optional<ArtifactFetcher> fetcher;
     private final Supplier<List<LabeledText>> examples;
@@ -138,7 +135,7 @@ final class Explanations implements AutoCloseable {
                     + "explanations cover at most " + limits.maxTokens() + " (" + ConsoleSettings.EXPLAIN_MAX_TOKENS + ")");
         }
         Attribution attribution = new IntegratedGradients(model, limits.steps(),
-                Math.min(STEPS_PER_PASS, limits.steps()), Baseline.PAD).explain(input);
+                Math.min(IntegratedGradients.DEFAULT_STEPS_PER_PASS, limits.steps()), Baseline.PAD).explain(input);
         List<LabeledText> searched = examples.get();
         if (loaded.features().size() > 2 * limits.maxExamples()) {
             loaded.features().clear(); // the examples kept have moved on: start the memo again
