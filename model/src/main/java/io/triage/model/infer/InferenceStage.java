@@ -8,7 +8,7 @@ public enum InferenceStage {
     MANAGER("NDManager open+close"),
     TENSORS("tensors (ids, types, mask)"),
     FORWARD("forward (encoder+head)"),
-    SOFTMAX("softmax"),
+    SOFTMAX("softmax / sigmoid"),
     COPY_OUT("copy-out to Java"),
     RESULTS("results (label maps)");
 

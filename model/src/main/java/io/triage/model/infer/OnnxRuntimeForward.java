@@ -97,7 +97,7 @@ final class OnnxRuntimeForward implements ForwardPass {
     }
 
     @Override
-    public float[][] run(EncodedBatch batch, boolean probabilities, StageTimer timer) {
+    public float[][] logits(EncodedBatch batch, StageTimer timer) {
         NDManager scope = model.getNDManager().newSubManager();
         timer.lap(InferenceStage.MANAGER);
         try {
@@ -110,16 +110,7 @@ final class OnnxRuntimeForward implements ForwardPass {
             timer.lap(InferenceStage.FORWARD);
             float[][] out = ForwardPass.rows(logits.toFloatArray(), batch.size(), labels);
             timer.lap(InferenceStage.COPY_OUT);
-            if (probabilities) {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = TextClassifier.softmax(out[i]);
-                }
-            }
-            timer.lap(InferenceStage.SOFTMAX);
-            if (timer.on()) {
-                timer.addLiveArrays(scope.getManagedArrays().size());
-                timer.skip();
-            }
+            timer.countArrays(scope);
             return out;
         } finally {
             scope.close();
