@@ -82,10 +82,14 @@ abstract class NamedBlock extends AbstractBlock {
      * A copy of {@code weight} in {@code type} that belongs to the pass computing {@code x} (its manager's), freed
      * with the pass's other arrays. DJL attaches an op's result to the manager of the array it is called on, and a
      * weight's manager lives as long as the model: an op called on a weight directly would leave its result behind
-     * on every pass. A copy in the weight's own type keeps the autograd graph (training reaches the weight).
+     * on every pass.
      */
     protected static NDArray copyFor(NDArray x, NDArray weight, DataType type) {
-        NDArray copy = weight.getDataType() == type ? weight.duplicate() : weight.toType(type, true);
+        if (weight.getDataType() == type) {
+            // 0 + weight, not duplicate(): DJL's copies leave the autograd graph, and training must reach the weight
+            return x.getManager().zeros(new Shape(), type, weight.getDevice()).add(weight);
+        }
+        NDArray copy = weight.toType(type, true);
         copy.attach(x.getManager());
         return copy;
     }
