@@ -111,6 +111,17 @@ class DebertaV2Test {
     }
 
     @Test
+    void servingLeavesNoArraysBehind() throws Exception {
+        // the relative embeddings are a weight: what is computed from them must live in the call's scope
+        Path dir = new TinyCheckpoint("deberta-v2", 24).withSeparatePositionProjections().withTransformersHead(3)
+                .write(tmp.resolve("leak"), "deberta.");
+        try (TextClassifier classifier = TextClassifier.of(load(dir), Precision.FP32, LongInputs.TRUNCATE,
+                InferenceEngine.PYTORCH, 1)) {
+            TextClassifierTest.assertNoArraysLeftBehind(classifier, ModelTypesTest.INPUTS, 5);
+        }
+    }
+
+    @Test
     void trainingStepsLowerTheLossAndMoveTheRelativeEmbeddings() throws Exception {
         Path dir = new TinyCheckpoint("deberta-v2", 23).withTransformersHead(3).write(tmp.resolve("train"), "deberta.");
         withoutDropout(dir.resolve("config.json")); // dropout's random masks made the six losses noisy, the test flaky

@@ -5,7 +5,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.triage.model.bench.ProcessMemory;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.InferenceEngine;
@@ -24,6 +23,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.LongBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +39,10 @@ import java.util.concurrent.Callable;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Throughput of Triage's serving path vs ONNX Runtime, and memory over many classifications.")
 final class BenchModelCommand implements Callable<Integer> {
+    /** The memory check's batch size, and the share of its run left out of the verdict as warm-up. */
+    private static final int MEMORY_BATCH = 64;
+    private static final double WARMUP_FRACTION = 0.1;
+
     @Mixin
     BenchTexts textSource;
 
@@ -53,14 +57,36 @@ final class BenchModelCommand implements Callable<Integer> {
 
     @Option(names = "--memory-classifications", defaultValue = "100000",
             description = "Classifications for the memory check; 0 skips it (default: ${DEFAULT-VALUE}).")
-    int memoryClassifications;
+    long memoryClassifications;
+
+    @Option(names = "--memory-engines", split = ",", defaultValue = "auto,pytorch",
+            description = "Engines (model.engine) the memory check runs on, one after the other (default: "
+                    + "${DEFAULT-VALUE}; auto is the CPU serving path).")
+    List<String> memoryEngines;
+
+    @Option(names = "--memory-sample-every", defaultValue = "2000",
+            description = "Classifications between the memory check's samples (default: ${DEFAULT-VALUE}).")
+    long memorySampleEvery;
+
+    @Option(names = "--memory-rss-bound-mb", defaultValue = "4",
+            description = "Resident memory growth per 10,000 classifications after warm-up that still counts as "
+                    + "flat (default: ${DEFAULT-VALUE} MB).")
+    double memoryRssBoundMb;
+
+    @Option(names = "--memory-minutes", defaultValue = "0",
+            description = "Stops each engine's memory check after this many minutes, short of "
+                    + "--memory-classifications if need be (default: ${DEFAULT-VALUE}, no limit).")
+    double memoryMinutes;
+
+    @Option(names = "--memory-only", description = "Only the memory check: no throughput rows.")
+    boolean memoryOnly;
 
     @Option(names = "--engines", split = ",", defaultValue = "onnxruntime,pytorch",
             description = "Engines of Triage's rows: onnxruntime, pytorch (default: ${DEFAULT-VALUE}).")
     List<String> engines;
 
     @Option(names = "--engine", defaultValue = "auto",
-            description = "The serving engine (model.engine) of --profile and the memory check (default: ${DEFAULT-VALUE}).")
+            description = "The serving engine (model.engine) of --profile (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--fp16", description = "Adds PyTorch fp16 rows and the fp16 vs fp32 score difference.")
@@ -80,6 +106,13 @@ final class BenchModelCommand implements Callable<Integer> {
         if (profile) {
             return profile(texts);
         }
+        if (!memoryOnly) {
+            throughput(texts);
+        }
+        return memoryClassifications > 0 ? memory(texts) : 0;
+    }
+
+    private void throughput(List<TextInput> texts) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "bench model: %d texts from %s, %d cores, %d timed passes per row (median); "
                         + "ratios vs ONNX Runtime run directly, grouped rows vs its grouped row%n",
@@ -118,12 +151,6 @@ final class BenchModelCommand implements Callable<Integer> {
         } finally {
             triage.forEach(TextClassifier::close);
         }
-        if (memoryClassifications > 0) {
-            try (TextClassifier served = serving(InferenceEngine.parse(engine), Precision.FP32)) {
-                memory(served, texts);
-            }
-        }
-        return 0;
     }
 
     /** The bundled model as the stream app serves it (ServingModels' factory) on {@code engine}, all cores. */
@@ -194,33 +221,27 @@ final class BenchModelCommand implements Callable<Integer> {
     }
 
     /**
-     * Classifications in batches of 64 until {@code memoryClassifications}, with resident memory and the engine's
-     * live NDArrays sampled ten times over the run: both stay flat when nothing leaks.
+     * The leak check on each of {@code memoryEngines}, one classifier at a time: the series of samples, then a
+     * verdict on the samples after the first 10% of the run. Exit status 1 when any engine's series is not flat.
      */
-    private void memory(TextClassifier classifier, List<TextInput> texts) throws IOException {
-        List<TextInput> batch = texts.subList(0, Math.min(64, texts.size()));
-        classifier.classify(batch);
-        System.out.printf(Locale.ROOT, "memory (%s): %,d classifications in batches of %d; samples:%n",
-                name(classifier), memoryClassifications, batch.size());
-        System.out.printf(Locale.ROOT, "%14s %8s %8s %12s%n", "classified", "seconds", "RSS MB", "live arrays");
-        long start = System.nanoTime();
-        long every = Math.max(batch.size(), memoryClassifications / 10);
-        long nextSample = 0;
-        int done = 0;
-        while (done < memoryClassifications) {
-            if (done >= nextSample) {
-                sample(classifier, done, start);
-                nextSample += every;
+    private int memory(List<TextInput> texts) throws IOException {
+        boolean flat = true;
+        try (MemoryRun run = new MemoryRun()) {
+            for (String e : memoryEngines) {
+                try (TextClassifier served = serving(InferenceEngine.parse(e), Precision.FP32)) {
+                    int batch = Math.min(MEMORY_BATCH, texts.size());
+                    System.out.printf(Locale.ROOT, "memory (%s, model.engine=%s): %,d classifications in batches "
+                                    + "of %d over %d texts, sampled every %,d:%n", name(served), e,
+                            memoryClassifications, batch, texts.size(), memorySampleEvery);
+                    List<MemoryRun.Sample> samples = run.run(served, texts, batch, memoryClassifications,
+                            memorySampleEvery, Duration.ofSeconds(Math.round(memoryMinutes * 60)));
+                    MemoryRun.Verdict verdict = MemoryRun.Verdict.of(samples, WARMUP_FRACTION, memoryRssBoundMb);
+                    System.out.println(verdict.line());
+                    flat &= verdict.flat();
+                }
             }
-            done += classifier.classify(batch).size();
         }
-        System.gc();
-        sample(classifier, done, start);
-    }
-
-    private static void sample(TextClassifier classifier, int done, long start) throws IOException {
-        System.out.printf(Locale.ROOT, "%,14d %8.0f %8d %12d%n", done, (System.nanoTime() - start) / 1e9,
-                ProcessMemory.residentMb(), classifier.liveArrays());
+        return flat ? 0 : 1;
     }
 
     private static double maxScoreDifference(TextClassifier a, TextClassifier b, List<TextInput> texts) {

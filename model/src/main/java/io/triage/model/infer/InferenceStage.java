@@ -8,8 +8,8 @@ public enum InferenceStage {
     MANAGER("NDManager open+close"),
     TENSORS("tensors (ids, types, mask)"),
     FORWARD("forward (encoder+head)"),
-    SOFTMAX("softmax"),
     COPY_OUT("copy-out to Java"),
+    SOFTMAX("softmax / sigmoid"),
     RESULTS("results (label maps)");
 
     private final String label;

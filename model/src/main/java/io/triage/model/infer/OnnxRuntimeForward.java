@@ -139,15 +139,8 @@ final class OnnxRuntimeForward implements ForwardPass {
     }
 
     @Override
-    public float[][] run(EncodedBatch batch, boolean probabilities, StageTimer timer) {
-        float[][] out = partModel == null || batch.size() < 2 ? logits(model, batch, timer) : split(batch, timer);
-        if (probabilities) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = TextClassifier.softmax(out[i]);
-            }
-        }
-        timer.lap(InferenceStage.SOFTMAX);
-        return out;
+    public float[][] logits(EncodedBatch batch, StageTimer timer) {
+        return partModel == null || batch.size() < 2 ? logits(model, batch, timer) : split(batch, timer);
     }
 
     /** One run of {@code session} over the whole batch, its input tensors in their own scope. */
@@ -164,10 +157,7 @@ final class OnnxRuntimeForward implements ForwardPass {
             timer.lap(InferenceStage.FORWARD);
             float[][] out = ForwardPass.rows(logits.toFloatArray(), batch.size(), labels);
             timer.lap(InferenceStage.COPY_OUT);
-            if (timer.on()) {
-                timer.addLiveArrays(scope.getManagedArrays().size());
-                timer.skip();
-            }
+            timer.countArrays(scope);
             return out;
         } finally {
             scope.close();
@@ -189,7 +179,7 @@ final class OnnxRuntimeForward implements ForwardPass {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int p = next.getAndIncrement(); p < parts.size(); p = next.getAndIncrement()) {
-                partTimers[p] = timer.on() ? StageTimer.start() : StageTimer.OFF;
+                partTimers[p] = timer.forPart();
                 scores[p] = logits(partModel, parts.get(p), partTimers[p]);
             }
         };
@@ -210,10 +200,8 @@ final class OnnxRuntimeForward implements ForwardPass {
         if (failure != null) {
             throw failure;
         }
-        if (timer.on()) {
-            for (StageTimer part : partTimers) {
-                timer.addLiveArrays(part.liveArrays());
-            }
+        for (StageTimer part : partTimers) {
+            timer.addArrays(part);
         }
         timer.lap(InferenceStage.FORWARD);
         return split.merge(Arrays.asList(scores));

@@ -30,7 +30,7 @@ final class PyTorchForward implements ForwardPass {
 
     /** One forward pass; the timer's laps split it into stages (the scope's close is charged with its open). */
     @Override
-    public float[][] run(EncodedBatch batch, boolean softmax, StageTimer timer) {
+    public float[][] logits(EncodedBatch batch, StageTimer timer) {
         JniUtils.setGradMode(false); // grad mode is per thread in PyTorch; stream threads start with it on
         timer.lap(InferenceStage.GRAD_MODE);
         NDManager scope = model.getNDManager().newSubManager();
@@ -40,14 +40,9 @@ final class PyTorchForward implements ForwardPass {
             timer.lap(InferenceStage.TENSORS);
             NDArray logits = block.forward(weights, inputs, false).head().toType(DataType.FLOAT32, false);
             timer.lap(InferenceStage.FORWARD);
-            NDArray scores = softmax ? logits.softmax(-1) : logits;
-            timer.lap(InferenceStage.SOFTMAX);
-            float[][] out = ForwardPass.rows(scores.toFloatArray(), batch.size(), labels);
+            float[][] out = ForwardPass.rows(logits.toFloatArray(), batch.size(), labels);
             timer.lap(InferenceStage.COPY_OUT);
-            if (timer.on()) {
-                timer.addLiveArrays(scope.getManagedArrays().size());
-                timer.skip();
-            }
+            timer.countArrays(scope);
             return out;
         } finally {
             scope.close();

@@ -1,5 +1,7 @@
 package io.triage.model.infer;
 
+import ai.djl.ndarray.NDManager;
+
 /**
  * Where one {@link TextClassifier} call spends its time: each {@link #lap} charges the time since the previous one
  * to a stage. {@link #OFF} does nothing and reads no clock, so the plain inference path pays nothing for the hook.
@@ -27,10 +29,6 @@ public final class StageTimer {
         return timer;
     }
 
-    boolean on() {
-        return on;
-    }
-
     /** Charges the time since the last lap (or the start) to {@code stage}; stages may be charged more than once. */
     void lap(InferenceStage stage) {
         if (on) {
@@ -40,23 +38,34 @@ public final class StageTimer {
         }
     }
 
-    /** Starts the next lap now, charging the time since the last one to no stage. */
-    void skip() {
+    /**
+     * Counts the NDArrays a forward pass's {@code scope} holds just before it closes (summed over the call's passes);
+     * the count's own time is charged to no stage. An unprofiled call does not walk the scope at all.
+     */
+    void countArrays(NDManager scope) {
         if (on) {
+            liveArrays = Math.max(liveArrays, 0) + scope.getManagedArrays().size();
             mark = System.nanoTime();
         }
     }
 
-    /** NDArrays the call's scope held just before it closed (summed over its forward passes). */
-    void addLiveArrays(int arrays) {
-        liveArrays = Math.max(liveArrays, 0) + arrays;
+    /** A timer for one sub-batch of this call run on another thread: off when this one is, else fresh. */
+    StageTimer forPart() {
+        return on ? start() : OFF;
+    }
+
+    /** Adds the NDArrays counted by {@code part}, the timer of a sub-batch run on another thread for this call. */
+    void addArrays(StageTimer part) {
+        if (on && part.liveArrays >= 0) {
+            liveArrays = Math.max(liveArrays, 0) + part.liveArrays;
+        }
     }
 
     public long nanos(InferenceStage stage) {
         return nanos[stage.ordinal()];
     }
 
-    /** The sum of all stages: the call's time, less what {@link #skip} left out. */
+    /** The sum of all stages: the call's time, less what {@link #countArrays} left out. */
     public long totalNanos() {
         long total = 0;
         for (long n : nanos) {

@@ -27,6 +27,10 @@ import java.util.Objects;
  * <p>An input longer than the model's max length is truncated or, with {@link LongInputs.Mode#WINDOW}, split
  * into windows whose logits are averaged before the softmax; the windows of all inputs of a call share its
  * forward passes and are mapped back to their input.
+ *
+ * <p>Every engine's forward pass returns logits; the output activation is applied here, once per input and the
+ * same way for every engine: a softmax over the labels of a single-label model, a sigmoid per label of a
+ * multi-label one.
  */
 public final class TextClassifier implements AutoCloseable {
     private final ClassifierModel model;
@@ -156,8 +160,8 @@ public final class TextClassifier implements AutoCloseable {
         }
         Pieces pieces = pieces(inputs);
         timer.lap(InferenceStage.TOKENIZE);
-        float[][] scores = scores(pieces.encodings, pieces.singles(), timer);
-        List<Classification> out = pieces.classifications(scores);
+        float[][] logits = logits(pieces.encodings, timer);
+        List<Classification> out = pieces.classifications(logits, timer);
         timer.lap(InferenceStage.RESULTS);
         return out;
     }
@@ -169,23 +173,23 @@ public final class TextClassifier implements AutoCloseable {
     public List<Classification> classifyGroupedByLength(List<TextInput> inputs, int groupSize) {
         Pieces pieces = pieces(inputs);
         int[] lengths = pieces.encodings.stream().mapToInt(Encoded::length).toArray();
-        float[][] scores = new float[lengths.length][];
+        float[][] logits = new float[lengths.length][];
         for (int[] group : LengthGrouping.groups(lengths, groupSize)) {
-            float[][] groupScores = scores(Arrays.stream(group).mapToObj(pieces.encodings::get).toList(),
-                    pieces.singles(), StageTimer.OFF);
+            float[][] groupLogits = logits(Arrays.stream(group).mapToObj(pieces.encodings::get).toList(),
+                    StageTimer.OFF);
             for (int i = 0; i < group.length; i++) {
-                scores[group[i]] = groupScores[i];
+                logits[group[i]] = groupLogits[i];
             }
         }
-        return pieces.classifications(scores);
+        return pieces.classifications(logits, StageTimer.OFF);
     }
 
-    /** Probabilities when every input is one piece (as before windows existed), else logits to average. */
-    private float[][] scores(List<Encoded> encodings, boolean probabilities, StageTimer timer) {
+    /** The logits of each encoding, in one forward pass padded to the longest. */
+    private float[][] logits(List<Encoded> encodings, StageTimer timer) {
         EncodedBatch batch = EncodedBatch.pad(encodings, model.tokenizer().padId());
         timer.lap(InferenceStage.PAD);
         synchronized (this) {
-            return perInput(batch, probabilities, timer);
+            return forward.logits(batch, timer);
         }
     }
 
@@ -217,18 +221,20 @@ public final class TextClassifier implements AutoCloseable {
             this.firstPiece = firstPiece;
         }
 
-        boolean singles() {
-            return encodings.size() == firstPiece.length - 1;
-        }
-
-        /** One classification per input from the pieces' scores: probabilities, or logits averaged per input. */
-        List<Classification> classifications(float[][] scores) {
+        /**
+         * One classification per input from the pieces' logits: the mean of its pieces' (one piece, one row: its
+         * own), through the output activation, which is charged to the timer's softmax stage.
+         */
+        List<Classification> classifications(float[][] logits, StageTimer timer) {
             int inputs = firstPiece.length - 1;
+            float[][] scores = new float[inputs][];
+            for (int i = 0; i < inputs; i++) {
+                scores[i] = probabilities(meanOf(logits, firstPiece[i], firstPiece[i + 1]));
+            }
+            timer.lap(InferenceStage.SOFTMAX);
             List<Classification> out = new ArrayList<>(inputs);
             for (int i = 0; i < inputs; i++) {
-                out.add(toClassification(singles() ? scores[i]
-                        : probabilities(meanOf(scores, firstPiece[i], firstPiece[i + 1])),
-                        encodings.get(firstPiece[i]).length()));
+                out.add(toClassification(scores[i], encodings.get(firstPiece[i]).length()));
             }
             return Collections.unmodifiableList(out);
         }
@@ -252,7 +258,7 @@ public final class TextClassifier implements AutoCloseable {
         return multiLabel ? sigmoid(logits) : softmax(logits);
     }
 
-    static float[] sigmoid(float[] logits) {
+    private static float[] sigmoid(float[] logits) {
         float[] p = new float[logits.length];
         for (int j = 0; j < logits.length; j++) {
             p[j] = (float) (1 / (1 + Math.exp(-logits[j])));
@@ -260,7 +266,7 @@ public final class TextClassifier implements AutoCloseable {
         return p;
     }
 
-    static float[] softmax(float[] logits) {
+    private static float[] softmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) {
             max = Math.max(max, l);
@@ -279,24 +285,17 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     /** Probabilities [B][labels] for an encoded batch: softmax, or a sigmoid per label for a multi-label model. */
-    public synchronized float[][] probabilities(EncodedBatch batch) {
-        return perInput(batch, true, StageTimer.OFF);
+    public float[][] probabilities(EncodedBatch batch) {
+        float[][] scores = logits(batch);
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = probabilities(scores[i]);
+        }
+        return scores;
     }
 
     /** The head's raw logits [B][labels] for an encoded batch, in fp32 whatever the precision. */
     public synchronized float[][] logits(EncodedBatch batch) {
-        return perInput(batch, false, StageTimer.OFF);
-    }
-
-    private float[][] perInput(EncodedBatch batch, boolean softmax, StageTimer timer) {
-        if (softmax && multiLabel) { // the engines' passes apply a softmax; a multi-label model scores each label alone
-            float[][] logits = forward.run(batch, false, timer);
-            for (int i = 0; i < logits.length; i++) {
-                logits[i] = sigmoid(logits[i]);
-            }
-            return logits;
-        }
-        return forward.run(batch, softmax, timer);
+        return forward.logits(batch, StageTimer.OFF);
     }
 
     private Classification toClassification(float[] p, int inputTokens) {

@@ -74,8 +74,24 @@ abstract class NamedBlock extends AbstractBlock {
             return LayerNorm.layerNorm(x, shape, gamma, beta, eps).head();
         }
         NDArray y = LayerNorm.layerNorm(x.toType(DataType.FLOAT32, false), shape,
-                gamma.toType(DataType.FLOAT32, false), beta.toType(DataType.FLOAT32, false), eps).head();
+                copyFor(x, gamma, DataType.FLOAT32), copyFor(x, beta, DataType.FLOAT32), eps).head();
         return y.toType(x.getDataType(), false);
+    }
+
+    /**
+     * A copy of {@code weight} in {@code type} that belongs to the pass computing {@code x} (its manager's), freed
+     * with the pass's other arrays. DJL attaches an op's result to the manager of the array it is called on, and a
+     * weight's manager lives as long as the model: an op called on a weight directly would leave its result behind
+     * on every pass.
+     */
+    protected static NDArray copyFor(NDArray x, NDArray weight, DataType type) {
+        if (weight.getDataType() == type) {
+            // 0 + weight, not duplicate(): DJL's copies leave the autograd graph, and training must reach the weight
+            return x.getManager().zeros(new Shape(), type, weight.getDevice()).add(weight);
+        }
+        NDArray copy = weight.toType(type, true);
+        copy.attach(x.getManager());
+        return copy;
     }
 
     /** Softmax over the last axis, in fp32 for reduced-precision inputs (as autocast does). */

@@ -126,7 +126,9 @@ public final class TransformerEncoder extends NamedBlock {
 
     /** DeBERTa's layer inputs: hidden, mask bias, the (normalized) relative embeddings, the c2p and p2c indexes. */
     private NDList relativeInputs(ParameterStore ps, NDArray x, NDArray maskBias, boolean training) {
-        NDArray rel = value(ps, relEmbeddings, x, training);
+        // the pass's own copy: the layers compute from it, and their results must be the pass's too
+        NDArray weight = value(ps, relEmbeddings, x, training);
+        NDArray rel = copyFor(x, weight, weight.getDataType());
         if (relNormGamma != null) {
             rel = layerNorm(rel, new Shape(config.hiddenSize()), value(ps, relNormGamma, x, training),
                     value(ps, relNormBeta, x, training), config.layerNormEps());
