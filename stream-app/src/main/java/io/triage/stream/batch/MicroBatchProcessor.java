@@ -54,8 +54,8 @@ import java.util.function.Supplier;
  * at once rather than wait, and under load batches grow by themselves to what arrives while the model works on
  * the previous one. Checked on every arriving record and by a wall-clock punctuator every {@code pickupMs}, so a
  * quiet topic still gets its results out. One batch per task is with the model at a time; meanwhile the next one
- * fills. Once
- * {@code maxSize} more are pending, the task waits for the model (backpressure keeps the buffer bounded).
+ * fills. Once {@code maxSize} more are pending, the task waits for the model (backpressure keeps the buffer
+ * bounded).
  * Results are forwarded on the stream thread, the only one allowed to use the processor context, and a commit is
  * requested right after each batch: under exactly-once that is when they become visible to read_committed readers.
  * At full load batches are large, so this means fewer commits than a short commit interval would.
