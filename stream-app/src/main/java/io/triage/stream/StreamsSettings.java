@@ -22,8 +22,11 @@ public final class StreamsSettings {
         staticMember(config).ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         // One stream thread: PyTorch spreads each forward pass over all cores already (see ModelBatchClassifier).
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // Poll no longer than a batch may wait, so that the wall-clock punctuator runs on time on a quiet topic.
-        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, config.getInt(BATCH_MAX_WAIT_MS, 0)));
+        // Poll no longer than a batch may wait, nor than a finished batch may wait to be picked up: the wall-clock
+        // punctuator that dispatches and picks up batches runs only between polls, and a poll with no new input
+        // returns only at its timeout (a finished batch cannot wake it).
+        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(config.getInt(BATCH_MAX_WAIT_MS, 0),
+                config.getInt(BATCH_PICKUP_MS, 1))));
         // Under exactly-once, results become visible to read_committed consumers only at a commit. The processor
         // asks for a commit after each batch it forwards, so results do not wait for this interval; the interval
         // only bounds how long dead letters wait to become visible. Streams' EOS default: each commit is a

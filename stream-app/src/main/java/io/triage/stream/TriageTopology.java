@@ -66,7 +66,8 @@ public final class TriageTopology {
         InputFormat inputFormat = config.getEnum(INPUT_FORMAT, InputFormat.class);
         OutputFormat outputFormat = config.getEnum(OUTPUT_FORMAT, OutputFormat.class);
         BatchSettings batch = new BatchSettings(config.getInt(BATCH_MAX_SIZE, 1), config.getInt(BATCH_MAX_WAIT_MS, 0),
-                config.getLong(PARTITION_VERSION_WAIT_MS, 0));
+                config.getLong(PARTITION_VERSION_WAIT_MS, 0), config.getBoolean(BATCH_IDLE_DISPATCH),
+                config.getLong(BATCH_PICKUP_MS, 1));
         TextEventValidator validator = new TextEventValidator(config.getInt(MAX_TEXT_BYTES, 1));
         int deadLetterMaxBytes = config.getInt(DEAD_LETTER_MAX_VALUE_BYTES, 0);
         boolean routing = config.getBoolean(ROUTING_ENABLED);

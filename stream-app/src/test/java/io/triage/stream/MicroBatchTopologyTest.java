@@ -75,7 +75,9 @@ class MicroBatchTopologyTest {
         }
 
         Harness(Map<String, String> settings, InferenceWorker worker) {
-            Map<String, String> s = new HashMap<>(Map.of(INPUT_FORMAT, "text", OUTPUT_FORMAT, "json"));
+            // idle dispatch off unless a test turns it on: these tests are about the size and wait rules
+            Map<String, String> s = new HashMap<>(Map.of(INPUT_FORMAT, "text", OUTPUT_FORMAT, "json",
+                    BATCH_IDLE_DISPATCH, "false"));
             s.putAll(settings);
             config = StreamAppSettings.of(s);
             Properties props = new Properties();
@@ -220,6 +222,52 @@ class MicroBatchTopologyTest {
         } finally {
             release.countDown();
             worker.close(); // closes `slow`, which leaves the shared model open
+        }
+    }
+
+    @Test
+    void aLoneEventGoesToAnIdleModelAtOnce() {
+        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "64", BATCH_MAX_WAIT_MS, "60000", BATCH_IDLE_DISPATCH, "true"))) {
+            h.text("a", "i feel great");
+            List<JsonNode> results = h.results();
+            assertEquals(1, results.size(), "the model had nothing to do: the event must not wait for more or for 60 s");
+            assertEquals(1, results.get(0).get("timings").get("batch_size").asInt());
+            assertEquals(0, results.get(0).get("timings").get("queue_ms").asLong());
+        }
+    }
+
+    @Test
+    void eventsThatArriveWhileTheModelIsBusyGoAsOneBatchWhenItIsDone() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstBatchStarted = new CountDownLatch(1);
+        BatchClassifier slow = new DelegatingClassifier(model) {
+            @Override
+            public List<Classification> classify(List<TextInput> inputs) {
+                firstBatchStarted.countDown();
+                await(release);
+                return model.classify(inputs);
+            }
+        };
+        InferenceWorker worker = InferenceWorker.start(slow);
+        try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "64", BATCH_MAX_WAIT_MS, "60000", BATCH_IDLE_DISPATCH, "true"),
+                worker)) {
+            h.text("k0", "goes alone");
+            assertTrue(firstBatchStarted.await(30, TimeUnit.SECONDS), "a lone event goes to an idle model at once");
+            for (int i = 1; i < 4; i++) {
+                h.text("k" + i, "waits for the model " + i);
+            }
+            release.countDown();
+            List<JsonNode> results = new ArrayList<>();
+            for (int tries = 0; results.size() < 4 && tries < 3000; tries++) {
+                h.advance(2); // the punctuator picks up the finished batch and dispatches the next
+                results.addAll(h.results());
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(1, 3, 3, 3), results.stream().map(r -> r.get("timings").get("batch_size").asInt()).toList(),
+                    "the three that came while the model was busy form the next batch, without waiting for 60 s");
+        } finally {
+            release.countDown();
+            worker.close();
         }
     }
 

@@ -58,10 +58,12 @@ final class BenchStreamCommand implements Callable<Integer> {
             // no update is published here; the app still needs a key to check them with
             StreamAppSettings config = appOptions.config(kafka, registry, "bench-stream", stateDir,
                     Map.of(UPDATE_TRUSTED_KEYS, SigningKeys.inline(SigningKeys.generate().getPublic())));
-            System.out.printf(Locale.ROOT, "bench stream: %d texts from %s, %d cores; batch.max.size=%d batch.max.wait.ms=%d, "
-                            + "%s, %s partition(s), Avro + registry, read_committed consumer%n", texts.size(), textSource.file,
+            System.out.printf(Locale.ROOT, "bench stream: %d texts from %s, %d cores; batch.max.size=%d batch.max.wait.ms=%d "
+                            + "batch.idle.dispatch=%s batch.pickup.ms=%s model.engine=%s model.cpu.threads=%s, %s, "
+                            + "%s partition(s), Avro + registry, read_committed consumer%n", texts.size(), textSource.file,
                     Runtime.getRuntime().availableProcessors(), appOptions.batchSize, appOptions.maxWaitMs,
-                    config.get(PROCESSING_GUARANTEE), config.get(TOPIC_PARTITIONS));
+                    config.get(BATCH_IDLE_DISPATCH), config.get(BATCH_PICKUP_MS), config.get(MODEL_ENGINE),
+                    config.get(MODEL_CPU_THREADS), config.get(PROCESSING_GUARANTEE), config.get(TOPIC_PARTITIONS));
 
             double raw = rawModelRate(config, texts);
             ThreadCpu cpu = new ThreadCpu(BenchStreamCommand::cpuGroup, Map.of("registry", registry.pid()));
@@ -169,14 +171,16 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     /** How busy the model was during one load level. */
     private static String modelBusy(ModelUse used, Result r) {
-        return String.format(Locale.ROOT, "mean batch %.1f, model busy %.0f%% of the time at %.1f events/s of model time",
-                used.meanBatchSize(), 100 * used.busyShare(r.wallSeconds()), used.eventsPerModelSecond());
+        return String.format(Locale.ROOT, "mean batch %.1f (%.1f ms), model busy %.0f%% of the time at %.1f events/s "
+                        + "of model time; a finished batch waited %.1f ms (mean) to be picked up",
+                used.meanBatchSize(), used.meanBatchMs(), 100 * used.busyShare(r.wallSeconds()),
+                used.eventsPerModelSecond(), used.meanPickupMs());
     }
 
     /**
      * One event's latency, split by the timestamps along its way: produced → read and buffered → batch dispatched
      * ({@code queue}) → model done ({@code model}) → forwarded ({@code in} is the rest before forwarding: broker,
-     * fetch, and picking up the finished batch) → readable by a read_committed consumer ({@code out}: waiting for
+     * fetch, and picking up the finished batch, whose mean the app's pickup timer gives) → readable by a read_committed consumer ({@code out}: waiting for
      * and doing the commit, and the fetch).
      */
     record Latency(long total, long in, long queue, long model, long out) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,6 +36,8 @@ public final class InferenceWorker implements AutoCloseable {
     private volatile long generation;
     /** Where finished batches go for a shadow trial; set once at start-up. */
     private volatile ShadowTap shadowTap = ShadowTap.NONE;
+    /** Batches submitted and not yet classified, from every task. */
+    private final AtomicInteger batchesInWork = new AtomicInteger();
 
     private InferenceWorker(Executor executor, BatchClassifier initial) {
         this.executor = executor;
@@ -96,7 +99,19 @@ public final class InferenceWorker implements AutoCloseable {
      * one bad input costs only itself: the outcome then holds the failure in its place.
      */
     public CompletableFuture<BatchOutcome> submit(List<TextInput> inputs) {
-        return CompletableFuture.supplyAsync(() -> run(inputs), executor);
+        batchesInWork.incrementAndGet();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(inputs);
+            } finally {
+                batchesInWork.decrementAndGet(); // before the outcome completes: whoever sees it done sees this
+            }
+        }, executor);
+    }
+
+    /** Whether no batch of any task is waiting for the model or with it: one submitted now would start at once. */
+    public boolean isIdle() {
+        return batchesInWork.get() == 0;
     }
 
     /**
@@ -141,7 +156,8 @@ public final class InferenceWorker implements AutoCloseable {
                 }
             }
         }
-        return new BatchOutcome(model.modelName(), results, failures, System.nanoTime() - t0, modelGeneration);
+        long finished = System.nanoTime();
+        return new BatchOutcome(model.modelName(), results, failures, finished - t0, modelGeneration, finished);
     }
 
     /** Stops the worker after the batches already queued and closes the serving model. */
@@ -168,7 +184,8 @@ public final class InferenceWorker implements AutoCloseable {
      *
      * @param modelNanos time spent in the model for the whole batch, retries included
      * @param generation the model's {@link #generation()}
+     * @param finishedAtNanos {@link System#nanoTime()} when the model was done with the batch
      */
     public record BatchOutcome(String modelName, List<Classification> results, List<RuntimeException> failures,
-                               long modelNanos, long generation) {}
+                               long modelNanos, long generation, long finishedAtNanos) {}
 }

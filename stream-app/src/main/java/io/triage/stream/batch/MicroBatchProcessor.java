@@ -50,9 +50,12 @@ import java.util.function.Supplier;
  * that exists only in memory. The in-memory lists mirror the store for speed.
  *
  * <p>A batch is dispatched when {@code maxSize} events are pending, or when the oldest has waited
- * {@code maxWaitMs}: checked on every arriving record and by a wall-clock punctuator, so a quiet topic still gets
- * its results out. One batch per task is with the model at a time; meanwhile the next one fills. Once
- * {@code maxSize} more are pending, the task waits for the model (backpressure keeps the buffer bounded).
+ * {@code maxWaitMs}, or (idle dispatch) when the model has no batch of any task to work on: a lone event then goes
+ * at once rather than wait, and under load batches grow by themselves to what arrives while the model works on
+ * the previous one. Checked on every arriving record and by a wall-clock punctuator every {@code pickupMs}, so a
+ * quiet topic still gets its results out. One batch per task is with the model at a time; meanwhile the next one
+ * fills. Once {@code maxSize} more are pending, the task waits for the model (backpressure keeps the buffer
+ * bounded).
  * Results are forwarded on the stream thread, the only one allowed to use the processor context, and a commit is
  * requested right after each batch: under exactly-once that is when they become visible to read_committed readers.
  * At full load batches are large, so this means fewer commits than a short commit interval would.
@@ -79,7 +82,6 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
     public static final String SINK_REVIEW = "review";
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
-    private static final long PICKUP_INTERVAL_MS = 5;
 
     private final BatchSettings settings;
     private final String storeName;
@@ -157,7 +159,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
             LOG.info("{}: {} events were waiting in the buffer", context.taskId(), pending.size());
         }
         // often enough to keep the wait limit, and to pick up a finished batch soon even when the limit is long
-        long interval = Math.max(1, Math.min(settings.maxWaitMs() / 2, PICKUP_INTERVAL_MS));
+        long interval = Math.max(1, Math.min(settings.maxWaitMs() / 2, settings.pickupMs()));
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, ignored -> pump());
     }
 
@@ -195,7 +197,10 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
         pump();
     }
 
-    /** Forwards the results of a finished batch and dispatches the next one when it is due. */
+    /**
+     * Forwards the results of a finished batch and dispatches the next one when it is due. The next batch goes to
+     * the model before the finished one's results are forwarded, so that the model works while they go out.
+     */
     private void pump() {
         while (true) {
             if (inFlight != null) {
@@ -204,21 +209,49 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                 }
                 InFlight done = inFlight;
                 inFlight = null;
-                forward(done, done.outcome().join()); // waits only when a full batch is pending (backpressure)
-            }
-            long now = wallClock.getAsLong();
-            boolean due = pending.size() >= settings.maxSize()
-                    || (!pending.isEmpty() && now - pending.get(0).getBufferedAt() >= settings.maxWaitMs());
-            if (!due || !servesFloor(now)) {
+                BatchOutcome outcome = done.outcome().join(); // waits only when a full batch is pending (backpressure)
+                metrics.pickup(System.nanoTime() - outcome.finishedAtNanos());
+                raiseFloor(outcome.generation());
+                dispatchIfDue();
+                forward(done, outcome);
+            } else if (!dispatchIfDue()) {
                 return;
             }
-            int n = Math.min(settings.maxSize(), pending.size());
-            List<Long> keys = new ArrayList<>(pendingKeys.subList(0, n));
-            List<BufferedEvent> events = new ArrayList<>(pending.subList(0, n));
-            pendingKeys.subList(0, n).clear();
-            pending.subList(0, n).clear();
-            List<TextInput> inputs = events.stream().map(e -> new TextInput(e.getText(), e.getTextPair())).toList();
-            inFlight = new InFlight(keys, events, now, worker.submit(inputs));
+        }
+    }
+
+    /**
+     * Hands the model the next batch if one is due: a full batch, one whose oldest event has waited long enough, or,
+     * with idle dispatch, whatever is pending when the model has nothing else to do (a lone event goes at once).
+     *
+     * @return whether a batch was dispatched
+     */
+    private boolean dispatchIfDue() {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        long now = wallClock.getAsLong();
+        boolean due = pending.size() >= settings.maxSize()
+                || now - pending.get(0).getBufferedAt() >= settings.maxWaitMs()
+                || (settings.idleDispatch() && worker.isIdle());
+        if (!due || !servesFloor(now)) {
+            return false;
+        }
+        int n = Math.min(settings.maxSize(), pending.size());
+        List<Long> keys = new ArrayList<>(pendingKeys.subList(0, n));
+        List<BufferedEvent> events = new ArrayList<>(pending.subList(0, n));
+        pendingKeys.subList(0, n).clear();
+        pending.subList(0, n).clear();
+        List<TextInput> inputs = events.stream().map(e -> new TextInput(e.getText(), e.getTextPair())).toList();
+        inFlight = new InFlight(keys, events, now, worker.submit(inputs));
+        return true;
+    }
+
+    /** Keeps the newest generation the task forwarded results of, in the transaction of those results. */
+    private void raiseFloor(long generation) {
+        if (generation > floor) {
+            floor = generation;
+            generations.put(FLOOR, floor);
         }
     }
 
@@ -270,10 +303,6 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
                         outcome.failures().get(i), "MODEL_ERROR");
             }
             store.delete(batch.keys().get(i));
-        }
-        if (outcome.generation() > floor) {
-            floor = outcome.generation();
-            generations.put(FLOOR, floor); // in the transaction of the results it was reached with
         }
         metrics.batch(size, outcome.modelNanos());
         ShadowTap shadow = worker.shadowTap();

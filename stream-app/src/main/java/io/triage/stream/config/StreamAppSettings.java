@@ -35,6 +35,8 @@ public final class StreamAppSettings extends ConfigValues {
     public static final String OUTPUT_FORMAT = "output.format";
     public static final String BATCH_MAX_SIZE = "batch.max.size";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
+    public static final String BATCH_IDLE_DISPATCH = "batch.idle.dispatch";
+    public static final String BATCH_PICKUP_MS = "batch.pickup.ms";
     public static final String BATCH_LENGTH_GROUP_SIZE = "batch.length.group.size";
     public static final String MODEL_SOURCE = "model.source";
     public static final String MODEL_ENGINE = "model.engine";
@@ -92,6 +94,13 @@ public final class StreamAppSettings extends ConfigValues {
             new Setting(BATCH_MAX_SIZE, "64", "Flush a micro-batch when it holds this many events."),
             new Setting(BATCH_MAX_WAIT_MS, "10", "Flush a micro-batch when its oldest event has waited this many "
                     + "milliseconds."),
+            new Setting(BATCH_IDLE_DISPATCH, "true", "`true`: when the model has no batch to work on, what is "
+                    + "pending goes to it at once, without waiting for `batch.max.wait.ms` (a lone event is not held "
+                    + "back; under load batches still grow to what arrives while the model works). `false`: only "
+                    + "the size and wait rules."),
+            new Setting(BATCH_PICKUP_MS, "2", "How often, at most, the stream thread looks for a batch the model has "
+                    + "finished (Kafka Streams' `poll.ms` and a wall-clock punctuator): results wait up to this long "
+                    + "to be forwarded. Shorter costs an idle stream thread a little more CPU."),
             new Setting(BATCH_LENGTH_GROUP_SIZE, "16", "Forward passes inside a batch take this many events of "
                     + "similar token length."),
             new Setting(MAX_TEXT_BYTES, "65536", "Longer texts (both segments together, UTF-8) become dead letters."),

@@ -24,6 +24,7 @@ public final class StreamMetrics {
     public static final String CLASSIFIED = "triage.events.classified";
     public static final String BATCH_SIZE = "triage.batch.size";
     public static final String MODEL_BATCH_TIME = "triage.model.batch.time";
+    public static final String BATCH_PICKUP_TIME = "triage.batch.pickup.time";
     public static final String END_TO_END_LATENCY = "triage.end.to.end.latency";
     /** Tagged by {@code stage} and {@code reason}. */
     public static final String DEAD_LETTERS = "triage.dead.letters";
@@ -38,6 +39,7 @@ public final class StreamMetrics {
     private final Counter classified;
     private final DistributionSummary batchSize;
     private final Timer modelTime;
+    private final Timer pickupTime;
     private final Timer endToEnd;
     private final Map<String, AtomicInteger> modelInfo = new ConcurrentHashMap<>();
     private final DriftMonitor drift;
@@ -59,6 +61,9 @@ public final class StreamMetrics {
         this.modelTime = Timer.builder(MODEL_BATCH_TIME)
                 .description("Model time per micro-batch").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        this.pickupTime = Timer.builder(BATCH_PICKUP_TIME)
+                .description("From the model finishing a micro-batch to the stream thread forwarding its results")
                 .register(registry);
         this.endToEnd = Timer.builder(END_TO_END_LATENCY)
                 .description("From the input record's timestamp to its result being produced").publishPercentileHistogram()
@@ -90,6 +95,11 @@ public final class StreamMetrics {
     public void batch(int size, long modelNanos) {
         batchSize.record(size);
         modelTime.record(modelNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** How long a finished batch waited for the stream thread to pick up its results. */
+    public void pickup(long nanos) {
+        pickupTime.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     public void classified(long endToEndMillis) {
