@@ -179,18 +179,23 @@ class MicroBatchTopologyTest {
         }
     }
 
-    @Test
-    void theNextBatchFillsWhileTheModelWorksOnTheCurrentOne() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch firstBatchStarted = new CountDownLatch(1);
-        BatchClassifier slow = new DelegatingClassifier(model) {
+    /** The shared model, holding every batch until {@code release} opens; {@code started} opens at the first. */
+    private static BatchClassifier heldUntil(CountDownLatch started, CountDownLatch release) {
+        return new DelegatingClassifier(model) {
             @Override
             public List<Classification> classify(List<TextInput> inputs) {
-                firstBatchStarted.countDown();
+                started.countDown();
                 await(release);
                 return model.classify(inputs);
             }
         };
+    }
+
+    @Test
+    void theNextBatchFillsWhileTheModelWorksOnTheCurrentOne() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstBatchStarted = new CountDownLatch(1);
+        BatchClassifier slow = heldUntil(firstBatchStarted, release);
         InferenceWorker worker = InferenceWorker.start(slow);
         try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "3", BATCH_MAX_WAIT_MS, "60000"), worker)) {
             for (int i = 0; i < 3; i++) {
@@ -240,14 +245,7 @@ class MicroBatchTopologyTest {
     void eventsThatArriveWhileTheModelIsBusyGoAsOneBatchWhenItIsDone() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch firstBatchStarted = new CountDownLatch(1);
-        BatchClassifier slow = new DelegatingClassifier(model) {
-            @Override
-            public List<Classification> classify(List<TextInput> inputs) {
-                firstBatchStarted.countDown();
-                await(release);
-                return model.classify(inputs);
-            }
-        };
+        BatchClassifier slow = heldUntil(firstBatchStarted, release);
         InferenceWorker worker = InferenceWorker.start(slow);
         try (Harness h = new Harness(Map.of(BATCH_MAX_SIZE, "64", BATCH_MAX_WAIT_MS, "60000", BATCH_IDLE_DISPATCH, "true"),
                 worker)) {
