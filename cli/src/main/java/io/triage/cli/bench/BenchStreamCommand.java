@@ -36,7 +36,6 @@ import static io.triage.stream.config.StreamAppSettings.*;
 @Command(name = "stream", mixinStandardHelpOptions = true,
         description = "End-to-end throughput and latency of the stream app vs the raw model, on an embedded broker.")
 final class BenchStreamCommand implements Callable<Integer> {
-    private static final int WARM_UP_PASSES = 8;
     private static final int RAW_PASSES = 3;
     /** JIT time per wall time below which a warm-up pass counts as steady state. */
     private static final double SETTLED_JIT_SHARE = 0.10;
@@ -46,6 +45,10 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     @Option(names = "--count", defaultValue = "2000", description = "Events per load level (default: ${DEFAULT-VALUE}).")
     int count;
+
+    @Option(names = "--warm-up-seconds", defaultValue = "240", description = "Longest warm-up before each load level: "
+            + "passes go on until the JIT has settled or this time is up (default: ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
 
     @Mixin
     StreamAppOptions appOptions;
@@ -73,14 +76,14 @@ final class BenchStreamCommand implements Callable<Integer> {
                 while (!app.isReady()) {
                     Thread.sleep(100);
                 }
-                warmUp(load, texts.subList(0, Math.min(500, texts.size())), 0);
+                warmUp(load, texts.subList(0, Math.min(500, texts.size())), 0, warmUpSeconds);
                 ModelUse beforeFull = ModelUse.of(app.metrics());
                 ThreadCpu.Snapshot cpuBeforeFull = cpu.snapshot();
                 Result full = Result.of(load.offerOnce(texts, 0));
                 ThreadCpu.Snapshot cpuAfterFull = cpu.snapshot();
                 String fullThread = threadTimeSplit(app);
                 ModelUse afterFull = ModelUse.of(app.metrics());
-                warmUp(load, texts.subList(0, Math.min(300, texts.size())), full.eventsPerSecond / 2);
+                warmUp(load, texts.subList(0, Math.min(300, texts.size())), full.eventsPerSecond / 2, warmUpSeconds);
                 ThreadCpu.Snapshot cpuBeforeHalf = cpu.snapshot();
                 ModelUse beforeHalf = ModelUse.of(app.metrics());
                 Result half = Result.of(load.offerOnce(texts, full.eventsPerSecond / 2));
@@ -106,30 +109,35 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     /**
      * Runs {@code texts} through at {@code rate} until the JIT has settled: broker, clients and app share this JVM,
-     * and the broker's code alone keeps a compiler thread busy for a minute or more after start, which would
-     * take CPU from the model during the timed runs. At most {@value #WARM_UP_PASSES} passes.
+     * and compiling the broker's and clients' code keeps a compiler thread busy for minutes after start (methods
+     * reach the optimizing compiler's thresholds only as traffic accumulates), which would take CPU from the model
+     * during the timed runs. Stops after {@code maxSeconds} even when it has not settled, and says so.
      */
-    private static void warmUp(LoadGenerator load, List<TextInput> texts, double rate) throws InterruptedException {
+    private static void warmUp(LoadGenerator load, List<TextInput> texts, double rate, int maxSeconds)
+            throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
         double jitShare = 1;
         int pass = 0;
-        while (pass < WARM_UP_PASSES && jitShare > SETTLED_JIT_SHARE) {
+        while (jitShare > SETTLED_JIT_SHARE && (pass == 0 || System.nanoTime() < deadline)) {
             long jitBefore = jit.getTotalCompilationTime();
             Round r = load.offerOnce(texts, rate);
             jitShare = (jit.getTotalCompilationTime() - jitBefore) / 1000.0 / r.wallSeconds();
             pass++;
         }
-        System.out.printf(Locale.ROOT, "warm-up at %s: %d pass(es) of %d events; JIT busy %.0f%% of a core in the last%n",
-                rate > 0 ? String.format(Locale.ROOT, "%.0f/s", rate) : "full load", pass, texts.size(), 100 * jitShare);
+        System.out.printf(Locale.ROOT, "warm-up at %s: %d pass(es) of %d events; JIT busy %.0f%% of a core in the last%s%n",
+                rate > 0 ? String.format(Locale.ROOT, "%.0f/s", rate) : "full load", pass, texts.size(), 100 * jitShare,
+                jitShare > SETTLED_JIT_SHARE ? " (not settled: the timed level shares the CPU with it)" : "");
     }
 
     /**
-     * Which part of this one-process setup a thread belongs to, by its kernel name. PyTorch's OpenMP workers take
-     * the name of the thread that started them: the inference worker's are "triage-inferenc" like it, the raw model
-     * run's are "java" like the main thread, which during the load levels only waits for results.
+     * Which part of this one-process setup a thread belongs to, by its kernel name (15 characters at most). Native
+     * pool threads take the name of the thread that started them: the inference worker's are "triage-inferenc"
+     * like it, the raw model run's are "java" like the main thread, which during the load levels only waits for
+     * results. ONNX Runtime's sub-batch helpers are "triage-onnx-part".
      */
     private static String cpuGroup(String thread) {
-        if (thread.equals("triage-inferenc")) {
+        if (thread.equals("triage-inferenc") || thread.equals("triage-onnx-par")) {
             return "model";
         }
         if (thread.startsWith("bench-stream") || thread.startsWith("kafka-producer") || thread.equals("bench-producer")
