@@ -50,6 +50,11 @@ final class BenchStreamCommand implements Callable<Integer> {
             + "passes go on until the JIT has settled or this time is up (default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 
+    @Option(names = "--latencies-csv", description = "Also write each timed event's timestamps and stages here "
+            + "(level, input id, produced, classified, received at in epoch ms; queue and model ms), to look at "
+            + "the slowest ones against GC or other logs.")
+    Path latenciesCsv;
+
     @Mixin
     StreamAppOptions appOptions;
 
@@ -102,6 +107,9 @@ final class BenchStreamCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "50%% load: %s; stream thread: %s%n", modelBusy(afterHalf.since(beforeHalf), half), halfThread);
                 System.out.printf(Locale.ROOT, "cores used, full load: %s%n", cpu.describe(cpuBeforeFull, cpuAfterFull));
                 System.out.printf(Locale.ROOT, "cores used, 50%% load: %s%n", cpu.describe(cpuBeforeHalf, cpuAfterHalf));
+                if (latenciesCsv != null) {
+                    writeLatencies(latenciesCsv, Map.of("full", full, "half", half));
+                }
             }
         }
         return 0;
@@ -165,6 +173,14 @@ final class BenchStreamCommand implements Callable<Integer> {
         }
     }
 
+    private static void writeLatencies(Path file, Map<String, Result> levels) throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("level,input_id,produced_at_ms,classified_at_ms,received_at_ms,queue_ms,model_ms\n");
+        levels.forEach((level, r) -> r.outputs().forEach(o -> csv.append(String.join(",", level, o.inputId(),
+                Long.toString(o.producedAtMs()), Long.toString(o.classifiedAtMs()), Long.toString(o.receivedAtMs()),
+                Long.toString(o.queueMs()), Long.toString(o.modelMs()))).append('\n')));
+        Files.writeString(file, csv);
+    }
+
     /** Where the stream thread's time went, from Kafka Streams' own thread metrics (recent window). */
     private static String threadTimeSplit(TriageStreamApp app) {
         StringBuilder out = new StringBuilder();
@@ -198,13 +214,13 @@ final class BenchStreamCommand implements Callable<Integer> {
         }
     }
 
-    record Result(double eventsPerSecond, List<Latency> latencies, double wallSeconds) {
+    record Result(double eventsPerSecond, List<Output> outputs, List<Latency> latencies, double wallSeconds) {
         private static final List<Map.Entry<String, ToLongFunction<Latency>>> STAGES = List.of(
                 Map.entry("in", Latency::in), Map.entry("queue", Latency::queue),
                 Map.entry("model", Latency::model), Map.entry("out", Latency::out));
 
         static Result of(Round round) {
-            return new Result(round.eventsPerSecond(), round.outputs().stream().map(Latency::of).toList(),
+            return new Result(round.eventsPerSecond(), round.outputs(), round.outputs().stream().map(Latency::of).toList(),
                     round.wallSeconds());
         }
 
