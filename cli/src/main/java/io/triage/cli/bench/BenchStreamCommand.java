@@ -50,6 +50,10 @@ final class BenchStreamCommand implements Callable<Integer> {
             + "passes go on until the JIT has settled or this time is up (default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 
+    @Option(names = "--partial-rate", defaultValue = "0", description = "Events/s offered at the second load level; "
+            + "0: half the full-load rate (default: ${DEFAULT-VALUE}). A fixed rate compares settings at the same load.")
+    double partialRate;
+
     @Option(names = "--latencies-csv", description = "Also write each timed event's timestamps and stages here "
             + "(level, input id, produced, classified, received at in epoch ms; queue and model ms), to look at "
             + "the slowest ones against GC or other logs.")
@@ -88,25 +92,27 @@ final class BenchStreamCommand implements Callable<Integer> {
                 ThreadCpu.Snapshot cpuAfterFull = cpu.snapshot();
                 String fullThread = threadTimeSplit(app);
                 ModelUse afterFull = ModelUse.of(app.metrics());
-                warmUp(load, texts.subList(0, Math.min(300, texts.size())), full.eventsPerSecond / 2, warmUpSeconds);
+                double rate = partialRate > 0 ? partialRate : full.eventsPerSecond / 2;
+                String partial = String.format(Locale.ROOT, "%.0f%% load", 100 * rate / full.eventsPerSecond);
+                warmUp(load, texts.subList(0, Math.min(300, texts.size())), rate, warmUpSeconds);
                 ThreadCpu.Snapshot cpuBeforeHalf = cpu.snapshot();
                 ModelUse beforeHalf = ModelUse.of(app.metrics());
-                Result half = Result.of(load.offerOnce(texts, full.eventsPerSecond / 2));
+                Result half = Result.of(load.offerOnce(texts, rate));
                 ThreadCpu.Snapshot cpuAfterHalf = cpu.snapshot();
                 String halfThread = threadTimeSplit(app);
                 ModelUse afterHalf = ModelUse.of(app.metrics());
                 System.out.printf(Locale.ROOT, "%-34s %10s %8s %8s %8s %8s%n", "", "events/s", "vs raw", "p50 ms", "p99 ms", "max ms");
                 System.out.printf(Locale.ROOT, "%-34s %10.1f %7.2fx %8s %8s %8s%n", "raw model (same texts, same batching)", raw, 1.0, "-", "-", "-");
                 print("end-to-end, full load", full, raw);
-                print(String.format(Locale.ROOT, "end-to-end, 50%% load (%.0f/s offered)", full.eventsPerSecond / 2), half, raw);
+                print(String.format(Locale.ROOT, "end-to-end, %s (%.0f/s offered)", partial, rate), half, raw);
                 System.out.printf(Locale.ROOT, "dead letters: %.0f%n", app.metrics().deadLetterCount());
                 System.out.printf(Locale.ROOT, "where the time went, ms (p50 / p99 / mean of the slowest 1%%):%n");
                 System.out.printf(Locale.ROOT, "  full load: %s%n", full.stages());
-                System.out.printf(Locale.ROOT, "  50%% load:  %s%n", half.stages());
+                System.out.printf(Locale.ROOT, "  %s:  %s%n", partial, half.stages());
                 System.out.printf(Locale.ROOT, "full load: %s; stream thread: %s%n", modelBusy(afterFull.since(beforeFull), full), fullThread);
-                System.out.printf(Locale.ROOT, "50%% load: %s; stream thread: %s%n", modelBusy(afterHalf.since(beforeHalf), half), halfThread);
+                System.out.printf(Locale.ROOT, "%s: %s; stream thread: %s%n", partial, modelBusy(afterHalf.since(beforeHalf), half), halfThread);
                 System.out.printf(Locale.ROOT, "cores used, full load: %s%n", cpu.describe(cpuBeforeFull, cpuAfterFull));
-                System.out.printf(Locale.ROOT, "cores used, 50%% load: %s%n", cpu.describe(cpuBeforeHalf, cpuAfterHalf));
+                System.out.printf(Locale.ROOT, "cores used, %s: %s%n", partial, cpu.describe(cpuBeforeHalf, cpuAfterHalf));
                 if (latenciesCsv != null) {
                     writeLatencies(latenciesCsv, Map.of("full", full, "half", half));
                 }

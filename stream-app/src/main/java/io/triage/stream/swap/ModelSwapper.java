@@ -46,6 +46,7 @@ public final class ModelSwapper {
         this.fetcher = fetcher;
         this.metrics = metrics;
         this.servedLabels = servedLabels.isEmpty() ? null : Set.copyOf(servedLabels);
+        ServingModelLoader.start(); // from here, at the app's start-up priority, not later from the follower
     }
 
     /** The labels the app serves, fixed by the configuration or by the first version from the topic; else empty. */
@@ -77,7 +78,7 @@ public final class ModelSwapper {
             return false;
         }
         SwapSteps steps = new SwapSteps();
-        ModelBatchClassifier model = prepare(update, steps);
+        ModelBatchClassifier model = prepare(update, steps, true);
         if (servedLabels == null) {
             servedLabels = Set.copyOf(update.getLabels()); // the first version from the topic fixes them
         }
@@ -95,10 +96,19 @@ public final class ModelSwapper {
      * (docs/guard-rails.md). Rejected as {@link #apply} would; closing the model is the caller's.
      */
     public ModelBatchClassifier prepare(ModelUpdate update) throws ModelUpdateRejected {
-        return prepare(update, new SwapSteps());
+        try {
+            return prepare(update, new SwapSteps(), false);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("a candidate is loaded on the calling thread: nothing waits", e);
+        }
     }
 
-    private ModelBatchClassifier prepare(ModelUpdate update, SwapSteps steps) throws ModelUpdateRejected {
+    /**
+     * @param toServe load and warm on {@link ServingModelLoader}'s thread, at normal priority, so that the threads
+     *                the model starts serve at it too; else on the calling thread
+     */
+    private ModelBatchClassifier prepare(ModelUpdate update, SwapSteps steps, boolean toServe)
+            throws ModelUpdateRejected, InterruptedException {
         if (servedLabels != null && !servedLabels.equals(new HashSet<>(update.getLabels()))) {
             throw new ModelUpdateRejected(Reason.INCOMPATIBLE_LABELS, "version " + update.getVersion()
                     + " has labels " + update.getLabels() + ", the app serves " + servedLabels, null);
@@ -107,7 +117,7 @@ public final class ModelSwapper {
             steps.done(SwapSteps.Step.FETCH);
             verify(update, artifact);
             steps.done(SwapSteps.Step.VERIFY);
-            return load(update, artifact, steps);
+            return toServe ? ServingModelLoader.call(() -> load(update, artifact, steps)) : load(update, artifact, steps);
         }
     }
 
