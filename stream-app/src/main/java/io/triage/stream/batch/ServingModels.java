@@ -19,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 import static io.triage.stream.config.StreamAppSettings.*;
 
@@ -73,12 +76,22 @@ public final class ServingModels {
 
     /** The model the settings name, with the configured labels (none: the model's own). */
     public ModelBatchClassifier loadBootstrap() throws IOException {
-        return load(bootstrapSource, ModelOverrides.NONE.withLabels(bootstrapLabels.isEmpty() ? null : bootstrapLabels));
+        return load(bootstrapSource, ModelOverrides.NONE.withLabels(bootstrapLabels.isEmpty() ? null : bootstrapLabels),
+                Runnable::run);
     }
 
     /** A fetched update's artifact, under the version its update names. */
     public ModelBatchClassifier loadVersion(Path folder, String version) throws IOException {
-        return load(folder.toString(), ModelOverrides.NONE.withVersion(version));
+        return loadVersion(folder, version, Runnable::run);
+    }
+
+    /**
+     * {@link #loadVersion(Path, String)}, with the last step, which opens the model on its engine, run on
+     * {@code opener}: the threads the engine starts there (ONNX Runtime's intra-op pool) keep that thread's CPU
+     * priority for good. Reading the artifact stays on the calling thread.
+     */
+    public ModelBatchClassifier loadVersion(Path folder, String version, Executor opener) throws IOException {
+        return load(folder.toString(), ModelOverrides.NONE.withVersion(version), opener);
     }
 
     /**
@@ -96,14 +109,15 @@ public final class ServingModels {
         }
     }
 
-    private ModelBatchClassifier load(String source, ModelOverrides overrides) throws IOException {
+    private ModelBatchClassifier load(String source, ModelOverrides overrides, Executor opener) throws IOException {
         var model = ModelLoader.load(source, overrides, DeviceSpec.parse(device));
         TextClassifier classifier;
         try {
-            classifier = TextClassifier.of(model, precision, longInputs, thresholds, engine, cpuThreads);
-        } catch (IllegalArgumentException e) { // thresholds for labels this model lacks
+            classifier = CompletableFuture.supplyAsync(
+                    () -> TextClassifier.of(model, precision, longInputs, thresholds, engine, cpuThreads), opener).join();
+        } catch (CompletionException e) { // e.g. thresholds for labels this model lacks
             model.close();
-            throw e;
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
         LOG.info("loaded model {} version {} on {} with {}, labels {}{}", model.config().name(),
                 model.config().version(), model.device(), classifier.engine().settingValue(), model.config().labels(),

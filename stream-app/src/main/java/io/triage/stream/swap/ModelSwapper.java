@@ -104,8 +104,9 @@ public final class ModelSwapper {
     }
 
     /**
-     * @param toServe load and warm on {@link ServingModelLoader}'s thread, at normal priority, so that the threads
-     *                the model starts serve at it too; else on the calling thread
+     * @param toServe open the model on its engine and warm it on {@link ServingModelLoader}'s thread, at normal
+     *                priority, so that the threads the model starts there serve at it too; else all on the calling
+     *                thread
      */
     private ModelBatchClassifier prepare(ModelUpdate update, SwapSteps steps, boolean toServe)
             throws ModelUpdateRejected, InterruptedException {
@@ -117,7 +118,7 @@ public final class ModelSwapper {
             steps.done(SwapSteps.Step.FETCH);
             verify(update, artifact);
             steps.done(SwapSteps.Step.VERIFY);
-            return toServe ? ServingModelLoader.call(() -> load(update, artifact, steps)) : load(update, artifact, steps);
+            return load(update, artifact, steps, toServe);
         }
     }
 
@@ -146,11 +147,12 @@ public final class ModelSwapper {
         }
     }
 
-    private ModelBatchClassifier load(ModelUpdate update, FetchedArtifact artifact, SwapSteps steps)
-            throws ModelUpdateRejected {
+    private ModelBatchClassifier load(ModelUpdate update, FetchedArtifact artifact, SwapSteps steps, boolean toServe)
+            throws ModelUpdateRejected, InterruptedException {
         ModelBatchClassifier model;
         try {
-            model = models.loadVersion(artifact.folder(), update.getVersion());
+            model = models.loadVersion(artifact.folder(), update.getVersion(),
+                    toServe ? ServingModelLoader.executor() : Runnable::run);
         } catch (IOException | RuntimeException e) {
             throw new ModelUpdateRejected(Reason.LOAD_FAILED, "cannot load " + update.getArtifactUri()
                     + ": " + e.getMessage(), e);
@@ -161,7 +163,12 @@ public final class ModelSwapper {
                 throw new ModelUpdateRejected(Reason.INCOMPATIBLE_LABELS, "the artifact's labels "
                         + model.labels() + " differ from the update's " + update.getLabels(), null);
             }
-            model.classify(WARM_UP); // first-call costs (allocator, kernels) are paid here, not by a live batch
+            // first-call costs (allocator, kernels, helper threads) are paid here, not by a live batch
+            if (toServe) {
+                ServingModelLoader.call(() -> model.classify(WARM_UP));
+            } else {
+                model.classify(WARM_UP);
+            }
             steps.done(SwapSteps.Step.WARM_UP);
             return model;
         } catch (ModelUpdateRejected e) {

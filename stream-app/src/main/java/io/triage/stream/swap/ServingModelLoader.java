@@ -1,20 +1,22 @@
 package io.triage.stream.swap;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Loads and warms the models that are to serve on one thread at normal CPU priority.
+ * Opens the models that are to serve on their engine, and warms them, on one thread at normal CPU priority.
  *
  * <p>Why: the follower runs at a lower priority ({@link BackgroundPriority}), and every native thread a model starts
  * while it loads or runs its first batch (ONNX Runtime's intra-op pool, the sub-batch helpers) inherits the nice
  * value of the thread that starts it, for good: an unprivileged process cannot lower a nice value again. Loaded on
  * the follower, a swapped-in model ran part of every batch at nice 10, so any other busy thread stalled the whole
- * batch. Loading here costs the served batches some CPU for the seconds a load takes; fetching and verifying stay
- * on the follower, and so does loading a shadow trial's candidate, whose threads should yield to serving.
+ * batch. Only opening (for ONNX Runtime: exporting the graph and creating its sessions, about half of a load) and
+ * the warm-up run here, taking some CPU from the served batches for that time; fetching, verifying and reading the
+ * artifact stay on the follower, and so does all of a shadow trial's candidate, whose threads should yield to
+ * serving.
  *
  * <p>The thread is started when this class is first used, by the app's start-up (normal priority), and kept. The
  * kernel shows it, and the native threads it starts, as "triage-inferenc" (names stop at 15 characters), like the
@@ -39,30 +41,23 @@ final class ServingModelLoader {
         // the class initializer did it
     }
 
-    /**
-     * Runs {@code load} on the loader's thread and waits for it. What it throws is rethrown as it was; a checked
-     * exception other than {@code E} arrives wrapped in an unchecked one.
-     */
-    static <T, E extends Exception> T call(Loading<T, E> load) throws E, InterruptedException {
-        try {
-            return THREAD.submit((Callable<T>) load::run).get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            @SuppressWarnings("unchecked")
-            E checked = (E) cause; // load::run throws only E besides unchecked ones
-            throw checked;
-        }
+    /** The loader's thread, for the step that opens a model on its engine. */
+    static Executor executor() {
+        return THREAD;
     }
 
-    /** A load that may throw {@code E}. */
-    @FunctionalInterface
-    interface Loading<T, E extends Exception> {
-        T run() throws E;
+    /** Runs {@code task} on the loader's thread and waits for it; what it throws is rethrown as it was. */
+    static void call(Runnable task) throws InterruptedException {
+        try {
+            THREAD.submit(task).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }
