@@ -120,7 +120,7 @@ public final class TriageStreamApp implements AutoCloseable {
         if (follower.serveLatest()) {
             return swapper.servedLabels();
         }
-        ModelBatchClassifier bootstrap = models.loadBootstrap();
+        ModelBatchClassifier bootstrap = swapper.loadBootstrap();
         swapper.serve(bootstrap);
         return swapper.servedLabels().isEmpty() ? bootstrap.labels() : swapper.servedLabels();
     }

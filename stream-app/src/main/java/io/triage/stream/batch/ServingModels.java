@@ -76,8 +76,13 @@ public final class ServingModels {
 
     /** The model the settings name, with the configured labels (none: the model's own). */
     public ModelBatchClassifier loadBootstrap() throws IOException {
+        return loadBootstrap(Runnable::run);
+    }
+
+    /** {@link #loadBootstrap()}, opened on its engine on {@code opener}, as {@link #loadVersion(Path, String, Executor)}. */
+    public ModelBatchClassifier loadBootstrap(Executor opener) throws IOException {
         return load(bootstrapSource, ModelOverrides.NONE.withLabels(bootstrapLabels.isEmpty() ? null : bootstrapLabels),
-                Runnable::run);
+                opener);
     }
 
     /** A fetched update's artifact, under the version its update names. */

@@ -55,6 +55,14 @@ public final class ModelSwapper {
     }
 
     /**
+     * The configured bootstrap model, opened on its engine where swapped-in models are, so that every serving
+     * model's threads look alike (priority, and the name the kernel shows: "triage-inferenc").
+     */
+    public ModelBatchClassifier loadBootstrap() throws IOException {
+        return models.loadBootstrap(ServingModelLoader.executor());
+    }
+
+    /**
      * Serves a model that did not come from the update topic (the configured bootstrap model). Its labels do not
      * bind the app (an untrained bootstrap head has placeholder labels): configured labels, or else the first
      * version from the topic, do.
