@@ -341,8 +341,9 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], byte
         if (review != null) {
             forwardForReview(event, out);
         }
-        metrics.classified(now - event.getRecordTimestamp());
+        // drift first: whoever sees the classified count reach N finds N results in the drift window too
         metrics.drift().observe(result);
+        metrics.classified(now - event.getRecordTimestamp());
     }
 
     /** In the same task, so in the same transaction as the result: a review item exists exactly when its result does. */
