@@ -20,6 +20,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +60,10 @@ final class BenchStreamCommand implements Callable<Integer> {
             + "the slowest ones against GC or other logs.")
     Path latenciesCsv;
 
+    @Option(names = "--bootstrap-servers", description = "A running broker to use instead of one embedded in this "
+            + "process, e.g. in another process or on another machine; the run's topics and group get names of their own.")
+    String bootstrapServers;
+
     @Mixin
     StreamAppOptions appOptions;
 
@@ -66,21 +71,32 @@ final class BenchStreamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<TextInput> texts = textSource.read(count);
         Path stateDir = Files.createTempDirectory("triage-bench-state");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedRegistry registry = EmbeddedRegistry.start()) {
+        try (EmbeddedKafka kafka = bootstrapServers == null ? EmbeddedKafka.start() : null;
+                EmbeddedRegistry registry = EmbeddedRegistry.start()) {
             // no update is published here; the app still needs a key to check them with
-            StreamAppSettings config = appOptions.config(kafka, registry, "bench-stream", stateDir,
-                    Map.of(UPDATE_TRUSTED_KEYS, SigningKeys.inline(SigningKeys.generate().getPublic())));
+            Map<String, String> own = new HashMap<>(Map.of(UPDATE_TRUSTED_KEYS,
+                    SigningKeys.inline(SigningKeys.generate().getPublic())));
+            String run = "bench-stream";
+            if (kafka == null) { // a broker that may hold earlier runs: results are told apart by topic
+                run += "-" + System.currentTimeMillis();
+                own.putAll(Map.of(TOPIC_INPUT, run + ".in", TOPIC_OUTPUT, run + ".out", TOPIC_DEAD_LETTER, run + ".dlq",
+                        REVIEW_TOPIC, run + ".review"));
+            }
+            StreamAppSettings config = appOptions.config(kafka == null ? bootstrapServers : kafka.bootstrapServers(),
+                    registry, run, stateDir, own);
             System.out.printf(Locale.ROOT, "bench stream: %d texts from %s, %d cores; batch.max.size=%d batch.max.wait.ms=%d "
                             + "batch.idle.dispatch=%s batch.pickup.ms=%s model.engine=%s model.cpu.threads=%s, %s, "
                             + "%s partition(s), Avro + registry, read_committed consumer%n", texts.size(), textSource.file,
                     Runtime.getRuntime().availableProcessors(), appOptions.batchSize, appOptions.maxWaitMs,
                     config.get(BATCH_IDLE_DISPATCH), config.get(BATCH_PICKUP_MS), config.get(MODEL_ENGINE),
                     config.get(MODEL_CPU_THREADS), config.get(PROCESSING_GUARANTEE), config.get(TOPIC_PARTITIONS));
+            System.out.println(kafka == null ? "broker: " + bootstrapServers + " (not in this process)"
+                    : "broker: embedded in this process");
 
             double raw = rawModelRate(config, texts);
             ThreadCpu cpu = new ThreadCpu(BenchStreamCommand::cpuGroup, Map.of("registry", registry.pid()));
             try (TriageStreamApp app = TriageStreamApp.start(config);
-                    LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), registry.apiV2Url(),
+                    LoadGenerator load = new LoadGenerator(config.get(BOOTSTRAP_SERVERS), registry.apiV2Url(),
                             config.get(TOPIC_INPUT), config.get(TOPIC_OUTPUT))) {
                 while (!app.isReady()) {
                     Thread.sleep(100);

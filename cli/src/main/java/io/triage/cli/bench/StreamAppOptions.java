@@ -28,8 +28,14 @@ final class StreamAppOptions {
      */
     StreamAppSettings config(EmbeddedKafka kafka, EmbeddedRegistry registry, String applicationId, Path stateDir,
                            Map<String, String> own) {
+        return config(kafka.bootstrapServers(), registry, applicationId, stateDir, own);
+    }
+
+    /** {@link #config(EmbeddedKafka, EmbeddedRegistry, String, Path, Map)} on any broker. */
+    StreamAppSettings config(String bootstrapServers, EmbeddedRegistry registry, String applicationId, Path stateDir,
+                           Map<String, String> own) {
         Map<String, String> settings = new HashMap<>(Map.of(
-                BOOTSTRAP_SERVERS, kafka.bootstrapServers(), REGISTRY_URL, registry.apiV2Url(),
+                BOOTSTRAP_SERVERS, bootstrapServers, REGISTRY_URL, registry.apiV2Url(),
                 APPLICATION_ID, applicationId, MODEL_LABELS, String.join(",", BenchTexts.EMOTIONS),
                 BATCH_MAX_SIZE, String.valueOf(batchSize), BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs),
                 HTTP_PORT, "-1", "kafka.state.dir", stateDir.toString()));
