@@ -161,7 +161,8 @@ final class ChaosRun implements AutoCloseable {
             int status = fleet.stop(INSTANCES);
             if (status != 143) {
                 throw new IllegalStateException("instance " + INSTANCES + " did not shut down cleanly (exit "
-                        + status + "); see " + fleet.log(INSTANCES));
+                        + status + "); its log ends: " + fleet.lastLines(INSTANCES, 12, 300) + "; see "
+                        + fleet.log(INSTANCES));
             }
         });
         fault("broker stop + restart", () -> {

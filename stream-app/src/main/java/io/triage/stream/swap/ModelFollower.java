@@ -191,6 +191,10 @@ public final class ModelFollower implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // the process may exit next: not while a model is being opened in native code
+        if (!ServingModelLoader.awaitIdle(Duration.ofSeconds(30))) {
+            LOG.warn("a model was still being opened after 30 s; stopping anyway");
+        }
         log.close();
         deadLetters.close();
     }

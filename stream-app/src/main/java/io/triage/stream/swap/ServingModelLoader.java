@@ -1,6 +1,9 @@
 package io.triage.stream.swap;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -46,10 +49,23 @@ final class ServingModelLoader {
         return THREAD;
     }
 
-    /** Runs {@code task} on the loader's thread and waits for it; what it throws is rethrown as it was. */
-    static void call(Runnable task) throws InterruptedException {
+    /**
+     * Runs {@code task} on the loader's thread and waits for it; what it throws is rethrown as it was. An interrupt
+     * does not cut the wait short, so that the caller never leaves while the task is inside the engine's native
+     * code (nor leaks what it opens); it is kept in the thread's status.
+     */
+    static void call(Runnable task) {
+        Future<?> done = THREAD.submit(task);
+        boolean interrupted = false;
         try {
-            THREAD.submit(task).get();
+            while (true) {
+                try {
+                    done.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -58,6 +74,28 @@ final class ServingModelLoader {
                 throw err;
             }
             throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Waits until what the loader was given before this call is done, at most {@code timeout}: a process that stops
+     * must not exit while a model is being opened, inside the engine's native code.
+     *
+     * @return whether it is idle now
+     */
+    static boolean awaitIdle(Duration timeout) {
+        try {
+            THREAD.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
         }
     }
 }

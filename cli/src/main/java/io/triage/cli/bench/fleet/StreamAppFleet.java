@@ -188,6 +188,20 @@ public final class StreamAppFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * The last {@code n} lines of instance {@code id}'s latest log, whatever their level, each cut to {@code width}
+     * characters: how a process that died ended (a native crash writes no WARN line).
+     */
+    public List<String> lastLines(int id, int n, int width) {
+        try (var lines = Files.lines(log(id), StandardCharsets.UTF_8)) {
+            List<String> all = lines.toList();
+            return all.subList(Math.max(0, all.size() - n), all.size()).stream()
+                    .map(l -> l.length() > width ? l.substring(0, width) : l).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(no log: " + e.getMessage() + ")");
+        }
+    }
+
     /** Every log file, for a failure message. */
     public String logs() {
         return dir.toString() + "/instance-*.log";
