@@ -104,11 +104,7 @@ public final class ModelSwapper {
      * (docs/guard-rails.md). Rejected as {@link #apply} would; closing the model is the caller's.
      */
     public ModelBatchClassifier prepare(ModelUpdate update) throws ModelUpdateRejected {
-        try {
-            return prepare(update, new SwapSteps(), false);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException("a candidate is loaded on the calling thread: nothing waits", e);
-        }
+        return prepare(update, new SwapSteps(), false);
     }
 
     /**
@@ -117,7 +113,7 @@ public final class ModelSwapper {
      *                thread
      */
     private ModelBatchClassifier prepare(ModelUpdate update, SwapSteps steps, boolean toServe)
-            throws ModelUpdateRejected, InterruptedException {
+            throws ModelUpdateRejected {
         if (servedLabels != null && !servedLabels.equals(new HashSet<>(update.getLabels()))) {
             throw new ModelUpdateRejected(Reason.INCOMPATIBLE_LABELS, "version " + update.getVersion()
                     + " has labels " + update.getLabels() + ", the app serves " + servedLabels, null);
@@ -156,7 +152,7 @@ public final class ModelSwapper {
     }
 
     private ModelBatchClassifier load(ModelUpdate update, FetchedArtifact artifact, SwapSteps steps, boolean toServe)
-            throws ModelUpdateRejected, InterruptedException {
+            throws ModelUpdateRejected {
         ModelBatchClassifier model;
         try {
             model = models.loadVersion(artifact.folder(), update.getVersion(),
