@@ -2,6 +2,7 @@ package io.triage.stream.swap;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,9 +37,13 @@ class BackgroundPriorityTest {
         assertEquals(before, niceOfThisThread(), "the other threads keep their priority");
     }
 
-    /** Field 19 of /proc/thread-self/stat; the fields after the command name (in parentheses) start at 3. */
-    private static int niceOfThisThread() throws Exception {
-        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19 - 3]);
+    private static int niceOfThisThread() throws IOException {
+        return nice(Path.of("/proc/thread-self/stat"));
+    }
+
+    /** Field 19 of a thread's {@code stat} file; the fields after the command name (in parentheses) start at 3. */
+    static int nice(Path stat) throws IOException {
+        String line = Files.readString(stat);
+        return Integer.parseInt(line.substring(line.lastIndexOf(')') + 2).split(" ")[19 - 3]);
     }
 }

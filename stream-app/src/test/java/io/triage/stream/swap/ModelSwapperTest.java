@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is freed.
  */
 class ModelSwapperTest {
-    private static final List<String> LABELS = List.of("neg", "pos");
+    static final List<String> LABELS = List.of("neg", "pos");
 
     @TempDir
     static Path models;
@@ -51,11 +51,12 @@ class ModelSwapperTest {
 
     @BeforeAll
     static void artifacts() throws IOException {
-        v1 = save("v1");
-        v2 = save("v2");
+        v1 = save(models, "v1");
+        v2 = save(models, "v2");
     }
 
-    private static ModelUpdate save(String version) throws IOException {
+    /** The bundled model with {@code LABELS}, saved as an artifact under {@code models}, and its update. */
+    static ModelUpdate save(Path models, String version) throws IOException {
         Path dir = models.resolve(version);
         try (ClassifierModel m = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(LABELS).withVersion(version), Device.cpu())) {
             String sha = ModelArtifact.save(m, dir, null);

@@ -1,16 +1,10 @@
 package io.triage.stream.swap;
 
-import ai.djl.Device;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.triage.model.ClassifierModel;
-import io.triage.model.config.ModelOverrides;
 import io.triage.model.io.AllowedLocations;
 import io.triage.model.io.ArtifactFetcher;
-import io.triage.model.io.ModelArtifact;
-import io.triage.model.io.ModelLoader;
 import io.triage.model.text.TextInput;
 import io.triage.schemas.ModelUpdate;
-import io.triage.schemas.TrainingMode;
 import io.triage.stream.batch.InferenceWorker;
 import io.triage.stream.batch.ServingModels;
 import io.triage.stream.config.StreamAppSettings;
@@ -22,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +38,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * native threads it starts (ONNX Runtime's pool, the sub-batch helpers) inherit the nice value of their creator.
  */
 class ServingModelLoaderTest {
-    private static final List<String> LABELS = List.of("neg", "pos");
 
     @TempDir
     Path models;
@@ -53,7 +45,7 @@ class ServingModelLoaderTest {
     @Test
     void aModelSwappedInFromTheLowPriorityFollowerServesOnNormalPriorityThreads() throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/thread-self/stat")), "Linux only");
-        ModelUpdate v1 = save("v1");
+        ModelUpdate v1 = ModelSwapperTest.save(models, "v1");
         // two CPU threads: a batch of one uses ONNX Runtime's pool, a larger batch the sub-batch helpers
         ServingModels onCpu = ServingModels.from(StreamAppSettings.of(Map.of(MODEL_DEVICE, "cpu",
                 MODEL_ENGINE, "onnxruntime", MODEL_PRECISION, "fp32", MODEL_CPU_THREADS, "2")));
@@ -61,7 +53,8 @@ class ServingModelLoaderTest {
         try (InferenceWorker worker = InferenceWorker.start(null)) {
             ModelSwapper swapper = new ModelSwapper(worker, onCpu,
                     new ArtifactFetcher(models.resolve("downloads"), new AllowedLocations(List.of(models.toString())),
-                            Long.MAX_VALUE, Duration.ofMinutes(1)), new StreamMetrics(new SimpleMeterRegistry()), LABELS);
+                            Long.MAX_VALUE, Duration.ofMinutes(1)), new StreamMetrics(new SimpleMeterRegistry()),
+                    ModelSwapperTest.LABELS);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread follower = new Thread(() -> {
                 try {
@@ -90,17 +83,6 @@ class ServingModelLoaderTest {
                 + " (all started: " + started + ")");
     }
 
-    private ModelUpdate save(String version) throws IOException {
-        Path dir = models.resolve(version);
-        try (ClassifierModel m = ModelLoader.loadBundled(ModelOverrides.NONE.withLabels(LABELS).withVersion(version),
-                Device.cpu())) {
-            String sha = ModelArtifact.save(m, dir, null);
-            return ModelUpdate.newBuilder().setModelName("triage").setVersion(version)
-                    .setArtifactUri(dir.toUri().toString()).setSha256(sha).setLabels(LABELS).setMetrics(Map.of())
-                    .setTrainingMode(TrainingMode.HEAD).setCreatedAt(Instant.now()).build();
-        }
-    }
-
     private static Set<String> threadIds() throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             return tasks.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
@@ -111,9 +93,7 @@ class ServingModelLoaderTest {
         return Files.readString(Path.of("/proc/self/task", tid, "comm")).strip();
     }
 
-    /** Field 19 of the thread's stat; the fields after the command name (in parentheses) start at 3. */
     private static int nice(String tid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/task", tid, "stat"));
-        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19 - 3]);
+        return BackgroundPriorityTest.nice(Path.of("/proc/self/task", tid, "stat"));
     }
 }
