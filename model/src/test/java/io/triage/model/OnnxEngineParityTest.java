@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.triage.model.config.HeadType;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.config.Pooling;
+import io.triage.model.infer.BatchSplit;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.InferenceEngine;
 import io.triage.model.infer.Precision;
@@ -79,11 +80,16 @@ class OnnxEngineParityTest {
         try (TextClassifier torch = TextClassifier.of(ModelLoader.loadFolder(artifact, ModelOverrides.NONE, Device.cpu()),
                 Precision.FP32, LongInputs.parse("window", 0), InferenceEngine.PYTORCH, 0);
                 TextClassifier ort = TextClassifier.of(ModelLoader.loadFolder(artifact, ModelOverrides.NONE, Device.cpu()),
-                        Precision.FP32, LongInputs.parse("window", 0), InferenceEngine.AUTO, 0)) {
+                        Precision.FP32, LongInputs.parse("window", 0), InferenceEngine.AUTO, 0);
+                TextClassifier ortOneThread = TextClassifier.of(ModelLoader.loadFolder(artifact, ModelOverrides.NONE,
+                        Device.cpu()), Precision.FP32, LongInputs.parse("window", 0), InferenceEngine.ONNXRUNTIME, 1)) {
             assertEquals(Pooling.MEAN, ort.model().config().pooling());
             assertEquals(InferenceEngine.ONNXRUNTIME, ort.engine(), "auto serves fp32 on the CPU with ONNX Runtime");
             assertParity(torch, ort, inputs);
             assertClose(torch.classifyGroupedByLength(inputs, 2), ort.classifyGroupedByLength(inputs, 2));
+            EncodedBatch mixed = torch.model().tokenizer().encodeBatch(ModelTypesTest.INPUTS);
+            assertTrue(BatchSplit.forThreads(mixed, 1).parts().size() > 1, "one thread runs this batch in parts too");
+            assertParity(torch, ortOneThread, inputs);
         }
     }
 

@@ -85,14 +85,14 @@ class OrtSmallBatchAb {
             rows.put("peer (bench's row)", b -> run(env, peerAll, b));
             rows.put("Triage, whole batch (before)", b -> run(env, triageAll, b));
             rows.put("Triage embed-LN, whole batch", b -> run(env, fusedAll, b));
-            rows.put("Triage split, 1 part per core", b -> split(env, triageOne, pool, cores, cores, b));
-            rows.put("Triage split, 2 parts per core", b -> split(env, triageOne, pool, cores, 2 * cores, b));
+            rows.put("Triage split, 1 part per core", b -> split(env, triageOne, pool, cores, BatchSplit.of(b, cores)));
+            rows.put("Triage split, 2 parts per core", b -> split(env, triageOne, pool, cores, BatchSplit.of(b, 2 * cores)));
             rows.put("Triage split as served", b -> split(env, triageOne, pool, cores,
-                    BatchSplit.partsFor(b.size(), cores), b));
+                    BatchSplit.forThreads(b, cores)));
             rows.put("Triage embed-LN split as served", b -> split(env, fusedOne, pool, cores,
-                    BatchSplit.partsFor(b.size(), cores), b));
+                    BatchSplit.forThreads(b, cores)));
             rows.put("peer split as served", b -> split(env, peerOne, pool, cores,
-                    BatchSplit.partsFor(b.size(), cores), b));
+                    BatchSplit.forThreads(b, cores)));
             System.out.printf("A/B: %d texts sorted by length, %d cores, %d timed passes (median); sentences/s, ratio"
                     + " vs the first row, CPU ms per sentence (all threads)%n", count, cores, runs);
             for (int batch : batchSizes) {
@@ -162,12 +162,11 @@ class OrtSmallBatchAb {
     }
 
     /**
-     * The batch in {@code parts} sub-batches run {@code cores} at a time: the calling thread and cores - 1 pool
-     * threads each take the next part not yet taken until none is left.
+     * The sub-batches of {@code split} run {@code cores} at a time: the calling thread and cores - 1 pool threads
+     * each take the next part not yet taken until none is left.
      */
-    private static float[] split(OrtEnvironment env, OrtSession session, ExecutorService pool, int cores, int parts,
-                                 EncodedBatch batch) throws Exception {
-        BatchSplit split = BatchSplit.of(batch, parts);
+    private static float[] split(OrtEnvironment env, OrtSession session, ExecutorService pool, int cores,
+                                 BatchSplit split) throws Exception {
         List<EncodedBatch> todo = split.parts();
         float[][][] scores = new float[todo.size()][][];
         AtomicInteger next = new AtomicInteger();

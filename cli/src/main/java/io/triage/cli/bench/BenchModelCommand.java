@@ -89,6 +89,11 @@ final class BenchModelCommand implements Callable<Integer> {
             description = "The serving engine (model.engine) of --profile (default: ${DEFAULT-VALUE}).")
     String engine;
 
+    @Option(names = "--cpu-threads", defaultValue = "0",
+            description = "CPU threads of every row, Triage's (model.cpu.threads) and the peer's; 0: all cores "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int cpuThreads;
+
     @Option(names = "--fp16", description = "Adds PyTorch fp16 rows and the fp16 vs fp32 score difference.")
     boolean fp16;
 
@@ -114,11 +119,12 @@ final class BenchModelCommand implements Callable<Integer> {
 
     private void throughput(List<TextInput> texts) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "bench model: %d texts from %s, %d cores, %d timed passes per row (median); "
-                        + "ratios vs ONNX Runtime run directly, grouped rows vs its grouped row%n",
-                texts.size(), textSource.file, cores, runs);
+        int threads = cpuThreads > 0 ? cpuThreads : cores;
+        System.out.printf(Locale.ROOT, "bench model: %d texts from %s, %d cores, %d CPU threads a row, %d timed "
+                        + "passes per row (median); ratios vs ONNX Runtime run directly, grouped rows vs its grouped row%n",
+                texts.size(), textSource.file, cores, threads, runs);
         List<TextClassifier> triage = new ArrayList<>();
-        try (OnnxRuntimeEncoder ort = new OnnxRuntimeEncoder(cores)) {
+        try (OnnxRuntimeEncoder ort = new OnnxRuntimeEncoder(threads)) {
             for (String e : engines) {
                 triage.add(serving(InferenceEngine.parse(e), Precision.FP32));
             }
@@ -153,10 +159,10 @@ final class BenchModelCommand implements Callable<Integer> {
         }
     }
 
-    /** The bundled model as the stream app serves it (ServingModels' factory) on {@code engine}, all cores. */
-    private static TextClassifier serving(InferenceEngine engine, Precision precision) throws IOException {
+    /** The bundled model as the stream app serves it (ServingModels' factory) on {@code engine}, --cpu-threads. */
+    private TextClassifier serving(InferenceEngine engine, Precision precision) throws IOException {
         return TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), precision,
-                LongInputs.TRUNCATE, engine, 0);
+                LongInputs.TRUNCATE, engine, cpuThreads);
     }
 
     private static String name(TextClassifier c) {

@@ -6,22 +6,27 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.stream.IntStream;
 
 /**
- * A padded batch cut into at most {@code parts} sub-batches of rows of similar token length, each padded only to
- * its own longest row, of about the same cost each: what single-threaded passes run side by side. {@link #merge}
- * puts their rows of scores back in the batch's order.
+ * A padded batch cut into sub-batches of rows of similar token length, each padded only to its own longest row:
+ * what single-threaded passes run, side by side when there are threads for it. {@link #merge} puts their rows of
+ * scores back in the batch's order.
+ *
+ * <p>A part's cost is estimated as {@link #PASS_COST_TOKENS} plus its rows × its longest row (the tokens a pass
+ * computes, padding included).
  *
  * <p>Exact: the tokenizer pads on the right, so dropping a sub-batch's trailing padding columns removes only
  * masked positions.
  */
 public final class BatchSplit {
     /**
-     * Rows per part above which a batch gets more parts than threads: cutting a wide batch finer removes more
-     * padding than the smaller matrix products lose (A/B on 2 cores: 2 parts best at batches 8 and 32, 4 at 64).
+     * What a pass costs beyond its tokens, in tokens: small on a CPU, where a pass's matrix products scale with its
+     * rows. Measured with `bench model` on 2 cores (MiniLM): one text alone costs about what it costs in a batch,
+     * so cutting a batch of mixed lengths into many parts pays back all its padding (docs/benchmarks.md).
      */
-    static final int ROWS_PER_PART = 16;
+    static final int PASS_COST_TOKENS = 8;
 
     private final List<EncodedBatch> parts;
     private final int[][] rowsOf;
@@ -35,18 +40,60 @@ public final class BatchSplit {
 
     /**
      * {@code batch} in at most {@code parts} sub-batches of consecutive rows in length order, cut so that the
-     * costliest one (rows × its longest row: the tokens a pass computes, padding included) is as cheap as it can be.
+     * costliest one is as cheap as it can be.
      */
     public static BatchSplit of(EncodedBatch batch, int parts) {
         if (parts < 1) {
             throw new IllegalArgumentException("parts must be positive, got " + parts);
         }
         int[] lengths = batch.lengths();
-        int[] order = IntStream.range(0, batch.size()).boxed()
+        return of(batch, balancedCut(byLength(lengths), lengths, parts));
+    }
+
+    /**
+     * {@code batch} cut for {@code threads} threads that each take the next part nobody has taken: of the balanced
+     * cuts into at least {@code min(rows, threads)} parts, the one whose estimated time is least (fewer parts on a
+     * tie).
+     */
+    public static BatchSplit forThreads(EncodedBatch batch, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be positive, got " + threads);
+        }
+        int[] lengths = batch.lengths();
+        int[] order = byLength(lengths);
+        List<int[]> best = null;
+        long bestTime = Long.MAX_VALUE;
+        for (int k = Math.max(1, Math.min(order.length, threads)); k <= Math.max(1, order.length); k++) {
+            List<int[]> cut = balancedCut(order, lengths, k);
+            long time = estimatedTime(cut, lengths, threads);
+            if (time < bestTime) {
+                best = cut;
+                bestTime = time;
+            }
+        }
+        return of(batch, best);
+    }
+
+    private static BatchSplit of(EncodedBatch batch, List<int[]> rowsOf) {
+        List<int[]> costliestFirst = new ArrayList<>(rowsOf);
+        costliestFirst.sort(Comparator.comparingLong((int[] rows) -> cost(rows, batch.lengths())).reversed());
+        List<EncodedBatch> subBatches = costliestFirst.stream().map(rows -> rows(batch, rows)).toList();
+        return new BatchSplit(subBatches, costliestFirst.toArray(int[][]::new), batch.size());
+    }
+
+    private static int[] byLength(int[] lengths) {
+        return IntStream.range(0, lengths.length).boxed()
                 .sorted(Comparator.comparingInt(i -> lengths[i]))
                 .mapToInt(Integer::intValue).toArray();
-        long cheapest = order.length == 0 ? 0 : lengths[order[order.length - 1]]; // the longest row alone
-        long dearest = (long) order.length * cheapest; // the whole batch as one part
+    }
+
+    /** The rows in {@code order} in at most {@code parts} parts, the costliest as cheap as a cut can make it. */
+    private static List<int[]> balancedCut(int[] order, int[] lengths, int parts) {
+        if (order.length == 0) {
+            return List.of();
+        }
+        long cheapest = PASS_COST_TOKENS + lengths[order[order.length - 1]]; // the longest row alone
+        long dearest = PASS_COST_TOKENS + (long) order.length * lengths[order[order.length - 1]]; // one part
         while (cheapest < dearest) { // the least cost per part at which the rows fit in `parts` parts
             long cost = (cheapest + dearest) / 2;
             if (cut(order, lengths, cost).size() <= parts) {
@@ -55,9 +102,7 @@ public final class BatchSplit {
                 cheapest = cost + 1;
             }
         }
-        List<int[]> rowsOf = cut(order, lengths, dearest);
-        List<EncodedBatch> subBatches = rowsOf.stream().map(rows -> rows(batch, rows)).toList();
-        return new BatchSplit(subBatches, rowsOf.toArray(int[][]::new), batch.size());
+        return cut(order, lengths, dearest);
     }
 
     /** The rows in {@code order} cut greedily into parts each costing at most {@code cost}. */
@@ -65,7 +110,8 @@ public final class BatchSplit {
         List<int[]> parts = new ArrayList<>();
         int start = 0;
         for (int end = 1; end <= order.length; end++) {
-            boolean full = end == order.length || (long) (end + 1 - start) * lengths[order[end]] > cost;
+            boolean full = end == order.length
+                    || PASS_COST_TOKENS + (long) (end + 1 - start) * lengths[order[end]] > cost;
             if (full) {
                 parts.add(Arrays.copyOfRange(order, start, end));
                 start = end;
@@ -74,12 +120,28 @@ public final class BatchSplit {
         return parts;
     }
 
-    /** How many parts a batch of {@code size} rows is cut into for {@code threads} threads taking them in turn. */
-    public static int partsFor(int size, int threads) {
-        return Math.max(threads, (size + ROWS_PER_PART - 1) / ROWS_PER_PART);
+    /** When the last of {@code parts} ends if {@code threads} threads take them costliest first, each the next free. */
+    private static long estimatedTime(List<int[]> parts, int[] lengths, int threads) {
+        long[] costs = parts.stream().mapToLong(rows -> cost(rows, lengths)).sorted().toArray();
+        PriorityQueue<Long> ends = new PriorityQueue<>();
+        for (int t = 0; t < Math.min(threads, costs.length); t++) {
+            ends.add(0L);
+        }
+        long last = 0;
+        for (int i = costs.length - 1; i >= 0; i--) {
+            long end = ends.remove() + costs[i];
+            ends.add(end);
+            last = Math.max(last, end);
+        }
+        return last;
     }
 
-    /** The sub-batches, shortest rows first. */
+    private static long cost(int[] rows, int[] lengths) {
+        int longest = Arrays.stream(rows).map(r -> lengths[r]).max().orElse(0);
+        return PASS_COST_TOKENS + (long) rows.length * longest;
+    }
+
+    /** The sub-batches, costliest first. */
     public List<EncodedBatch> parts() {
         return parts;
     }

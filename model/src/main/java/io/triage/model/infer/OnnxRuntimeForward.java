@@ -36,11 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from its weights when the model is loaded, and runs on the CPU in fp32. Every call's input tensors live in their
  * own {@link NDManager} scope; closing the pass closes the DJL models, which close the sessions and their weights.
  *
- * <p>With more than one CPU thread a batch of one runs on a session with all of them; a larger batch is cut into
- * sub-batches of similar lengths ({@link BatchSplit}) run side by side on a second, single-threaded session:
- * independent passes keep every core busy, where one pass's small matrix products meet at a barrier after every
- * operator, and each sub-batch is padded only to its own longest text. The second session holds its own copy of
- * the weights.
+ * <p>A batch of two or more is cut into sub-batches of similar lengths ({@link BatchSplit#forThreads}), each padded
+ * only to its own longest text. With more than one CPU thread they run side by side on a second, single-threaded
+ * session (a batch of one runs on the session with all the threads): independent passes keep every core busy,
+ * where one pass's small matrix products meet at a barrier after every operator. The second session holds its own
+ * copy of the weights. With one thread the sub-batches run one after another on the only session.
  */
 final class OnnxRuntimeForward implements ForwardPass {
     static final String ENGINE_NAME = "OnnxRuntime";
@@ -140,7 +140,11 @@ final class OnnxRuntimeForward implements ForwardPass {
 
     @Override
     public float[][] logits(EncodedBatch batch, StageTimer timer) {
-        return partModel == null || batch.size() < 2 ? logits(model, batch, timer) : split(batch, timer);
+        if (batch.size() < 2) {
+            return logits(model, batch, timer);
+        }
+        BatchSplit split = BatchSplit.forThreads(batch, cpuThreads);
+        return split.parts().size() < 2 ? logits(model, batch, timer) : run(split, timer);
     }
 
     /** One run of {@code session} over the whole batch, its input tensors in their own scope. */
@@ -166,13 +170,12 @@ final class OnnxRuntimeForward implements ForwardPass {
     }
 
     /**
-     * The batch as sub-batches ({@link BatchSplit#partsFor}: one per CPU thread, more for a wide batch) on the
-     * single-threaded session: the calling thread and the helpers each take the next sub-batch nobody has taken,
-     * so a helper that is slow to start costs no more than running its part here. Charged to the timer as one
-     * forward step, with the arrays of every part.
+     * The sub-batches on the single-threaded session (the only one with one CPU thread): the calling thread and the
+     * helpers each take the next sub-batch nobody has taken, so a helper that is slow to start costs no more than
+     * running its part here. Charged to the timer as one forward step, with the arrays of every part.
      */
-    private float[][] split(EncodedBatch batch, StageTimer timer) {
-        BatchSplit split = BatchSplit.of(batch, BatchSplit.partsFor(batch.size(), cpuThreads));
+    private float[][] run(BatchSplit split, StageTimer timer) {
+        Model session = partModel != null ? partModel : model;
         List<EncodedBatch> parts = split.parts();
         float[][][] scores = new float[parts.size()][][];
         StageTimer[] partTimers = new StageTimer[parts.size()]; // each on its own thread; only counts arrays here
@@ -180,7 +183,7 @@ final class OnnxRuntimeForward implements ForwardPass {
         Runnable worker = () -> {
             for (int p = next.getAndIncrement(); p < parts.size(); p = next.getAndIncrement()) {
                 partTimers[p] = timer.forPart();
-                scores[p] = logits(partModel, parts.get(p), partTimers[p]);
+                scores[p] = logits(session, parts.get(p), partTimers[p]);
             }
         };
         List<Future<?>> started = new ArrayList<>(cpuThreads - 1);

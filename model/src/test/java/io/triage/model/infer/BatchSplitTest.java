@@ -33,8 +33,8 @@ class BatchSplitTest {
         EncodedBatch batch = batch(9, 2, 3, 8, 2, 10);
         BatchSplit split = BatchSplit.of(batch, 2);
         assertEquals(2, split.parts().size());
-        EncodedBatch shortRows = split.parts().get(0);
-        EncodedBatch longRows = split.parts().get(1);
+        EncodedBatch longRows = split.parts().get(0); // the costliest part first
+        EncodedBatch shortRows = split.parts().get(1);
         assertEquals(batch(2, 2, 3).seqLen(), shortRows.seqLen(), "the short rows are padded to 3, not 10");
         assertArrayEquals(new int[] {2, 2, 3}, shortRows.lengths());
         assertArrayEquals(new int[] {8, 9, 10}, longRows.lengths());
@@ -84,5 +84,34 @@ class BatchSplitTest {
                 .mapToInt(EncodedBatch::size).toArray());
         assertEquals(1, BatchSplit.of(batch(even), 1).parts().size());
         assertThrows(IllegalArgumentException.class, () -> BatchSplit.of(batch(3), 0));
+    }
+
+    @Test
+    void oneThreadCutsOffTheRowsWhosePaddingCostsMoreThanAPass() {
+        BatchSplit split = BatchSplit.forThreads(batch(10, 60, 10, 12, 11), 1);
+        // whole: 8 + 5 × 60 = 308 tokens; the long row alone and the short ones together: 8 + 60 + 8 + 4 × 12 = 124
+        assertArrayEquals(new int[] {1, 4}, split.parts().stream().mapToInt(EncodedBatch::size).toArray(),
+                "the costliest part first");
+        assertEquals(60, split.parts().get(0).seqLen());
+        assertEquals(12, split.parts().get(1).seqLen());
+        int[] even = new int[8];
+        Arrays.fill(even, 20);
+        assertEquals(1, BatchSplit.forThreads(batch(even), 1).parts().size(), "equal rows: a second pass only costs");
+        even[7] = 22;
+        assertEquals(1, BatchSplit.forThreads(batch(even), 1).parts().size(), "2 padding tokens a row cost less than a pass");
+    }
+
+    @Test
+    void moreThreadsGetAPartEachAndMoreWhereThatEndsSooner() {
+        int[] even = new int[8];
+        Arrays.fill(even, 20);
+        assertArrayEquals(new int[] {4, 4}, BatchSplit.forThreads(batch(even), 2).parts().stream()
+                .mapToInt(EncodedBatch::size).toArray(), "equal rows: one part per thread");
+        assertEquals(2, BatchSplit.forThreads(batch(5, 6), 4).parts().size(), "no more parts than rows");
+        // 6 short rows and 2 long ones on 2 threads: the long ones together (8 + 2 × 50) beside the short ones
+        // (8 + 6 × 10) end at 108; a long row each beside the short ones would end at 68 + 58 = 116 on one thread
+        BatchSplit mixed = BatchSplit.forThreads(batch(10, 10, 10, 10, 10, 10, 50, 50), 2);
+        assertArrayEquals(new int[] {2, 6}, mixed.parts().stream().mapToInt(EncodedBatch::size).toArray());
+        assertThrows(IllegalArgumentException.class, () -> BatchSplit.forThreads(batch(3), 0));
     }
 }
