@@ -1,9 +1,11 @@
 package io.triage.model;
 
 import ai.djl.Device;
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.config.Pooling;
 import io.triage.model.infer.InferenceEngine;
 import io.triage.model.io.ModelLoader;
 import io.triage.model.onnx.ClassifierGraph;
@@ -15,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +58,23 @@ class ClassifierGraphFormsTest {
                     }
                 }
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} pooling")
+    @CsvSource({"FIRST_TOKEN, 1", "MEAN, 2"})
+    void onlyAMeanPoolingClassifierComputesEveryTokenInItsLastLayer(Pooling pooling, int fusedAttentions)
+            throws Exception {
+        Path dir = new TinyCheckpoint("bert", 5).withTransformersHead(3).declaring("BertForSequenceClassification")
+                .write(tmp.resolve("bert"), "bert.");
+        try (ClassifierModel model = ModelLoader.loadFolder(dir, ModelOverrides.NONE.withPooling(pooling),
+                Device.cpu())) {
+            assertEquals(2, model.config().encoder().numLayers());
+            List<String> ops = OnnxMl.ModelProto.parseFrom(ClassifierGraph.export(model)).getGraph().getNodeList()
+                    .stream().map(OnnxMl.NodeProto::getOpType).toList();
+            // first token: the last layer's one query runs on plain operators (Softmax) beside the fused layers
+            assertEquals(fusedAttentions, ops.stream().filter("Attention"::equals).count(), ops.toString());
+            assertEquals(2 - fusedAttentions, ops.stream().filter("Softmax"::equals).count(), ops.toString());
         }
     }
 }

@@ -5,7 +5,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.triage.cli.options.PoolingConverter;
 import io.triage.model.config.ModelOverrides;
+import io.triage.model.config.Pooling;
 import io.triage.model.infer.Classification;
 import io.triage.model.infer.InferenceEngine;
 import io.triage.model.infer.LengthGrouping;
@@ -94,6 +96,10 @@ final class BenchModelCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int cpuThreads;
 
+    @Option(names = "--pooling", converter = PoolingConverter.class,
+            description = "Pooling of Triage's rows: first_token or mean (default: the bundled model's, mean).")
+    Pooling pooling;
+
     @Option(names = "--fp16", description = "Adds PyTorch fp16 rows and the fp16 vs fp32 score difference.")
     boolean fp16;
 
@@ -161,7 +167,8 @@ final class BenchModelCommand implements Callable<Integer> {
 
     /** The bundled model as the stream app serves it (ServingModels' factory) on {@code engine}, --cpu-threads. */
     private TextClassifier serving(InferenceEngine engine, Precision precision) throws IOException {
-        return TextClassifier.of(ModelLoader.loadBundled(ModelOverrides.NONE, Device.cpu()), precision,
+        ModelOverrides overrides = pooling == null ? ModelOverrides.NONE : ModelOverrides.NONE.withPooling(pooling);
+        return TextClassifier.of(ModelLoader.loadBundled(overrides, Device.cpu()), precision,
                 LongInputs.TRUNCATE, engine, cpuThreads);
     }
 

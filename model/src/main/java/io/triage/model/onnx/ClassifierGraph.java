@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code SequenceClassifier} block (embeddings, post-LN layers, pooling, head; BERT, RoBERTa and DistilBERT
  * position and token-type rules), with each layer on ONNX Runtime's fused CPU kernels: {@code Attention} (one
  * packed Q·K·V projection, masked softmax), {@code SkipLayerNormalization} (residual + bias + LayerNorm) and
- * {@code BiasGelu} (bias + exact erf GELU).
+ * {@code BiasGelu} (bias + exact erf GELU). A first-token classifier's last layer is computed for the first token
+ * alone, the only one its pooling keeps.
  *
  * <p>Inputs {@code input_ids}, {@code token_type_ids}, {@code attention_mask}, each [batch, sequence] int64, as the
  * tokenizer's batches hold them; output {@code logits} [batch, labels] float32.
@@ -91,8 +92,14 @@ public final class ClassifierGraph {
             maskIndex = graph.node("", "ReduceSum", maskIndex, graph.longs("mask_axis1_1d", new long[] {1}, 1))
                     .attr("keepdims", 0L).output();
         }
-        for (int l = 0; l < encoder.numLayers(); l++) {
+        boolean firstTokenOnly = config.pooling() == Pooling.FIRST_TOKEN;
+        int fullLayers = firstTokenOnly ? encoder.numLayers() - 1 : encoder.numLayers();
+        for (int l = 0; l < fullLayers; l++) {
             x = layer("encoder.layer." + l + ".", x, maskIndex);
+        }
+        if (firstTokenOnly) {
+            x = firstTokenLayer("encoder.layer." + fullLayers + ".", x,
+                    attention == AttentionForm.UNFUSED ? maskIndex : maskBias(mask));
         }
         graph.output(head(pool(x, mask)), LOGITS, DataType.FLOAT, "batch", "labels");
     }
@@ -171,10 +178,29 @@ public final class ClassifierGraph {
 
     /** One post-LN layer on ONNX Runtime's fused kernels. */
     private String layer(String p, String x, String maskIndex) {
-        String attended = attention == AttentionForm.UNFUSED ? unfusedAttention(p, x, maskIndex)
+        String attended = attention == AttentionForm.UNFUSED ? unfusedAttention(p, x, x, maskIndex)
                 : fusedAttention(p, x, maskIndex);
+        return outputAndFeedForward(p, attended, x);
+    }
+
+    /**
+     * The last layer of a first-token classifier, for the first token only: [B,1,H]. Its query attends to every
+     * token's key and value, and the rest of the layer (output projection, feed-forward, both LayerNorms) works
+     * on each token alone, so the other tokens' rows, which the pooling drops, are never computed: about 5/6 of
+     * the layer's work.
+     */
+    private String firstTokenLayer(String p, String x, String maskBias) {
+        String first = graph.op("Slice", x, graph.longs(p + "first_token.start", new long[] {0}, 1),
+                graph.longs(p + "first_token.end", new long[] {1}, 1),
+                graph.longs(p + "first_token.axis", new long[] {1}, 1));
+        return outputAndFeedForward(p, unfusedAttention(p, first, x, maskBias), first);
+    }
+
+    /** The attention output projection, then the feed-forward block, each with its residual and LayerNorm. */
+    private String outputAndFeedForward(String p, String attended, String residual) {
         String projected = graph.op("MatMul", attended, transposed(p + "attention.output.dense.weight"));
-        String norm1 = skipNorm(projected, x, p + "attention.output.LayerNorm", p + "attention.output.dense.bias");
+        String norm1 = skipNorm(projected, residual, p + "attention.output.LayerNorm",
+                p + "attention.output.dense.bias");
         String up = graph.op("MatMul", norm1, transposed(p + "intermediate.dense.weight"));
         String gelu = graph.node(OnnxGraph.MICROSOFT, "BiasGelu", up, vector(p + "intermediate.dense.bias")).output();
         String down = graph.op("MatMul", gelu, transposed(p + "output.dense.weight"));
@@ -189,12 +215,15 @@ public final class ClassifierGraph {
         return graph.op("Unsqueeze", bias, graph.longs("axes_1_2", new long[] {1, 2}, 2));
     }
 
-    /** Self-attention on standard operators: softmax(Q·Kᵀ/√d + mask bias)·V per head, heads merged: [B,S,H]. */
-    private String unfusedAttention(String p, String x, String maskBias) {
+    /**
+     * Attention on standard operators, {@code queries}' rows attending to {@code x}'s: softmax(Q·Kᵀ/√d + mask
+     * bias)·V per head, heads merged: [B,Q,H] for queries [B,Q,H].
+     */
+    private String unfusedAttention(String p, String queries, String x, String maskBias) {
         int h = encoder.hiddenSize();
         long heads = encoder.numHeads();
         String split = graph.longs(p + "attention.heads_shape", new long[] {0, 0, heads, h / heads}, 4);
-        String q = heads(p, "query", x, split, new long[] {0, 2, 1, 3});
+        String q = heads(p, "query", queries, split, new long[] {0, 2, 1, 3});
         String k = heads(p, "key", x, split, new long[] {0, 2, 3, 1});
         String v = heads(p, "value", x, split, new long[] {0, 2, 1, 3});
         String scores = graph.op("Mul", graph.op("MatMul", q, k),
