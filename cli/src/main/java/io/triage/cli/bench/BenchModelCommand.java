@@ -18,9 +18,11 @@ import io.triage.model.text.EncodedBatch;
 import io.triage.model.text.LongInputs;
 import io.triage.model.text.TextInput;
 import io.triage.model.text.TextTokenizer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,8 +113,15 @@ final class BenchModelCommand implements Callable<Integer> {
             description = "Batch sizes for --profile (default: ${DEFAULT-VALUE}).")
     int[] profileBatchSizes;
 
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (cpuThreads < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--cpu-threads must be 0 (all cores) or positive, not " + cpuThreads);
+        }
         List<TextInput> texts = textSource.read(count);
         if (profile) {
             return profile(texts);
