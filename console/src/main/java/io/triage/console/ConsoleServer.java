@@ -102,6 +102,11 @@ final class ConsoleServer implements AutoCloseable {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 secureHeaders(response);
+                if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+                    // a refusal sent before the body is read leaves it on the connection, which Jetty then closes:
+                    // say so, or a client sends its next request on it and gets no answer. readBody drops this
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                }
                 try {
                     route(request, response, callback);
                 } catch (RuntimeException e) {
@@ -400,6 +405,7 @@ final class ConsoleServer implements AutoCloseable {
             callback.failed(e);
             return;
         }
+        response.getHeaders().remove(HttpHeader.CONNECTION); // the body is read: the connection can stay open
         then.accept(body);
     }
 

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.triage.schemas.LabeledExample;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +40,39 @@ class ConsoleApiTest {
             assertEquals(200, c.get("/review").statusCode());
             assertTrue(c.get("/review").headers().firstValue("Content-Security-Policy").orElseThrow()
                     .contains("script-src 'self'"));
+        }
+    }
+
+    /**
+     * A call refused before its body is read leaves the body on the connection, and the server closes it after the
+     * answer: the answer must say so, or a client sends its next request on that connection and gets no answer (CI
+     * saw "HTTP/1.1 header parser received no bytes" on the sign-in after an unsigned POST). The body is sent only
+     * after the answer is read, so the server cannot have read it.
+     */
+    @Test
+    void aCallRefusedBeforeItsBodyIsReadClosesTheConnectionAndSaysSo() throws Exception {
+        try (ConsoleFixture f = new ConsoleFixture("api-close")) {
+            f.start();
+            URI console = URI.create(f.url());
+            try (Socket socket = new Socket(console.getHost(), console.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("POST /api/next HTTP/1.1\r\nHost: " + console.getAuthority()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                assertEquals("HTTP/1.1 401 Unauthorized", in.readLine());
+                List<String> headers = new ArrayList<>();
+                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                    headers.add(line.toLowerCase(java.util.Locale.ROOT));
+                }
+                assertTrue(headers.contains("connection: close"), headers.toString());
+            }
+            ConsoleClient c = new ConsoleClient(f.url());
+            assertEquals(401, c.post("/api/next", "{}", "x", null).statusCode());
+            assertEquals("/login?failed", c.signIn("ana", "wrong token, long enough"), "the next request is answered");
+            assertEquals("/review", c.signIn("ana", ConsoleFixture.TOKEN));
+            assertEquals(200, c.get("/api/session").statusCode());
         }
     }
 
