@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
 public final class BatchSplit {
     /**
      * What a pass costs beyond its tokens, in tokens: small on a CPU, where a pass's matrix products scale with its
-     * rows. Measured with `bench model` on 2 cores (MiniLM): one text alone costs about what it costs in a batch,
-     * so cutting a batch of mixed lengths into many parts pays back all its padding (docs/benchmarks.md).
+     * rows. Measured on 2 cores (MiniLM): one text alone costs about what it costs in a batch, so cutting a batch of
+     * mixed lengths into many parts pays back its padding; 8 and 16 beat 0, 4 and 32 (docs/benchmarks.md).
      */
     static final int PASS_COST_TOKENS = 8;
 
