@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.stream.IntStream;
 
 /**
@@ -47,7 +46,8 @@ public final class BatchSplit {
             throw new IllegalArgumentException("parts must be positive, got " + parts);
         }
         int[] lengths = batch.lengths();
-        return of(batch, balancedCut(byLength(lengths), lengths, parts));
+        int[] order = byLength(lengths);
+        return of(batch, rowsOf(order, balancedCut(order, lengths, parts)));
     }
 
     /**
@@ -61,17 +61,17 @@ public final class BatchSplit {
         }
         int[] lengths = batch.lengths();
         int[] order = byLength(lengths);
-        List<int[]> best = null;
+        int[] best = null;
         long bestTime = Long.MAX_VALUE;
         for (int k = Math.max(1, Math.min(order.length, threads)); k <= Math.max(1, order.length); k++) {
-            List<int[]> cut = balancedCut(order, lengths, k);
-            long time = estimatedTime(cut, lengths, threads);
+            int[] ends = balancedCut(order, lengths, k);
+            long time = estimatedTime(order, lengths, ends, threads);
             if (time < bestTime) {
-                best = cut;
+                best = ends;
                 bestTime = time;
             }
         }
-        return of(batch, best);
+        return of(batch, rowsOf(order, best));
     }
 
     private static BatchSplit of(EncodedBatch batch, List<int[]> rowsOf) {
@@ -87,16 +87,19 @@ public final class BatchSplit {
                 .mapToInt(Integer::intValue).toArray();
     }
 
-    /** The rows in {@code order} in at most {@code parts} parts, the costliest as cheap as a cut can make it. */
-    private static List<int[]> balancedCut(int[] order, int[] lengths, int parts) {
+    /**
+     * Where each part ends in {@code order} (exclusive) when its rows go into at most {@code parts} parts, the
+     * costliest as cheap as a cut can make it.
+     */
+    private static int[] balancedCut(int[] order, int[] lengths, int parts) {
         if (order.length == 0) {
-            return List.of();
+            return new int[0];
         }
         long cheapest = PASS_COST_TOKENS + lengths[order[order.length - 1]]; // the longest row alone
         long dearest = PASS_COST_TOKENS + (long) order.length * lengths[order[order.length - 1]]; // one part
         while (cheapest < dearest) { // the least cost per part at which the rows fit in `parts` parts
             long cost = (cheapest + dearest) / 2;
-            if (cut(order, lengths, cost).size() <= parts) {
+            if (cut(order, lengths, cost).length <= parts) {
                 dearest = cost;
             } else {
                 cheapest = cost + 1;
@@ -105,33 +108,51 @@ public final class BatchSplit {
         return cut(order, lengths, dearest);
     }
 
-    /** The rows in {@code order} cut greedily into parts each costing at most {@code cost}. */
-    private static List<int[]> cut(int[] order, int[] lengths, long cost) {
-        List<int[]> parts = new ArrayList<>();
+    /** Where each part ends in {@code order} (exclusive) when its rows are cut greedily at {@code cost} a part. */
+    private static int[] cut(int[] order, int[] lengths, long cost) {
+        int[] ends = new int[order.length];
+        int parts = 0;
         int start = 0;
         for (int end = 1; end <= order.length; end++) {
             boolean full = end == order.length
                     || PASS_COST_TOKENS + (long) (end + 1 - start) * lengths[order[end]] > cost;
             if (full) {
-                parts.add(Arrays.copyOfRange(order, start, end));
+                ends[parts++] = end;
                 start = end;
             }
+        }
+        return Arrays.copyOf(ends, parts);
+    }
+
+    /** The rows of each part, given where the parts end in {@code order}. */
+    private static List<int[]> rowsOf(int[] order, int[] ends) {
+        List<int[]> parts = new ArrayList<>(ends.length);
+        for (int p = 0; p < ends.length; p++) {
+            parts.add(Arrays.copyOfRange(order, p == 0 ? 0 : ends[p - 1], ends[p]));
         }
         return parts;
     }
 
-    /** When the last of {@code parts} ends if {@code threads} threads take them costliest first, each the next free. */
-    private static long estimatedTime(List<int[]> parts, int[] lengths, int threads) {
-        long[] costs = parts.stream().mapToLong(rows -> cost(rows, lengths)).sorted().toArray();
-        PriorityQueue<Long> ends = new PriorityQueue<>();
-        for (int t = 0; t < Math.min(threads, costs.length); t++) {
-            ends.add(0L);
+    /**
+     * When the last part ends if {@code threads} threads take them costliest first, each the next free. Rows are in
+     * length order, so a part's longest row is its last.
+     */
+    private static long estimatedTime(int[] order, int[] lengths, int[] ends, int threads) {
+        long[] costs = new long[ends.length];
+        for (int p = 0; p < ends.length; p++) {
+            int start = p == 0 ? 0 : ends[p - 1];
+            costs[p] = PASS_COST_TOKENS + (long) (ends[p] - start) * lengths[order[ends[p] - 1]];
         }
+        Arrays.sort(costs);
+        long[] free = new long[Math.min(threads, costs.length)]; // when each thread is next free
         long last = 0;
         for (int i = costs.length - 1; i >= 0; i--) {
-            long end = ends.remove() + costs[i];
-            ends.add(end);
-            last = Math.max(last, end);
+            int next = 0;
+            for (int t = 1; t < free.length; t++) {
+                next = free[t] < free[next] ? t : next;
+            }
+            free[next] += costs[i];
+            last = Math.max(last, free[next]);
         }
         return last;
     }
