@@ -9,6 +9,7 @@ import io.triage.cli.options.PoolingConverter;
 import io.triage.model.config.ModelOverrides;
 import io.triage.model.config.Pooling;
 import io.triage.model.infer.Classification;
+import io.triage.model.infer.CpuThreads;
 import io.triage.model.infer.InferenceEngine;
 import io.triage.model.infer.LengthGrouping;
 import io.triage.model.infer.Precision;
@@ -134,7 +135,7 @@ final class BenchModelCommand implements Callable<Integer> {
 
     private void throughput(List<TextInput> texts) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        int threads = cpuThreads > 0 ? cpuThreads : cores;
+        int threads = CpuThreads.resolve(cpuThreads);
         System.out.printf(Locale.ROOT, "bench model: %d texts from %s, %d cores, %d CPU threads a row, %d timed "
                         + "passes per row (median); ratios vs ONNX Runtime run directly, grouped rows vs its grouped row%n",
                 texts.size(), textSource.file, cores, threads, runs);
